@@ -1,0 +1,124 @@
+# farrow -- build, test and install. GNU make; no configure step.
+# Dependencies come from pkg-config; `make deps` installs them (Debian 12).
+
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+CLANG ?= clang
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/farrow
+DESTDIR ?=
+O ?= build
+CFLAGS ?= -O2 -g
+WERROR ?= 1
+SANITIZE ?=
+FUZZ_TIME ?= 60
+
+PKGS := yaml-0.1 libarchive libcurl libcrypto libssh2 libpq ncursesw menuw formw panelw
+WARN := -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wstrict-prototypes \
+	-Wmissing-prototypes -Wwrite-strings
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(CFLAGS) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -I$(O) \
+	$(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) -Wl,--as-needed
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/obj/%.o) $(O)/obj/embedded.o
+FARROW_SRCS := $(wildcard installer/*.c)
+RB_SRCS := $(wildcard repo-builder/*.c)
+FB_SRCS := $(wildcard firstboot/*.c)
+UNIT_SRCS := $(wildcard test/unit/t-*.c)
+UNITS := $(UNIT_SRCS:test/unit/%.c=$(O)/test/%)
+PROGS := $(O)/farrow $(O)/repo-builder $(O)/farrow-firstboot
+PROFILES := $(wildcard profiles/*.yml profiles/ha/*.yml)
+MANS := $(wildcard docs/man/*.[158])
+
+.PHONY: all deps test check unit bats asan fuzz demo install clean lint bench
+all: $(PROGS)
+
+$(O)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/embedded.c: lib/defaults.yml $(PROFILES) tools/embed.sh
+	@mkdir -p $(O)
+	sh tools/embed.sh defaults.yml=lib/defaults.yml \
+		$(foreach p,$(PROFILES),$(p)=$(p)) > $@.tmp && mv $@.tmp $@
+$(O)/obj/embedded.o: $(O)/embedded.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libfarrow.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(O)/farrow: $(FARROW_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(O)/repo-builder: $(RB_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(O)/farrow-firstboot: $(FB_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(O)/test/t-%: $(O)/obj/test/unit/t-%.o $(O)/libfarrow.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+deps:
+	sh test/install-deps.sh
+
+# The whole suite: dependencies, build, unit tests, bats, then the unit
+# tests and bats again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test check: deps
+	$(MAKE) all unit
+	$(MAKE) bats
+	$(MAKE) asan
+	@echo "make test: all suites passed"
+
+unit: $(UNITS)
+	@fail=0; for t in $(UNITS); do $$t || fail=1; done; \
+	if [ $$fail -ne 0 ]; then echo "unit tests FAILED ($(O))"; exit 1; fi
+
+bats: all
+	FARROW_BIN=$(CURDIR)/$(O) bats --print-output-on-failure test/bats
+
+asan:
+	$(MAKE) O=build-asan SANITIZE=address,undefined CFLAGS="-O1 -g" all unit
+	ASAN_OPTIONS=detect_leaks=1 FARROW_BIN=$(CURDIR)/build-asan \
+		bats --print-output-on-failure test/bats
+
+# libFuzzer target for the inventory parser.
+$(O)/fuzz/fuzz-inventory: test/fuzz/fuzz-inventory.c $(LIB_SRCS) $(O)/embedded.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -I$(O) \
+		$(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
+fuzz: $(O)/embedded.c
+	$(MAKE) $(O)/fuzz/fuzz-inventory
+	@mkdir -p $(O)/fuzz/corpus
+	cp -n test/fuzz/corpora/inventory/* profiles/*.yml profiles/ha/*.yml $(O)/fuzz/corpus/ 2>/dev/null || true
+	$(O)/fuzz/fuzz-inventory -max_total_time=$(FUZZ_TIME) -max_len=8192 \
+		-dict=test/fuzz/fuzz-inventory.dict $(O)/fuzz/corpus
+
+demo: deps all
+	sh tools/demo.sh $(O)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles/ha \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(PROGS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 profiles/*.yml $(DESTDIR)$(DATADIR)/profiles/
+	install -m 0644 profiles/ha/*.yml $(DESTDIR)$(DATADIR)/profiles/ha/
+	for m in $(MANS); do s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+lint:
+	mandoc -Tlint -Wwarning $(MANS)
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,23 @@
+/* farrow.h -- the commands of `farrow` and what they share. */
+/* SPDX-License-Identifier: MIT */
+#ifndef FARROW_H
+#define FARROW_H
+
+#include "inventory.h"
+
+/*
+ * Adding a command: write cmd-<verb>.c with int cmd_<verb>(int argc, char
+ * **argv) (argv[0] is the verb; parse options with getopt_long; --help to
+ * stdout and exit 0, usage errors to stderr and FR_EXIT_USAGE), add its row
+ * to cmds[] in farrow.c, its section to docs/man/farrow.1, and a bats file
+ * test/bats/2NNN-farrow-<verb>.bats.
+ */
+int cmd_configure(int argc, char **argv);
+int cmd_inventory(int argc, char **argv);
+
+/* Print "farrow: message" to stderr. */
+void fw_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print inv's diagnostics as path:line:col: param: message, to stderr. */
+void fw_print_diags(const struct fr_inventory *inv);
+
+#endif

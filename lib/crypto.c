@@ -1,0 +1,38 @@
+/* crypto.c -- random secrets and hashes from OpenSSL. */
+/* SPDX-License-Identifier: MIT */
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+
+#include "crypto.h"
+
+static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+int fr_random_password(char *out, size_t len, struct fr_err *err)
+{
+	unsigned char pool[64];
+	size_t got = 0, i;
+
+	while (got < len) {
+		if (RAND_bytes(pool, sizeof(pool)) != 1)
+			return fr_err_set(err, FR_ECRYPTO, "RAND_bytes failed: not enough entropy");
+		for (i = 0; i < sizeof(pool) && got < len; i++)
+			if (pool[i] < 248) /* 248 = 4 * 62: keeps the choice uniform */
+				out[got++] = alnum[pool[i] % 62];
+	}
+	out[len] = '\0';
+	OPENSSL_cleanse(pool, sizeof(pool));
+	return 0;
+}
+
+void fr_sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[32];
+	unsigned int n = 0, i;
+
+	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}

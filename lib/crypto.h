@@ -1,0 +1,20 @@
+/* crypto.h -- random secrets and hashes from OpenSSL. */
+/* SPDX-License-Identifier: MIT */
+#ifndef FR_CRYPTO_H
+#define FR_CRYPTO_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/*
+ * Fill out with len random characters from [A-Za-z0-9] (RAND_bytes, with
+ * rejection sampling so every character is equally likely) and a NUL; out
+ * holds len + 1 bytes. Returns 0 or FR_ECRYPTO.
+ */
+int fr_random_password(char *out, size_t len, struct fr_err *err);
+
+/* Lowercase hex SHA-256 of data into out[65]. */
+void fr_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

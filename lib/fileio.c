@@ -1,0 +1,120 @@
+/* fileio.c -- reading whole files and replacing files atomically. */
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "xalloc.h"
+
+int fr_read_file(const char *path, size_t max, char **data, size_t *len, struct fr_err *err)
+{
+	int fd = -1, r = FR_EIO;
+	struct stat st;
+	char *p = NULL;
+	size_t got = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		fr_err_set(err, FR_EIO, "cannot open '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		fr_err_set(err, FR_EIO, "'%s' is not a regular file", path);
+		goto out;
+	}
+	if ((size_t)st.st_size > max) {
+		fr_err_set(err, FR_EIO, "'%s' is larger than %zu bytes", path, max);
+		goto out;
+	}
+	p = fr_xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, p + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fr_err_set(err, FR_EIO, "cannot read '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	p[got] = '\0';
+	*data = p;
+	*len = got;
+	p = NULL;
+	r = 0;
+out:
+	free(p);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int fr_write_atomic(const char *path, const char *data, size_t len, mode_t mode, int backup,
+		    struct fr_err *err)
+{
+	char *tmp = fr_xasprintf("%s.tmp.XXXXXX", path);
+	char *bak = NULL, *baktmp = NULL;
+	int fd, r = FR_EIO;
+
+	if ((fd = mkstemp(tmp)) < 0) {
+		fr_err_set(err, FR_EIO, "cannot create a temporary file beside '%s': %s", path,
+			   strerror(errno));
+		free(tmp);
+		return FR_EIO;
+	}
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		fr_err_set(err, FR_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fr_err_set(err, FR_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+		goto fail;
+	}
+	if (backup && access(path, F_OK) == 0) {
+		bak = fr_xasprintf("%s.bak", path);
+		baktmp = fr_xasprintf("%s.bak.tmp.%ld", path, (long)getpid());
+		unlink(baktmp);
+		if (link(path, baktmp) < 0 || rename(baktmp, bak) < 0) {
+			fr_err_set(err, FR_EIO, "cannot keep '%s' as '%s': %s", path, bak, strerror(errno));
+			unlink(baktmp);
+			goto fail;
+		}
+	}
+	if (rename(tmp, path) < 0) {
+		fr_err_set(err, FR_EIO, "cannot replace '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	r = 0;
+	goto out;
+fail:
+	unlink(tmp);
+out:
+	free(tmp);
+	free(bak);
+	free(baktmp);
+	return r;
+}
