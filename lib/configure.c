@@ -455,13 +455,15 @@ static int generate_secrets(struct fr_configure *c, char **text, size_t *len, st
 	for (i = 0; keyed_secrets[i]; i++) {
 		struct fr_node *vars;
 		const char *v;
+		int done;
 
 		if ((r = parse(*text, *len, &root, err)) < 0)
 			return r;
 		vars = fr_node_get(fr_node_get(root, "all"), "vars");
 		v = fr_node_str(fr_node_get(vars, keyed_secrets[i]));
+		done = v && is_generated(c, v);
 		fr_node_free(root);
-		if (v && is_generated(c, v))
+		if (done)
 			continue;
 		{
 			const char *sec = secret_for(&s, keyed_secrets[i]);
@@ -536,6 +538,11 @@ static int proxy_block(struct fr_configure *c, char **text, size_t *len, struct 
 	size_t i;
 	int r, any = 0;
 
+	if ((vals[0] && *vals[0]) || (vals[1] && *vals[1]) || (vals[2] && *vals[2])) {
+		if (vals[3] == NULL || !*vals[3])
+			vals[3] = FR_DEFAULT_NO_PROXY;
+	} else
+		vals[3] = NULL;
 	fr_buf_adds(&v, "{ ");
 	for (i = 0; i < 4; i++) {
 		if (vals[i] == NULL || !*vals[i])
@@ -545,8 +552,12 @@ static int proxy_block(struct fr_configure *c, char **text, size_t *len, struct 
 		any = 1;
 	}
 	fr_buf_adds(&v, any ? " }" : "}");
-	if (!any)
-		note(&c->warnings, &c->nwarnings, "-x: no HTTP_PROXY, HTTPS_PROXY, ALL_PROXY or NO_PROXY in the environment");
+	if (!any) {
+		note(&c->warnings, &c->nwarnings,
+		     "-x: no HTTP_PROXY, HTTPS_PROXY or ALL_PROXY in the environment; proxy_env left as it was");
+		fr_buf_release(&v);
+		return 0;
+	}
 	r = set_global(text, len, "proxy_env", v.buf, "region", err);
 	if (r == FR_EARG) {
 		/* a block-style proxy_env: rewrite its keys one by one */

@@ -10,6 +10,8 @@
 /* The address Pigsty's templates (and farrow's) use for the admin node. */
 #define FR_PLACEHOLDER_IP "10.10.10.10"
 #define FR_SECRET_LEN 24
+/* What -x writes as no_proxy when NO_PROXY is not set (as Pigsty does). */
+#define FR_DEFAULT_NO_PROXY "localhost,127.0.0.1,10.0.0.0/8,192.168.0.0/16,*.pigsty"
 
 struct fr_secret {
 	char *name;  /* the parameter or placeholder it replaced */
