@@ -221,14 +221,35 @@ static int set_key(const char *text, size_t len, const struct fr_node *map, cons
 static int set_global(char **text, size_t *len, const char *key, const char *value, const char *after,
 		      struct fr_err *err)
 {
-	struct fr_node *root;
+	struct fr_node *root, *all;
 	struct edits e = { 0 };
 	int r;
 
 	if ((r = parse(*text, *len, &root, err)) < 0)
 		return r;
-	r = set_key(*text, *len, fr_node_get(fr_node_get(root, "all"), "vars"), "all.vars", key, value, after,
-		    &e, err);
+	all = fr_node_get(root, "all");
+	if (fr_node_get(all, "vars") == NULL && fr_node_is_map(all) && !all->flow && all->n > 0) {
+		/* no all.vars yet: add one at the end of the document */
+		struct fr_buf b = FR_BUF_INIT;
+		size_t at = *len;
+		int ind = all->keys[0]->col - 1;
+
+		while (at > 0 && ((*text)[at - 1] == '\n' || (*text)[at - 1] == ' '))
+			at--;
+		if (at >= 3 && strncmp(*text + at - 3, "...", 3) == 0 && line_start(*text, at - 3) == at - 3)
+			at -= 3;
+		else
+			at = *len;
+		if (at > 0 && (*text)[at - 1] != '\n')
+			fr_buf_addc(&b, '\n');
+		fr_buf_addf(&b, "%*svars:\n%*s%s: %s\n", ind, "", ind + 2, "", key, value);
+		edit_add(&e, at, at, b.buf);
+		fr_buf_release(&b);
+		fr_node_free(root);
+		edits_apply(&e, text, len);
+		return 0;
+	}
+	r = set_key(*text, *len, fr_node_get(all, "vars"), "all.vars", key, value, after, &e, err);
 	fr_node_free(root);
 	edits_apply(&e, text, len);
 	return r;
@@ -656,12 +677,12 @@ out:
 	return r;
 }
 
-static int validate_result(struct fr_configure *c, struct fr_err *err)
+static int validate(const char *text, size_t len, struct fr_err *err)
 {
 	struct fr_inventory *inv = NULL;
 	int r = 0;
 
-	if ((r = fr_inv_load_text("result", c->text, c->len, &inv, err)) < 0)
+	if ((r = fr_inv_load_text("inventory", text, len, &inv, err)) < 0)
 		return r;
 	if (fr_inv_validate(inv) > 0) {
 		size_t i;
@@ -684,6 +705,8 @@ int fr_configure_render(struct fr_configure *c, struct fr_err *err)
 
 	if ((r = fr_template_load(c->conf, &text, &len, &c->template_name, err)) < 0)
 		return r;
+	if ((r = validate(text, len, err)) < 0)
+		goto out;
 	if ((tver = template_version(text, len, err)) < 0) {
 		r = FR_EINVALID;
 		goto out;
@@ -725,10 +748,16 @@ int fr_configure_render(struct fr_configure *c, struct fr_err *err)
 			goto out;
 		note(&c->notes, &c->nnotes, "%zu credentials generated", c->nsecrets);
 	}
+	if ((r = validate(text, len, err)) < 0) {
+		char *m = fr_xstrdup(err->msg);
+
+		fr_err_set(err, r, "as rendered: %s", m);
+		free(m);
+		goto out;
+	}
 	c->text = text;
 	c->len = len;
 	text = NULL;
-	r = validate_result(c, err);
 out:
 	free(text);
 	return r;
