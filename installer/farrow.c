@@ -27,6 +27,7 @@ void fw_error(const char *fmt, ...)
 {
 	va_list ap;
 
+	fflush(stdout);
 	fputs("farrow: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
