@@ -75,10 +75,7 @@ deps:
 # The whole suite: dependencies, build, unit tests, bats, then the unit
 # tests and bats again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test check: deps
-	$(MAKE) all unit
-	$(MAKE) bats
-	$(MAKE) asan
-	@echo "make test: all suites passed"
+	bash test/run.sh
 
 unit: $(UNITS)
 	@fail=0; for t in $(UNITS); do $$t || fail=1; done; \
@@ -101,7 +98,7 @@ fuzz: $(O)/embedded.c
 	$(MAKE) $(O)/fuzz/fuzz-inventory
 	@mkdir -p $(O)/fuzz/corpus
 	cp -n test/fuzz/corpora/inventory/* profiles/*.yml profiles/ha/*.yml $(O)/fuzz/corpus/ 2>/dev/null || true
-	$(O)/fuzz/fuzz-inventory -max_total_time=$(FUZZ_TIME) -max_len=8192 \
+	$(O)/fuzz/fuzz-inventory -max_total_time=$(FUZZ_TIME) -max_len=4096 \
 		-dict=test/fuzz/fuzz-inventory.dict $(O)/fuzz/corpus
 
 demo: deps all

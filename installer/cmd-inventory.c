@@ -227,7 +227,8 @@ static int list(const char *path)
 		redis_rows(inv, h, &rows, &n, &alloc);
 		fr_ident_release(&id);
 	}
-	qsort(rows, n, sizeof(*rows), cmp_row);
+	if (n)
+		qsort(rows, n, sizeof(*rows), cmp_row);
 	printf("%-16s %-6s %-24s %-16s %-15s %s\n", "CLUSTER", "KIND", "INSTANCE", "HOST", "ROLE", "PORT");
 	for (i = 0; i < n; i++) {
 		char port[16] = "-";

@@ -125,7 +125,8 @@ static void edits_apply(struct edits *e, char **text, size_t *len)
 	struct fr_buf out = FR_BUF_INIT;
 	size_t i, at = 0;
 
-	qsort(e->v, e->n, sizeof(*e->v), cmp_edit);
+	if (e->n)
+		qsort(e->v, e->n, sizeof(*e->v), cmp_edit);
 	for (i = 0; i < e->n; i++) {
 		if (e->v[i].start < at)
 			continue; /* overlapping: cannot happen with distinct nodes */

@@ -41,7 +41,18 @@ int fr_param_is_secret(const char *name)
 
 static struct fr_node *tree;
 static struct fr_param *params;
+static struct fr_param **by_name; /* params sorted by name, for bsearch */
 static size_t nparams;
+
+static int cmp_param(const void *a, const void *b)
+{
+	return strcmp((*(struct fr_param *const *)a)->name, (*(struct fr_param *const *)b)->name);
+}
+
+static int cmp_key(const void *key, const void *b)
+{
+	return strcmp(key, (*(struct fr_param *const *)b)->name);
+}
 
 const struct fr_embedded *fr_embedded_find(const char *name)
 {
@@ -107,17 +118,19 @@ static void load(void)
 		params[i].type = type_of(tree->items[i]);
 		params[i].def = tree->items[i]->tag ? NULL : tree->items[i];
 	}
+	by_name = fr_xcalloc(nparams, sizeof(*by_name));
+	for (i = 0; i < nparams; i++)
+		by_name[i] = &params[i];
+	qsort(by_name, nparams, sizeof(*by_name), cmp_param);
 }
 
 const struct fr_param *fr_param_find(const char *name)
 {
-	size_t i;
+	struct fr_param **p;
 
 	load();
-	for (i = 0; i < nparams; i++)
-		if (strcmp(params[i].name, name) == 0)
-			return &params[i];
-	return NULL;
+	p = bsearch(name, by_name, nparams, sizeof(*by_name), cmp_key);
+	return p ? *p : NULL;
 }
 
 const struct fr_param *fr_params_all(size_t *count)
@@ -130,7 +143,9 @@ const struct fr_param *fr_params_all(size_t *count)
 void fr_params_release(void)
 {
 	free(params);
+	free(by_name);
 	params = NULL;
+	by_name = NULL;
 	nparams = 0;
 	fr_node_free(tree);
 	tree = NULL;
