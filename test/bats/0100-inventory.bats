@@ -7,6 +7,7 @@ setup() {
 }
 
 @test "every Pigsty template and example passes check" {
+	fr_need_shared
 	local n=0 f
 	for f in "$SHARED"/pigsty-conf/*.yml "$SHARED"/pigsty-conf/*/*.yml "$SHARED"/examples/*.yml; do
 		run -0 farrow inventory check "$f"
@@ -25,6 +26,7 @@ setup() {
 }
 
 @test "show resolves pg-meta-1 on 10.10.10.10 with sources" {
+	fr_need_shared
 	run -0 farrow inventory show "$SHARED/pigsty-conf/meta.yml" --host 10.10.10.10
 	assert_line --index 0 --partial "host 10.10.10.10  pg-meta-1 (primary)"
 	assert_output --regexp "pg_cluster +pg-meta +cluster pg-meta \(.*meta.yml:[0-9]+\)"
@@ -38,6 +40,7 @@ setup() {
 }
 
 @test "show --json is valid JSON with identities and typed values" {
+	fr_need_shared
 	run -0 farrow inventory show "$SHARED/examples/pigsty-style-inventory.yml" --host 10.10.10.10 --json
 	echo "$output" >show.json
 	run -0 python3 -c '
@@ -57,6 +60,7 @@ print("ok")'
 }
 
 @test "list shows clusters, instances, roles and service ports" {
+	fr_need_shared
 	run -0 farrow inventory list "$SHARED/pigsty-conf/ha/full.yml"
 	assert_line --regexp "^pg-test +pgsql +pg-test-2 +10\.10\.10\.12 +replica +5432$"
 	assert_line --regexp "^etcd +etcd +etcd-1 +10\.10\.10\.10 +member +2379$"
@@ -124,6 +128,7 @@ bad() { # bad <old> <new> <expected message>
 }
 
 @test "YAML syntax errors, unreadable files and bad usage" {
+	fr_need_shared
 	printf 'all:\n  children: {\n  vars: [\n' >broken.yml
 	run -3 farrow inventory check broken.yml
 	assert_output --regexp "^broken\.yml:[0-9]+:[0-9]+: yaml: "

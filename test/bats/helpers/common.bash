@@ -11,6 +11,11 @@ export PATH="$FARROW_BIN:$PATH"
 # Pigsty's templates and examples live beside the project, never inside it.
 SHARED=${FARROW_SHARED:-$FARROW_ROOT/../shared}
 
+# Skip (visibly) when Pigsty's files are not beside the project.
+fr_need_shared() {
+	[ -d "$SHARED/pigsty-conf" ] || skip "needs Pigsty's templates in $SHARED (../shared beside the clone)"
+}
+
 fr_isolate() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 	export HOME="$BATS_TEST_TMPDIR/home"
