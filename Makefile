@@ -14,6 +14,10 @@ CFLAGS ?= -O2 -g
 WERROR ?= 1
 SANITIZE ?=
 FUZZ_TIME ?= 60
+V ?= 0
+ifeq ($(V),0)
+Q := @
+endif
 
 PKGS := yaml-0.1 libarchive libcurl libcrypto libssh2 libpq ncursesw menuw formw panelw
 WARN := -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wstrict-prototypes \
@@ -42,32 +46,39 @@ PROGS := $(O)/farrow $(O)/repo-builder $(O)/farrow-firstboot
 PROFILES := $(wildcard profiles/*.yml profiles/ha/*.yml)
 MANS := $(wildcard docs/man/*.[158])
 
+.SECONDARY:
 .PHONY: all deps test check unit bats asan fuzz demo install clean lint bench
 all: $(PROGS)
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@[ "$(V)" != 0 ] || echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/embedded.c: lib/defaults.yml $(PROFILES) tools/embed.sh
 	@mkdir -p $(O)
-	sh tools/embed.sh defaults.yml=lib/defaults.yml \
+	$(Q)sh tools/embed.sh defaults.yml=lib/defaults.yml \
 		$(foreach p,$(PROFILES),$(p)=$(p)) > $@.tmp && mv $@.tmp $@
 $(O)/obj/embedded.o: $(O)/embedded.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/libfarrow.a: $(LIB_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(O)/farrow: $(FARROW_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow.a
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@[ "$(V)" != 0 ] || echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(O)/repo-builder: $(RB_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow.a
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@[ "$(V)" != 0 ] || echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(O)/farrow-firstboot: $(FB_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow.a
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@[ "$(V)" != 0 ] || echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(O)/test/t-%: $(O)/obj/test/unit/t-%.o $(O)/libfarrow.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@[ "$(V)" != 0 ] || echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 deps:
 	sh test/install-deps.sh

@@ -23,4 +23,10 @@ int fr_read_file(const char *path, size_t max, char **data, size_t *len, struct 
 int fr_write_atomic(const char *path, const char *data, size_t len, mode_t mode, int backup,
 		    struct fr_err *err);
 
+/* Remove path and everything under it (like rm -rf); missing is fine. Returns 0 or FR_EIO. */
+int fr_rm_rf(const char *path);
+
+/* mkdir -p with mode for the directories it creates. Returns 0 or FR_EIO. */
+int fr_mkdir_p(const char *path, mode_t mode, struct fr_err *err);
+
 #endif

@@ -1,0 +1,26 @@
+/* exec.h -- run a program (never through a shell) and collect what it prints. */
+/* SPDX-License-Identifier: MIT */
+#ifndef FR_EXEC_H
+#define FR_EXEC_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+/*
+ * Run argv[0] (searched in PATH) with argv. in/inlen (may be NULL) is fed to
+ * its standard input; its standard output and error are appended to out and
+ * errout (either may be NULL: then discarded). env, if not NULL, is a
+ * NULL-terminated list of "NAME=value" added to the environment.
+ * *status gets the exit status (128+signal when killed).
+ * Returns 0 when the program ran (whatever its status), FR_EIO when it
+ * could not be started.
+ */
+int fr_exec(const char *const *argv, const char *const *env, const void *in, size_t inlen,
+	    struct fr_buf *out, struct fr_buf *errout, int *status, struct fr_err *err);
+
+/* 1 if a program of that name is in PATH. */
+int fr_exec_have(const char *prog);
+
+#endif
