@@ -3,7 +3,9 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "crypto.h"
 
@@ -35,4 +37,37 @@ void fr_sha256_hex(const void *data, size_t len, char out[65])
 	for (i = 0; i < n; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	out[64] = '\0';
+}
+
+int fr_sha256_file(const char *path, char out[65], long long *size, struct fr_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	EVP_MD_CTX *md;
+	unsigned char d[32], buf[1 << 16];
+	unsigned int n = 0, i;
+	size_t got;
+	long long total = 0;
+
+	if (f == NULL)
+		return fr_err_set(err, FR_EIO, "cannot read '%s': %s", path, strerror(errno));
+	md = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
+		EVP_DigestUpdate(md, buf, got);
+		total += (long long)got;
+	}
+	if (ferror(f)) {
+		fclose(f);
+		EVP_MD_CTX_free(md);
+		return fr_err_set(err, FR_EIO, "cannot read '%s': %s", path, strerror(errno));
+	}
+	fclose(f);
+	EVP_DigestFinal_ex(md, d, &n);
+	EVP_MD_CTX_free(md);
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	out[64] = '\0';
+	if (size)
+		*size = total;
+	return 0;
 }

@@ -17,4 +17,7 @@ int fr_random_password(char *out, size_t len, struct fr_err *err);
 /* Lowercase hex SHA-256 of data into out[65]. */
 void fr_sha256_hex(const void *data, size_t len, char out[65]);
 
+/* Lowercase hex SHA-256 of the file at path into out[65]; *size gets its size. 0 or FR_EIO. */
+int fr_sha256_file(const char *path, char out[65], long long *size, struct fr_err *err);
+
 #endif

@@ -209,6 +209,18 @@ void fr_pgp_signer_close(struct fr_pgp_signer *s)
 	free(s);
 }
 
+int fr_pgp_signer_export(struct fr_pgp_signer *s, int armor, struct fr_buf *out, struct fr_err *err)
+{
+	const char *a[] = { "--armor", "--export", s->fpr, NULL }, *b[] = { "--export", s->fpr, NULL };
+
+	return gpg(s->home, armor ? a : b, NULL, 0, out, err);
+}
+
+const char *fr_pgp_signer_fpr(const struct fr_pgp_signer *s)
+{
+	return s->fpr;
+}
+
 int fr_pgp_sign(struct fr_pgp_signer *s, enum fr_pgp_mode mode, const void *data, size_t len, const char *path,
 		long long epoch, struct fr_buf *out, struct fr_err *err)
 {

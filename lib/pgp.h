@@ -30,6 +30,10 @@ struct fr_pgp_signer;
 struct fr_pgp_signer *fr_pgp_signer_open(const char *keyfile, struct fr_err *err);
 void fr_pgp_signer_close(struct fr_pgp_signer *s);
 
+/* The signer's public key (binary or armored) appended to out; its fingerprint. */
+int fr_pgp_signer_export(struct fr_pgp_signer *s, int armor, struct fr_buf *out, struct fr_err *err);
+const char *fr_pgp_signer_fpr(const struct fr_pgp_signer *s);
+
 enum fr_pgp_mode { FR_PGP_CLEARSIGN, FR_PGP_DETACH_ARMOR, FR_PGP_DETACH_BINARY };
 
 /*

@@ -1,0 +1,76 @@
+/* bundle.h -- farrow bundles: the MANIFEST format, reading it, verifying a bundle. */
+/* SPDX-License-Identifier: MIT */
+#ifndef FR_BUNDLE_H
+#define FR_BUNDLE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+/*
+ * A bundle is <name>-<version>.<distro>.<arch>.tar.zst with a detached
+ * OpenPGP signature beside it (<bundle>.sig). Inside, under one top
+ * directory named like the file without .tar.zst:
+ *   MANIFEST                     what is inside, with hashes (below)
+ *   repo/dists/farrow/...        signed apt metadata (InRelease, Release, Release.gpg, Packages)
+ *   repo/pool/<repo>/...         the packages
+ *   keys/farrow-signing.gpg/.asc the public key that signed the repo
+ *   files/...                    extra files of the manifest
+ * MANIFEST is text, one record a line, fields separated by single spaces:
+ *   farrow-bundle 1
+ *   bundle <name>            version <v>          target <distro.arch>
+ *   epoch <seconds>          key <fingerprint>    manifest-sha256 <hex>
+ *   input <repo> <date as seconds> <origin...>
+ *   package <name> <version> <arch> <repo> <path> <size> <sha256>
+ *   file <sha256> <size> <path>          (every file but MANIFEST itself)
+ */
+
+struct fr_bundle_pkg {
+	char *name, *version, *arch, *repo, *path, *sha256;
+	long long size;
+};
+
+struct fr_bundle_file {
+	char *path, *sha256;
+	long long size;
+};
+
+struct fr_bundle_manifest {
+	char *top;            /* the top directory */
+	char *bundle, *version, *target, *key, *manifest_sha256;
+	long long epoch;
+	char **inputs;
+	size_t ninputs;
+	struct fr_bundle_pkg *pkgs;
+	size_t npkgs;
+	struct fr_bundle_file *files;
+	size_t nfiles;
+};
+
+/* Parse MANIFEST text. Returns 0 or FR_EINVALID (err names the line). */
+int fr_bundle_manifest_parse(const char *text, size_t len, struct fr_bundle_manifest *m, struct fr_err *err);
+void fr_bundle_manifest_release(struct fr_bundle_manifest *m);
+
+/* Read the MANIFEST out of a bundle file (it is the first member). */
+int fr_bundle_manifest_read(const char *bundle, struct fr_bundle_manifest *m, struct fr_err *err);
+
+/* What verification found. */
+struct fr_bundle_check {
+	int sig_ok;            /* the detached signature verifies with the key */
+	char sig_error[1024];
+	size_t files_ok;       /* members whose hash and size match MANIFEST */
+	char *first_bad;       /* the first member that does not (or is missing/extra) */
+	char bad_reason[1024];
+};
+
+/*
+ * Verify bundle: its detached signature (<bundle>.sig) with keyfile, then
+ * every member's SHA-256 and size against MANIFEST; a member missing from
+ * MANIFEST, or listed there but absent, is bad too. Returns 0 when all
+ * hold, FR_ECRYPTO when something does not (check says what), FR_EIO when
+ * the bundle cannot be read. Free check->first_bad.
+ */
+int fr_bundle_verify(const char *bundle, const char *keyfile, struct fr_bundle_check *check, struct fr_err *err);
+
+#endif
