@@ -17,7 +17,7 @@ enum rb_exit {
 	RB_EXIT_FETCH = 8,      /* a download failed after its retries */
 };
 
-enum rb_repo_type { RB_REPO_DEB, RB_REPO_RPMMD, RB_REPO_HOST_APT };
+enum rb_repo_type { RB_REPO_NONE, RB_REPO_DEB, RB_REPO_RPMMD, RB_REPO_HOST_APT };
 
 struct rb_repo {
 	char *name;

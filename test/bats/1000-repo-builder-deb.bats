@@ -1,0 +1,246 @@
+#!/usr/bin/env bats
+# repo-builder against a loopback Debian mirror of real .debs, signed with a throwaway key;
+# the bundle checked by stock apt (signatures and dates on) and gpgv.
+
+setup_file() {
+	load helpers/common
+	load helpers/mirror
+	export DEBS MIRROR PORT KEYDIR
+	DEBS=$(fr_debs)
+	MIRROR=$BATS_FILE_TMPDIR/mirror
+	fr_make_mirror "$MIRROR" "$DEBS"
+	PORT=$(fr_serve "$MIRROR")
+	cp /var/lib/dpkg/status "$BATS_FILE_TMPDIR/base.status"
+	KEYDIR=$BATS_FILE_TMPDIR/key
+	repo-builder keygen --out "$KEYDIR" >/dev/null
+	# one build shared by the tests that only read it
+	fr_manifest "$BATS_FILE_TMPDIR/m.yml" "$PORT" "$MIRROR.key" "pgbouncer, haproxy"
+	repo-builder build "$BATS_FILE_TMPDIR/m.yml" --key "$KEYDIR/farrow-signing.key" \
+		--out "$BATS_FILE_TMPDIR/out" --cache "$BATS_FILE_TMPDIR/cache" --quiet >/dev/null
+	export BUNDLE=$BATS_FILE_TMPDIR/out/farrow-test-0.1.0.d12.x86_64.tar.zst
+}
+
+teardown_file() {
+	load helpers/common
+	load helpers/mirror
+	fr_stop_servers
+}
+
+setup() {
+	load helpers/common
+	load helpers/mirror
+	fr_isolate
+}
+
+@test "build: a bundle and its signature; gpgv and verify accept them" {
+	[ -f "$BUNDLE" ] && [ -f "$BUNDLE.sig" ]
+	run -0 gpgv --keyring "$KEYDIR/farrow-signing.gpg" "$BUNDLE.sig" "$BUNDLE"
+	run -0 repo-builder verify "$BUNDLE" --key "$KEYDIR/farrow-signing.gpg"
+	assert_output --regexp "signature good, [0-9]+ files verified"
+	run -0 repo-builder inspect "$BUNDLE"
+	assert_line --regexp "^pgbouncer +1\.[0-9.]+-[^ ]+ +amd64 +mirror"
+	assert_line --regexp "^haproxy +2\.[0-9.]+-[^ ]+ +amd64 +mirror"
+	# nothing the base already has is bundled
+	awk -v RS= '/Status: install ok installed/' "$BATS_FILE_TMPDIR/base.status" | sed -n 's/^Package: //p' >installed
+	for p in $(repo-builder inspect "$BUNDLE" | awk '$4 == "mirror" {print $1}'); do
+		! grep -qx "$p" installed
+	done
+}
+
+@test "stock apt takes the bundle's repo with only its key: no trusted=yes, dates checked" {
+	mkdir u && tar -C u -xf "$BUNDLE"
+	r=$PWD/u/farrow-test-0.1.0.d12.x86_64
+	opts=$(fr_apt_opts "$PWD/apt")
+	echo "deb [signed-by=$r/keys/farrow-signing.gpg] file:$r/repo farrow main" >"$PWD/apt/etc/sources.list"
+	# shellcheck disable=SC2086
+	run -0 apt-get $opts update
+	refute_output --partial "W:"
+	refute_output --partial "not signed"
+	# shellcheck disable=SC2086
+	run -0 apt-get $opts install --download-only -y pgbouncer haproxy
+	assert_output --partial "Download complete and in download only mode"
+	# every package came from the bundle, and the bundle held all that was needed
+	gets=$(grep -c '^Get:' <<<"$output")
+	[ "$gets" -eq "$(grep -c '^package ' "$r/MANIFEST")" ]
+	[ "$(grep '^Get:' <<<"$output" | grep -vc "file:$r/repo farrow/main")" -eq 0 ]
+	assert_line --regexp "^Get:[0-9]+ file:$r/repo farrow/main amd64 pgbouncer amd64 "
+	# and apt refuses the same repo signed by another key
+	repo-builder keygen --out other >/dev/null
+	echo "deb [signed-by=$PWD/other/farrow-signing.gpg] file:$r/repo farrow main" >"$PWD/apt/etc/sources.list"
+	rm -rf "$PWD/apt/lists"/*farrow*
+	# shellcheck disable=SC2086
+	run apt-get $opts update
+	assert_output --partial "NO_PUBKEY"
+}
+
+@test "two builds from the same inputs are byte-identical; a warm rebuild fetches nothing" {
+	run -0 repo-builder build "$BATS_FILE_TMPDIR/m.yml" --key "$KEYDIR/farrow-signing.key" --out again \
+		--cache "$BATS_FILE_TMPDIR/cache"
+	assert_output --partial "files cached, 0 to fetch"
+	cmp "$BUNDLE" again/farrow-test-0.1.0.d12.x86_64.tar.zst
+	cmp "$BUNDLE.sig" again/farrow-test-0.1.0.d12.x86_64.tar.zst.sig
+	# a cold cache gives the same bytes too
+	run -0 repo-builder build "$BATS_FILE_TMPDIR/m.yml" --key "$KEYDIR/farrow-signing.key" --out cold --cache cold-cache
+	cmp "$BUNDLE" cold/farrow-test-0.1.0.d12.x86_64.tar.zst
+	# SOURCE_DATE_EPOCH sets the time, and the result is stable under it
+	SOURCE_DATE_EPOCH=1700000000 run -0 repo-builder build "$BATS_FILE_TMPDIR/m.yml" \
+		--key "$KEYDIR/farrow-signing.key" --out e1 --cache "$BATS_FILE_TMPDIR/cache" --quiet
+	SOURCE_DATE_EPOCH=1700000000 run -0 repo-builder build "$BATS_FILE_TMPDIR/m.yml" \
+		--key "$KEYDIR/farrow-signing.key" --out e2 --cache "$BATS_FILE_TMPDIR/cache" --quiet
+	cmp e1/farrow-test-0.1.0.d12.x86_64.tar.zst e2/farrow-test-0.1.0.d12.x86_64.tar.zst
+	run -0 tar -tvf e1/farrow-test-0.1.0.d12.x86_64.tar.zst
+	assert_line --regexp "^-rw-r--r-- root/root .* 2023-11-14 22:13 farrow-test-0.1.0.d12.x86_64/MANIFEST$"
+}
+
+@test "tampering: a changed byte, a bad signature, another key, an extra or altered file" {
+	cp "$BUNDLE" b.tar.zst && cp "$BUNDLE.sig" b.tar.zst.sig
+	run -0 repo-builder verify b.tar.zst --key "$KEYDIR/farrow-signing.gpg"
+	# one byte of the tarball
+	printf '\x00' | dd of=b.tar.zst bs=1 seek=2000 conv=notrunc 2>/dev/null
+	run -6 repo-builder verify b.tar.zst --key "$KEYDIR/farrow-signing.gpg"
+	assert_output --partial "b.tar.zst.sig: signature does not hold"
+	# one byte of the signature
+	cp "$BUNDLE" b.tar.zst
+	printf '\x01' | dd of=b.tar.zst.sig bs=1 seek=100 conv=notrunc 2>/dev/null
+	run -6 repo-builder verify b.tar.zst --key "$KEYDIR/farrow-signing.gpg"
+	assert_output --partial "signature does not hold"
+	# another key
+	cp "$BUNDLE.sig" b.tar.zst.sig
+	repo-builder keygen --out other >/dev/null
+	run -6 repo-builder verify b.tar.zst --key other/farrow-signing.gpg
+	assert_output --partial "signature does not hold"
+	# a changed byte in one file, repacked and re-signed with the right key: the file is named
+	mkdir u && tar -C u -xf "$BUNDLE"
+	top=farrow-test-0.1.0.d12.x86_64
+	deb=$(cd u && find "$top/repo/pool" -name 'pgbouncer_*.deb')
+	printf 'X' | dd of="u/$deb" bs=1 seek=500 conv=notrunc 2>/dev/null
+	tar -C u --sort=name -cf - "$top" | zstd -q -o t.tar.zst
+	h=$(mktemp -d /tmp/frgpg.XXXXXX)
+	gpg --homedir "$h" --batch --import "$KEYDIR/farrow-signing.key" 2>/dev/null
+	gpg --homedir "$h" --batch --detach-sign -o t.tar.zst.sig t.tar.zst
+	gpgconf --homedir "$h" --kill all; rm -rf "$h"
+	run -6 repo-builder verify t.tar.zst --key "$KEYDIR/farrow-signing.gpg"
+	refute_output --partial "signature does not hold"
+	assert_output --partial "$deb: SHA-256"
+	# a file that MANIFEST does not list
+	rm -rf u && mkdir u && tar -C u -xf "$BUNDLE" && echo extra >"u/$top/repo/extra.txt"
+	tar -C u --sort=name -cf - "$top" | zstd -q -o x.tar.zst
+	cp "$BUNDLE.sig" x.tar.zst.sig
+	run -6 repo-builder verify x.tar.zst --key "$KEYDIR/farrow-signing.gpg"
+	assert_output --partial "$top/repo/extra.txt: is not listed in MANIFEST"
+	# no signature beside it
+	rm x.tar.zst.sig
+	run -6 repo-builder verify x.tar.zst --key "$KEYDIR/farrow-signing.gpg"
+	assert_output --partial "x.tar.zst.sig: signature does not hold: cannot open"
+}
+
+@test "wrong upstream checksum and truncated download: the build fails and the cache keeps nothing bad" {
+	bad=$BATS_FILE_TMPDIR/badmirror
+	rm -rf "$bad" && cp -al "$MIRROR" "$bad"
+	deb=$(ls "$bad"/pool/main/pgbouncer_*.deb)
+	# same size, one byte different: the index's SHA-256 no longer holds
+	cp --remove-destination "$deb" "$deb.new" && printf 'Z' | dd of="$deb.new" bs=1 seek=300 conv=notrunc 2>/dev/null
+	mv "$deb.new" "$deb"
+	port=$(fr_serve "$bad")
+	fr_manifest m.yml "$port" "$MIRROR.key" "pgbouncer"
+	run -8 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+	assert_output --partial "pgbouncer_"
+	assert_output --partial "SHA-256 mismatch"
+	[ -z "$(find cache -type f)" ]
+	[ ! -e out/farrow-test-0.1.0.d12.x86_64.tar.zst ]
+	# a truncated file
+	head -c 1000 "$MIRROR"/pool/main/pgbouncer_*.deb >"$deb.new" && mv "$deb.new" "$deb"
+	run -8 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+	assert_output --regexp "got 1000 bytes, the index says [0-9]+"
+	[ -z "$(find cache -type f)" ]
+}
+
+@test "an index that does not match its Release is refused" {
+	bad=$BATS_FILE_TMPDIR/badindex
+	rm -rf "$bad" && cp -al "$MIRROR" "$bad"
+	rm "$bad/dists/bookworm/main/binary-amd64/Packages.xz"
+	xz -9e -c "$bad/dists/bookworm/main/binary-amd64/Packages" | head -c 2000 >"$bad/dists/bookworm/main/binary-amd64/Packages.xz"
+	port=$(fr_serve "$bad")
+	fr_manifest m.yml "$port" "$MIRROR.key" "pgbouncer"
+	run -6 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+	assert_output --partial "Packages.xz: checksum mismatch"
+}
+
+@test "an upstream signed by another key is refused" {
+	repo-builder keygen --out other >/dev/null
+	fr_manifest m.yml "$PORT" "$PWD/other/farrow-signing.gpg" "pgbouncer"
+	run -6 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+	assert_output --partial "InRelease: signature does not verify"
+	[ ! -d out ]
+}
+
+@test "an unknown package is named; an unsatisfiable one gets libsolv's explanation" {
+	fr_manifest m.yml "$PORT" "$MIRROR.key" "pgbouncer, no-such-package-x"
+	run -5 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+	assert_output --partial "unknown package 'no-such-package-x': in no repository for d12.x86_64"
+	fr_manifest m.yml "$PORT" "$MIRROR.key" "farrow-test-broken"
+	run -5 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+	assert_output --partial "problem 1: nothing provides libdoesnotexist1 >= 2 needed by farrow-test-broken-1.0.all"
+	fr_manifest m.yml "$PORT" "$MIRROR.key" "{ name: pgbouncer, version: '>= 99' }"
+	run -5 repo-builder resolve m.yml
+	assert_output --partial "problem 1: package pgbouncer >= 99 does not exist"
+	[ ! -d out ]
+}
+
+@test "an upstream port that is closed fails clearly after bounded retries" {
+	port=$(fr_closed_port)
+	fr_manifest m.yml "$port" "$MIRROR.key" "pgbouncer"
+	SECONDS=0
+	run -1 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+	assert_output --partial "http://127.0.0.1:$port/dists/bookworm/InRelease: Couldn't connect to server (after retries)"
+	[ "$SECONDS" -lt 30 ]
+}
+
+@test "resolve prints the closure without downloading; diff compares bundles" {
+	run -0 repo-builder resolve "$BATS_FILE_TMPDIR/m.yml"
+	assert_output --regexp "pgbouncer +1\."
+	assert_output --regexp "d12.x86_64: [0-9]+ packages, [0-9]+ bytes"
+	run -0 repo-builder resolve --index "$MIRROR/dists/bookworm/main/binary-amd64/Packages.xz" pgbouncer
+	assert_output --regexp "libc6 +2\.36"
+	fr_manifest m2.yml "$PORT" "$MIRROR.key" "pgbouncer" 0.2.0
+	run -0 repo-builder build m2.yml --key "$KEYDIR/farrow-signing.key" --out out --cache "$BATS_FILE_TMPDIR/cache" --quiet
+	run -0 repo-builder diff "$BUNDLE" out/farrow-test-0.2.0.d12.x86_64.tar.zst
+	assert_line --regexp "^- haproxy 2\..* amd64$"
+	assert_output --regexp "0 added, [0-9]+ removed, 0 upgraded, 0 downgraded"
+}
+
+@test "--json gives one JSON event a line" {
+	run -0 repo-builder build "$BATS_FILE_TMPDIR/m.yml" --key "$KEYDIR/farrow-signing.key" --out j --cache jcache --json
+	echo "$output" >events
+	run -0 python3 -c '
+import json
+ev = [json.loads(l) for l in open("events") if l.strip()]
+kinds = [e["event"] for e in ev]
+assert kinds[0] == "resolve" and kinds[-1] == "bundle", kinds
+d = [e for e in ev if e["event"] == "download"]
+assert d and all(e["ok"] for e in d) and d[-1]["files_done"] == d[-1]["files_total"]
+print("ok")'
+}
+
+@test "bad manifests: positions, exit 3; keygen never overwrites; no key, no build" {
+	cat >bad.yml <<'YML'
+version: 1.0
+targets: [ d12.x86_64, d11.x86_64 ]
+repos:
+  - { name: m, type: apt, url: http://127.0.0.1:1 }
+packages: [ "bad name!" ]
+YML
+	run -3 repo-builder build bad.yml --key "$KEYDIR/farrow-signing.key"
+	assert_output --partial "bad.yml:2:24: targets: 'd11.x86_64' is not a target"
+	assert_output --partial "bad.yml:4:22: type: 'apt' is not deb, rpm-md or host-apt"
+	assert_output --partial "bad.yml:5:13: name: 'bad name!' is not a package name"
+	run -2 repo-builder build "$BATS_FILE_TMPDIR/m.yml"
+	assert_output --partial "no signing key"
+	run -1 repo-builder keygen --out "$KEYDIR"
+	assert_output --partial "refusing to overwrite a signing key"
+	[ "$(stat -c %a "$KEYDIR/farrow-signing.key")" = 600 ]
+	chmod 644 "$KEYDIR/farrow-signing.key"
+	run -1 repo-builder build "$BATS_FILE_TMPDIR/m.yml" --key "$KEYDIR/farrow-signing.key" --out o --cache c
+	assert_output --partial "is readable by others"
+	chmod 600 "$KEYDIR/farrow-signing.key"
+}

@@ -1,0 +1,111 @@
+# mirror.bash -- a loopback Debian mirror made of real .debs, for repo-builder's tests.
+# The .debs (apt-get download) are cached outside the clone, keyed by names and versions.
+
+FR_TEST_CACHE=${FARROW_TEST_CACHE:-/var/tmp/farrow-test-cache}
+FR_MIRROR_PKGS="pgbouncer haproxy"
+
+# Print the directory holding the real .debs of $FR_MIRROR_PKGS and all their dependencies.
+fr_debs() {
+	local pkgs key dir tmp
+	# shellcheck disable=SC2086
+	pkgs=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+		--no-replaces --no-enhances $FR_MIRROR_PKGS | grep -v '^ ' | grep -v '<' | sort -u)
+	# shellcheck disable=SC2086
+	key=$(apt-cache show --no-all-versions $pkgs | grep -E '^(Package|Version|SHA256):' | sha256sum | cut -c1-16)
+	dir=$FR_TEST_CACHE/debs-$key
+	if [ ! -d "$dir" ]; then
+		mkdir -p "$FR_TEST_CACHE"
+		tmp=$(mktemp -d "$FR_TEST_CACHE/debs.XXXXXX")
+		# shellcheck disable=SC2086
+		(cd "$tmp" && apt-get -q download $pkgs >/dev/null) || { rm -rf "$tmp"; return 1; }
+		mv "$tmp" "$dir"
+	fi
+	echo "$dir"
+}
+
+# A package that cannot be installed: it depends on something nobody provides.
+fr_broken_deb() { # fr_broken_deb <dir>
+	local d=$BATS_FILE_TMPDIR/broken
+	mkdir -p "$d/DEBIAN"
+	printf 'Package: farrow-test-broken\nVersion: 1.0\nArchitecture: all\nMaintainer: farrow <t@farrow.invalid>\nDepends: libdoesnotexist1 (>= 2)\nDescription: farrow test package that cannot be installed\n' >"$d/DEBIAN/control"
+	dpkg-deb -Zgzip --build "$d" "$1/farrow-test-broken_1.0_all.deb" >/dev/null
+}
+
+# Make a signed mirror in $1 from the .debs in $2: dists/bookworm/main/binary-amd64, pool/main.
+# The throwaway signing key's public half goes to $1.key.
+fr_make_mirror() { # fr_make_mirror <dir> <debs-dir>
+	local m=$1 home
+	mkdir -p "$m/pool/main" "$m/dists/bookworm/main/binary-amd64"
+	ln "$2"/*.deb "$m/pool/main/" 2>/dev/null || cp "$2"/*.deb "$m/pool/main/"
+	fr_broken_deb "$m/pool/main"
+	(cd "$m" && apt-ftparchive packages pool >dists/bookworm/main/binary-amd64/Packages)
+	gzip -9kf "$m/dists/bookworm/main/binary-amd64/Packages"
+	xz -kf "$m/dists/bookworm/main/binary-amd64/Packages"
+	(cd "$m" && apt-ftparchive -o APT::FTPArchive::Release::Suite=bookworm \
+		-o APT::FTPArchive::Release::Codename=bookworm -o APT::FTPArchive::Release::Components=main \
+		-o APT::FTPArchive::Release::Architectures=amd64 release dists/bookworm >"$m.Release")
+	mv "$m.Release" "$m/dists/bookworm/Release"
+	home=$(mktemp -d /tmp/frgpg.XXXXXX)
+	gpg --homedir "$home" --batch --passphrase '' --quick-gen-key "mirror <mirror@farrow.invalid>" rsa3072 sign never 2>/dev/null
+	gpg --homedir "$home" --batch --yes --clearsign -o "$m/dists/bookworm/InRelease" "$m/dists/bookworm/Release"
+	gpg --homedir "$home" --batch --yes -abs -o "$m/dists/bookworm/Release.gpg" "$m/dists/bookworm/Release"
+	gpg --homedir "$home" --export >"$m.key"
+	gpgconf --homedir "$home" --kill all 2>/dev/null || true
+	rm -rf "$home"
+}
+
+# Serve $1 on 127.0.0.1; prints the port. The server's pid is appended to $BATS_FILE_TMPDIR/servers.
+fr_serve() { # fr_serve <dir>
+	local port
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+	python3 -m http.server --bind 127.0.0.1 "$port" --directory "$1" >/dev/null 2>&1 &
+	echo $! >>"$BATS_FILE_TMPDIR/servers"
+	for _ in $(seq 50); do
+		python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
+		sleep 0.1
+	done
+	echo "$port"
+}
+
+fr_stop_servers() {
+	[ -f "$BATS_FILE_TMPDIR/servers" ] || return 0
+	while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$BATS_FILE_TMPDIR/servers"
+	rm -f "$BATS_FILE_TMPDIR/servers"
+}
+
+# A port nothing listens on.
+fr_closed_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Write a manifest to $1 for the mirror at port $2 with key $3 and packages $4.
+fr_manifest() { # fr_manifest <file> <port> <key> <packages> [version]
+	cat >"$1" <<YML
+bundle: farrow-test
+version: ${5:-0.1.0}
+targets: [ d12.x86_64 ]
+repos:
+  - name: mirror
+    type: deb
+    url: http://127.0.0.1:$2
+    suite: bookworm
+    components: [ main ]
+    key: $3
+packages: [ $4 ]
+base:
+  status: $BATS_FILE_TMPDIR/base.status
+YML
+}
+
+# Options that make apt use only the given sources list, with stock date checks.
+fr_apt_opts() { # fr_apt_opts <dir> -> prints options
+	local d=$1
+	mkdir -p "$d/etc/trusted.d" "$d/etc/sources.list.d" "$d/etc/preferences.d" "$d/lists/partial" \
+		"$d/cache/archives/partial"
+	echo "-o Dir::Etc=$d/etc -o Dir::Etc::sourcelist=$d/etc/sources.list" \
+		"-o Dir::Etc::sourceparts=$d/etc/sources.list.d -o Dir::Etc::trusted=/dev/null" \
+		"-o Dir::Etc::trustedparts=$d/etc/trusted.d -o Dir::Etc::preferencesparts=$d/etc/preferences.d" \
+		"-o Dir::State::lists=$d/lists -o Dir::Cache=$d/cache" \
+		"-o Dir::State::status=$BATS_FILE_TMPDIR/base.status -o Debug::NoLocking=1" \
+		"-o Acquire::Check-Date=true -o Acquire::Check-Valid-Until=true -o APT::Sandbox::User=root"
+}
