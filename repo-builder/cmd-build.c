@@ -145,7 +145,7 @@ static char *cache_path(const struct build *b, const char *sha256)
 static int fetch_host_apt(struct build *b, struct rb_pkg **pkgs, size_t n, struct fr_err *err)
 {
 	char *dir = fr_xasprintf("%s/tmp-apt.XXXXXX", b->cache), *cwd = getcwd(NULL, 0);
-	const char **argv = fr_xcalloc(n + 5, sizeof(char *));
+	const char **argv = fr_xcalloc(n + 8, sizeof(char *));
 	char **specs = fr_xcalloc(n ? n : 1, sizeof(char *));
 	struct fr_buf out = FR_BUF_INIT, e = FR_BUF_INIT;
 	size_t i, a = 0;
@@ -157,6 +157,11 @@ static int fetch_host_apt(struct build *b, struct rb_pkg **pkgs, size_t n, struc
 	}
 	argv[a++] = "apt-get";
 	argv[a++] = "-q";
+	if (geteuid() == 0) {
+		/* what apt falls back to anyway when _apt cannot write the directory, minus the warning */
+		argv[a++] = "-o";
+		argv[a++] = "APT::Sandbox::User=root";
+	}
 	argv[a++] = "download";
 	for (i = 0; i < n; i++) {
 		specs[i] = fr_xasprintf("%s:%s=%s", pkgs[i]->name, pkgs[i]->arch, pkgs[i]->version);
@@ -170,9 +175,19 @@ static int fetch_host_apt(struct build *b, struct rb_pkg **pkgs, size_t n, struc
 	if (r == 0 && st != 0)
 		r = fr_err_set(err, FR_EIO, "apt-get download failed: %s", e.len ? e.buf : out.buf);
 	for (i = 0; r == 0 && i < n; i++) {
-		const char *base = strrchr(pkgs[i]->filename, '/');
-		char *file = fr_xasprintf("%s/%s", dir, base ? base + 1 : pkgs[i]->filename), hex[65];
+		/* apt names the file <name>_<version, ':' as %3a>_<arch>.deb */
+		struct fr_buf ver = FR_BUF_INIT;
+		const char *v;
+		char *file, hex[65];
 		long long size = 0;
+
+		for (v = pkgs[i]->version; *v; v++)
+			if (*v == ':')
+				fr_buf_adds(&ver, "%3a");
+			else
+				fr_buf_addc(&ver, *v);
+		file = fr_xasprintf("%s/%s_%s_%s.deb", dir, pkgs[i]->name, ver.buf, pkgs[i]->arch);
+		fr_buf_release(&ver);
 
 		if (fr_sha256_file(file, hex, &size, err) < 0) {
 			r = FR_EIO;

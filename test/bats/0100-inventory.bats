@@ -109,8 +109,8 @@ bad() { # bad <old> <new> <expected message>
 @test "a value of the wrong type is an error" {
 	bad "pg_rpo: 1048576" "pg_rpo: one-megabyte" \
 		"bad.yml:58:13: pg_rpo: expected an integer, got string 'one-megabyte'"
-	bad "pg_extensions: [ pgvector ]" "pg_extensions: pgvector" \
-		"bad.yml:38:24: pg_extensions: expected a list, got string 'pgvector'"
+	bad "pg_extensions: [ hypopg ]" "pg_extensions: hypopg" \
+		"bad.yml:38:24: pg_extensions: expected a list, got string 'hypopg'"
 }
 
 @test "an etcd cluster with an even member count is a warning" {
