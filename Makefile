@@ -112,6 +112,10 @@ fuzz: $(O)/embedded.c
 	$(O)/fuzz/fuzz-inventory -max_total_time=$(FUZZ_TIME) -max_len=4096 \
 		-dict=test/fuzz/fuzz-inventory.dict $(O)/fuzz/corpus
 
+# Figures, side by side with the tools farrow replaces (prints; asserts nothing).
+bench: all
+	bash test/bench/repo-builder.sh $(O)
+
 demo: deps all
 	sh tools/demo.sh $(O)
 

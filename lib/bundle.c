@@ -176,21 +176,29 @@ static int read_cb(void *ctx, const char *path, int is_file, long long size, voi
 	return 1; /* stop */
 }
 
-int fr_bundle_manifest_read(const char *bundle, struct fr_bundle_manifest *m, struct fr_err *err)
+int fr_bundle_manifest_text(const char *bundle, struct fr_buf *out, struct fr_err *err)
 {
 	struct read_ctx c = { FR_BUF_INIT, 0, err };
 	int r = fr_tar_walk(bundle, read_cb, &c, err);
 
-	if (r < 0) {
-		fr_buf_release(&c.text);
-		return r;
+	if (r >= 0 && !c.found)
+		r = fr_err_set(err, FR_EINVALID, "'%s' has no MANIFEST: not a farrow bundle", bundle);
+	if (r >= 0) {
+		fr_buf_addn(out, c.text.buf, c.text.len);
+		r = 0;
 	}
-	if (!c.found) {
-		fr_buf_release(&c.text);
-		return fr_err_set(err, FR_EINVALID, "'%s' has no MANIFEST: not a farrow bundle", bundle);
-	}
-	r = fr_bundle_manifest_parse(c.text.buf, c.text.len, m, err);
 	fr_buf_release(&c.text);
+	return r;
+}
+
+int fr_bundle_manifest_read(const char *bundle, struct fr_bundle_manifest *m, struct fr_err *err)
+{
+	struct fr_buf text = FR_BUF_INIT;
+	int r = fr_bundle_manifest_text(bundle, &text, err);
+
+	if (r == 0)
+		r = fr_bundle_manifest_parse(text.buf, text.len, m, err);
+	fr_buf_release(&text);
 	return r;
 }
 

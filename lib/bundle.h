@@ -52,6 +52,9 @@ struct fr_bundle_manifest {
 int fr_bundle_manifest_parse(const char *text, size_t len, struct fr_bundle_manifest *m, struct fr_err *err);
 void fr_bundle_manifest_release(struct fr_bundle_manifest *m);
 
+/* The MANIFEST's bytes out of a bundle file (it is the first member), appended to out. */
+int fr_bundle_manifest_text(const char *bundle, struct fr_buf *out, struct fr_err *err);
+
 /* Read the MANIFEST out of a bundle file (it is the first member). */
 int fr_bundle_manifest_read(const char *bundle, struct fr_bundle_manifest *m, struct fr_err *err);
 

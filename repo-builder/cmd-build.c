@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "crypto.h"
 #include "exec.h"
 #include "fileio.h"
@@ -41,6 +42,11 @@
 	"\n"                                                                                             \
 	"exit status: 0 built, 1 failed, 2 usage, 3 invalid manifest, 5 unresolvable,\n"               \
 	"             6 bad upstream signature or checksum, 8 download failed\n"
+
+/* Packages are compressed already: a low level costs little size and much less time. */
+#ifndef RB_ZSTD_LEVEL
+#define RB_ZSTD_LEVEL 3
+#endif
 
 enum out_mode { OUT_TTY, OUT_PLAIN, OUT_JSON, OUT_QUIET };
 
@@ -134,6 +140,24 @@ static void progress(void *ctx, const struct fr_dl_progress *p)
 	case OUT_QUIET:
 		break;
 	}
+}
+
+/* base/path with path percent-encoded (an epoch's ':' is '%3a' in a pool file name, '+' is common). */
+static char *url_join(const char *base, const char *path)
+{
+	struct fr_buf b = FR_BUF_INIT;
+	const char *p;
+
+	fr_buf_addf(&b, "%s/", base);
+	for (p = path; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || strchr("-._~/", ch))
+			fr_buf_addc(&b, (char)ch);
+		else
+			fr_buf_addf(&b, "%%%02X", ch);
+	}
+	return fr_buf_detach(&b, NULL);
 }
 
 static char *cache_path(const struct build *b, const char *sha256)
@@ -248,7 +272,7 @@ static int fetch(struct build *b, struct rb_closure *c, struct fr_err *err)
 			free(dst);
 			continue;
 		}
-		urls[n] = fr_xasprintf("%s/%s", repo->url, p->filename);
+		urls[n] = url_join(repo->url, p->filename);
 		dests[n] = dst;
 		jobs[n].url = urls[n];
 		jobs[n].dest = dests[n];
@@ -393,7 +417,7 @@ static int build_target(struct build *b, const char *target)
 	const char *debarch, *sde = getenv("SOURCE_DATE_EPOCH");
 	long long epoch = -1;
 	int r, deb;
-	double t0 = now();
+	double t0 = now(), t_resolve = 0, t_fetch = 0, t_index = 0, t_pack = 0, t_sign = 0, t_start = t0;
 
 	b->target = target;
 	rb_target_split(target, distro, sizeof(distro), arch, sizeof(arch), &debarch, &deb);
@@ -407,8 +431,10 @@ static int build_target(struct build *b, const char *target)
 		r = RB_EXIT_UNSOLVABLE;
 		goto done;
 	}
+	t_resolve = now() - t0;
 	say(b, "%s: %zu packages, %.1f MiB to bundle (resolved in %.2f s)\n", target, c.npkgs,
-	    (double)c.bytes / 1048576.0, now() - t0);
+	    (double)c.bytes / 1048576.0, t_resolve);
+	t0 = now();
 	json_event(b, "{\"event\":\"resolve\",\"target\":\"%s\",\"packages\":%zu,\"bytes\":%lld}", target, c.npkgs,
 		   c.bytes);
 	if (fr_mkdir_p(b->cache, 0755, &err) < 0 || (p = fr_xasprintf("%s/sha256", b->cache)) == NULL) {
@@ -423,6 +449,9 @@ static int build_target(struct build *b, const char *target)
 		r = err.code == FR_ECRYPTO ? RB_EXIT_BADSIG : RB_EXIT_FETCH;
 		goto done;
 	}
+
+	t_fetch = now() - t0;
+	t0 = now();
 
 	/* the time of everything: SOURCE_DATE_EPOCH, else the newest upstream Release */
 	if (sde && *sde)
@@ -526,19 +555,40 @@ static int build_target(struct build *b, const char *target)
 		else
 			entries[i + 1].data = files.v[i].data.buf;
 	}
+	outpath = fr_xasprintf("%s/%s.tar.zst", b->out, top);
+	sigpath = fr_xasprintf("%s.sig", outpath);
+	if (access(sigpath, F_OK) == 0) {
+		/* the same MANIFEST means the same bytes: nothing to do */
+		struct fr_bundle_manifest old;
+		struct fr_buf oldtext = FR_BUF_INIT;
+
+		if (fr_bundle_manifest_text(outpath, &oldtext, NULL) == 0 && oldtext.len == manifest.len &&
+		    memcmp(oldtext.buf, manifest.buf, manifest.len) == 0) {
+			say(b, "%s: up to date\n", outpath);
+			if (b->mode == OUT_QUIET)
+				printf("%s\n", outpath);
+			json_event(b, "{\"event\":\"up-to-date\",\"target\":\"%s\"}", target);
+			fr_buf_release(&oldtext);
+			r = FR_EXIT_OK;
+			goto done;
+		}
+		(void)old;
+		fr_buf_release(&oldtext);
+	}
 	if (fr_mkdir_p(b->out, 0755, &err) < 0) {
 		rb_error("%s", err.msg);
 		r = FR_EXIT_FAIL;
 		goto done;
 	}
-	outpath = fr_xasprintf("%s/%s.tar.zst", b->out, top);
-	sigpath = fr_xasprintf("%s.sig", outpath);
+	t_index = now() - t0;
 	t0 = now();
-	if (fr_tar_zst_write(outpath, entries, files.n + 1, epoch, 3, 2, &err) < 0) {
+	if (fr_tar_zst_write(outpath, entries, files.n + 1, epoch, RB_ZSTD_LEVEL, 2, &err) < 0) {
 		rb_error("%s", err.msg);
 		r = FR_EXIT_FAIL;
 		goto done;
 	}
+	t_pack = now() - t0;
+	t0 = now();
 	fr_buf_reset(&buf);
 	if (fr_pgp_sign(b->signer, FR_PGP_DETACH_BINARY, NULL, 0, outpath, epoch, &buf, &err) < 0 ||
 	    fr_write_atomic(sigpath, buf.buf, buf.len, 0644, 0, &err) < 0) {
@@ -549,9 +599,11 @@ static int build_target(struct build *b, const char *target)
 		char hex[65];
 		long long size = 0;
 
+		t_sign = now() - t0;
 		fr_sha256_file(outpath, hex, &size, NULL);
-		say(b, "%s: %zu packages, %.1f MiB, sha256 %s (packed in %.2f s)\n", outpath, c.npkgs,
-		    (double)size / 1048576.0, hex, now() - t0);
+		say(b, "%s: %zu packages, %.1f MiB, sha256 %s\n", outpath, c.npkgs, (double)size / 1048576.0, hex);
+		say(b, "times: resolve %.2f s, fetch %.2f s, index %.2f s, pack %.2f s, sign %.2f s, total %.2f s\n",
+		    t_resolve, t_fetch, t_index, t_pack, t_sign, now() - t_start);
 		if (b->mode == OUT_JSON) {
 			printf("{\"event\":\"bundle\",\"target\":\"%s\",\"path\":", target);
 			{
@@ -561,7 +613,9 @@ static int build_target(struct build *b, const char *target)
 				fputs(u.buf, stdout);
 				fr_buf_release(&u);
 			}
-			printf(",\"size\":%lld,\"sha256\":\"%s\",\"packages\":%zu}\n", size, hex, c.npkgs);
+			printf(",\"size\":%lld,\"sha256\":\"%s\",\"packages\":%zu,\"resolve_s\":%.3f,\"fetch_s\":%.3f,"
+			       "\"index_s\":%.3f,\"pack_s\":%.3f,\"sign_s\":%.3f,\"total_s\":%.3f}\n",
+			       size, hex, c.npkgs, t_resolve, t_fetch, t_index, t_pack, t_sign, now() - t_start);
 		}
 		if (b->mode == OUT_QUIET)
 			printf("%s\n", outpath);

@@ -69,47 +69,84 @@ char *rb_stanza_field(const char *text, size_t len, const char *field)
 	return NULL;
 }
 
+/* If line (of length ll) is "Field: value", a copy of the trimmed value; else NULL. */
+static char *field_value(const char *line, size_t ll, const char *field, size_t fl)
+{
+	const char *v;
+	size_t vl;
+
+	if (ll <= fl || line[fl] != ':' || strncasecmp(line, field, fl) != 0)
+		return NULL;
+	v = line + fl + 1;
+	vl = ll - fl - 1;
+	while (vl && (*v == ' ' || *v == '\t')) {
+		v++;
+		vl--;
+	}
+	while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\r'))
+		vl--;
+	return fr_xstrndup(v, vl);
+}
+
+#define GRAB(dst, name)                                                              \
+	do {                                                                         \
+		if ((dst) == NULL && ((dst) = field_value(line, ll, name, sizeof(name) - 1)) != NULL) \
+			continue;                                                    \
+	} while (0)
+
 void rb_index_parse(struct rb_index *ix)
 {
 	size_t i = 0, alloc = 0;
 	const char *t = ix->text;
 
 	while (i < ix->len) {
-		size_t start = i, end;
 		struct rb_pkg p = { 0 };
-		char *size;
+		char *size = NULL;
+		size_t start;
 
-		/* a stanza ends at an empty line */
-		while (i < ix->len) {
-			const char *nl = memchr(t + i, '\n', ix->len - i);
-
-			if (nl == NULL) {
-				i = ix->len;
-				break;
-			}
-			i = (size_t)(nl - t) + 1;
-			if (i < ix->len && t[i] == '\n')
-				break;
-		}
-		end = i;
 		while (i < ix->len && t[i] == '\n')
 			i++;
-		if (end <= start)
+		start = i;
+		/* one pass over the stanza's lines, up to the empty line that ends it */
+		while (i < ix->len && t[i] != '\n') {
+			const char *line = t + i, *nl = memchr(line, '\n', ix->len - i);
+			size_t ll = nl ? (size_t)(nl - line) : ix->len - i;
+
+			i += ll + (nl != NULL);
+			switch (line[0]) {
+			case 'P':
+				GRAB(p.name, "Package");
+				break;
+			case 'V':
+				GRAB(p.version, "Version");
+				break;
+			case 'A':
+				GRAB(p.arch, "Architecture");
+				break;
+			case 'F':
+				GRAB(p.filename, "Filename");
+				break;
+			case 'S':
+				GRAB(p.sha256, "SHA256");
+				GRAB(size, "Size");
+				break;
+			default:
+				break;
+			}
+		}
+		if (i <= start)
 			continue;
 		p.text = t + start;
-		p.len = end - start;
-		p.name = rb_stanza_field(p.text, p.len, "Package");
-		p.version = rb_stanza_field(p.text, p.len, "Version");
-		p.arch = rb_stanza_field(p.text, p.len, "Architecture");
+		p.len = i - start;
 		if (p.name == NULL || p.version == NULL || p.arch == NULL) {
 			free(p.name);
 			free(p.version);
 			free(p.arch);
+			free(p.filename);
+			free(p.sha256);
+			free(size);
 			continue;
 		}
-		p.filename = rb_stanza_field(p.text, p.len, "Filename");
-		p.sha256 = rb_stanza_field(p.text, p.len, "SHA256");
-		size = rb_stanza_field(p.text, p.len, "Size");
 		p.size = size ? strtoll(size, NULL, 10) : -1;
 		free(size);
 		p.repo = ix->repo;

@@ -288,9 +288,12 @@ int rb_solve(const struct rb_manifest *m, const char *target, struct rb_index *i
 		Id start = pool->nsolvables;
 
 		repo->priority = m->repos[ix[i].repo].priority;
-		for (j = 0; j < ix[i].npkgs; j++)
-			add_sanitised(&feed, ix[i].pkgs[j].text, ix[i].pkgs[j].len);
-		if (load_text(repo, feed.buf, feed.len) < 0 || (size_t)(pool->nsolvables - start) != ix[i].npkgs) {
+		/* copy only when some stanza has the lines libsolv 0.7.23 trips on */
+		if (memmem(ix[i].text, ix[i].len, "\nSHA512:", 8) || memmem(ix[i].text, ix[i].len, "\nSHA384:", 8))
+			for (j = 0; j < ix[i].npkgs; j++)
+				add_sanitised(&feed, ix[i].pkgs[j].text, ix[i].pkgs[j].len);
+		if (load_text(repo, feed.len ? feed.buf : ix[i].text, feed.len ? feed.len : ix[i].len) < 0 ||
+		    (size_t)(pool->nsolvables - start) != ix[i].npkgs) {
 			r = fr_err_set(err, FR_EINVALID, "libsolv read %d of the %zu stanzas of '%s'",
 				       pool->nsolvables - start, ix[i].npkgs, m->repos[ix[i].repo].name);
 			fr_buf_release(&feed);

@@ -79,6 +79,12 @@ setup() {
 	assert_output --partial "files cached, 0 to fetch"
 	cmp "$BUNDLE" again/farrow-test-0.1.0.d12.x86_64.tar.zst
 	cmp "$BUNDLE.sig" again/farrow-test-0.1.0.d12.x86_64.tar.zst.sig
+	# into the same place again: nothing to do
+	touch -d @1000000000 again/farrow-test-0.1.0.d12.x86_64.tar.zst
+	run -0 repo-builder build "$BATS_FILE_TMPDIR/m.yml" --key "$KEYDIR/farrow-signing.key" --out again \
+		--cache "$BATS_FILE_TMPDIR/cache"
+	assert_output --partial "farrow-test-0.1.0.d12.x86_64.tar.zst: up to date"
+	[ "$(stat -c %Y again/farrow-test-0.1.0.d12.x86_64.tar.zst)" = 1000000000 ]
 	# a cold cache gives the same bytes too
 	run -0 repo-builder build "$BATS_FILE_TMPDIR/m.yml" --key "$KEYDIR/farrow-signing.key" --out cold --cache cold-cache
 	cmp "$BUNDLE" cold/farrow-test-0.1.0.d12.x86_64.tar.zst
