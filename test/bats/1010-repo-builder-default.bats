@@ -1,0 +1,37 @@
+#!/usr/bin/env bats
+# The default manifest (profiles/bundles/d12-meta.yml) through the build host's own apt.
+
+setup_file() {
+	load helpers/common
+	load helpers/mirror
+	export KEYDIR=$BATS_FILE_TMPDIR/key
+	repo-builder keygen --out "$KEYDIR" >/dev/null
+}
+
+setup() {
+	load helpers/common
+	load helpers/mirror
+	fr_isolate
+	. /etc/os-release
+	[ "$ID$VERSION_ID" = debian12 ] || skip "host-apt builds need a Debian 12 build host"
+	[ -n "$(apt-get indextargets 'Identifier: Packages' 'Architecture: amd64')" ] || skip "no apt lists: apt-get update"
+}
+
+@test "the default manifest builds a bundle of the meta profile's packages through host apt" {
+	run -0 repo-builder build "$FARROW_ROOT/profiles/bundles/d12-meta.yml" --key "$KEYDIR/farrow-signing.key" \
+		--out dist --cache "$FR_TEST_CACHE/rb-cache"
+	b=dist/farrow-pkg-0.1.0.d12.x86_64.tar.zst
+	run -0 repo-builder verify "$b" --key "$KEYDIR/farrow-signing.gpg"
+	run -0 repo-builder inspect "$b"
+	for p in postgresql-15 patroni pgbouncer pgbackrest haproxy etcd-server vip-manager python3-psycopg2; do
+		assert_line --regexp "^$p +[^ ]+ +(amd64|all) +debian "
+	done
+	# the base (a minimal Debian 12 node) is not bundled
+	refute_line --regexp "^(libc6|systemd|bash|apt) "
+}
+
+@test "host-apt refuses a target that is not the build host's distro" {
+	sed 's/targets: \[ d12.x86_64 \]/targets: [ d13.x86_64 ]/' "$FARROW_ROOT/profiles/bundles/d12-meta.yml" >d13.yml
+	run -1 repo-builder resolve d13.yml
+	assert_output --partial "a host-apt repository builds only for the build host's own distro (d12), not d13"
+}
