@@ -233,6 +233,8 @@ static void parse_repo(struct rb_manifest *m, const struct fr_node *n, const cha
 
 		if (key) {
 			r->key = abspath(m, key);
+			if (access(r->key, R_OK) != 0)
+				ERR(m, fr_node_get(n, "key"), "key", "cannot read '%s'", r->key);
 			free(key);
 		}
 	}

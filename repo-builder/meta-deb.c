@@ -168,6 +168,8 @@ void rb_index_release(struct rb_index *ix)
 	}
 	free(ix->pkgs);
 	free(ix->text);
+	free(ix->filelists);
+	free(ix->other);
 	free(ix->date);
 	free(ix->origin);
 	memset(ix, 0, sizeof(*ix));
@@ -413,8 +415,14 @@ int rb_index_load(const struct rb_manifest *m, size_t repo, const char *target, 
 		rc = load_host_apt(distro, debarch, ix, err);
 		break;
 	case RB_REPO_RPMMD:
+		if (deb)
+			return fr_err_set(err, FR_EARG, "repository '%s' is rpm-md, target %s is not", r->name, target);
+		rc = rb_index_load_rpmmd(r, ix, err);
+		if (rc == 0)
+			rb_index_parse_rpmmd(ix);
+		return rc;
 	default:
-		return fr_err_set(err, FR_EARG, "repository '%s': rpm-md repositories are not supported yet", r->name);
+		return fr_err_set(err, FR_EARG, "repository '%s' has no type", r->name);
 	}
 	if (rc == 0)
 		rb_index_parse(ix);

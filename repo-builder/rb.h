@@ -85,13 +85,19 @@ struct rb_pkg {
 	long long size;
 	size_t repo;            /* index into the manifest's repos */
 	int solvable;           /* libsolv id */
+	/* rpm-md: this package's elements of filelists.xml and other.xml */
+	const char *fl, *ot;
+	size_t fllen, otlen;
 };
 
 /* An index loaded for one repository and target. */
 struct rb_index {
 	size_t repo;
-	char *text;             /* decompressed Packages, all components */
+	int rpm;                /* rpm-md: text is primary.xml */
+	char *text;             /* decompressed Packages (all components), or primary.xml */
 	size_t len;
+	char *filelists, *other; /* rpm-md only */
+	size_t fllen, otlen;
 	char *date;             /* the upstream Release Date */
 	long long epoch;        /* the same, as seconds */
 	char *origin;           /* description of where it came from */
@@ -104,6 +110,12 @@ int rb_index_load(const struct rb_manifest *m, size_t repo, const char *target, 
 		  struct fr_err *err);
 /* Parse Packages text (owned by ix) into stanzas. */
 void rb_index_parse(struct rb_index *ix);
+/* rpm-md: fetch, verify and parse repo's repodata into ix. */
+int rb_index_load_rpmmd(const struct rb_repo *r, struct rb_index *ix, struct fr_err *err);
+/* rpm-md: split primary.xml (owned by ix) into <package> elements; filelists and other too. */
+void rb_index_parse_rpmmd(struct rb_index *ix);
+/* rpm-md: the text of an element's first <tag ...> attribute attr, or its text content when attr is NULL. */
+char *rb_xml_get(const char *el, size_t len, const char *tag, const char *attr);
 void rb_index_release(struct rb_index *ix);
 
 /* The closure. */

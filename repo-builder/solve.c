@@ -7,6 +7,7 @@
 #include <solv/problems.h>
 #include <solv/repo.h>
 #include <solv/repo_deb.h>
+#include <solv/repo_rpmmd.h>
 #include <solv/rules.h>
 #include <solv/selection.h>
 #include <solv/solver.h>
@@ -51,7 +52,7 @@ static void add_sanitised(struct fr_buf *feed, const char *text, size_t len)
 	fr_buf_addc(feed, '\n');
 }
 
-static int load_text(Repo *repo, const char *text, size_t len)
+static int load_text(Repo *repo, const char *text, size_t len, int rpm)
 {
 	FILE *fp;
 	int r;
@@ -61,19 +62,29 @@ static int load_text(Repo *repo, const char *text, size_t len)
 	fp = fmemopen((void *)text, len, "r");
 	if (fp == NULL)
 		return -1;
-	r = repo_add_debpackages(repo, fp, 0);
+	r = rpm ? repo_add_rpmmd(repo, fp, 0, 0) : repo_add_debpackages(repo, fp, 0);
 	fclose(fp);
 	return r;
 }
 
+static const char rpm_head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metadata xmlns=\"http://linux.duke.edu/metadata/common\" "
+			       "xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\">\n";
+
 /* The base: a dpkg status file (installed stanzas only), or names taken from the indexes. */
-static int load_base(Pool *pool, const struct rb_manifest *m, struct rb_index *ix, size_t nix, struct fr_err *err)
+static int load_base(Pool *pool, const struct rb_manifest *m, struct rb_index *ix, size_t nix, int rpm,
+		     struct fr_err *err)
 {
 	Repo *sys = repo_create(pool, "@System");
 	struct fr_buf feed = FR_BUF_INIT;
 	size_t i, j, k;
 	int r = 0;
 
+	if (rpm)
+		fr_buf_adds(&feed, rpm_head);
+	if (m->base_status && rpm) {
+		r = fr_err_set(err, FR_EINVALID, "base: a dpkg status file describes a deb system, not an rpm one: list base packages");
+		goto out;
+	}
 	if (m->base_status) {
 		struct rb_index st = { 0 };
 		char *text;
@@ -111,9 +122,15 @@ static int load_base(Pool *pool, const struct rb_manifest *m, struct rb_index *i
 			r = fr_err_set(err, FR_EINVALID, "base package '%s' is in no repository", m->base_packages[k]);
 			goto out;
 		}
-		add_sanitised(&feed, best->text, best->len);
+		if (rpm) {
+			fr_buf_addn(&feed, best->text, best->len);
+			fr_buf_addc(&feed, '\n');
+		} else
+			add_sanitised(&feed, best->text, best->len);
 	}
-	if (load_text(sys, feed.buf, feed.len) < 0)
+	if (rpm)
+		fr_buf_adds(&feed, "</metadata>\n");
+	if (load_text(sys, feed.buf, feed.len, rpm) < 0)
 		r = fr_err_set(err, FR_EINVALID, "libsolv cannot read the base: %s", pool_errstr(pool));
 	pool_set_installed(pool, sys);
 out:
@@ -280,8 +297,9 @@ int rb_solve(const struct rb_manifest *m, const char *target, struct rb_index *i
 	queue_init(&fav);
 	queue_init(&res);
 	rb_target_split(target, distro, sizeof(distro), arch, sizeof(arch), &debarch, &deb);
-	pool_setdisttype(pool, DISTTYPE_DEB); /* before the arch: it sets what "all" means */
-	pool_setarch(pool, debarch);
+	/* the dist type before the arch: it sets what "all"/"noarch" means */
+	pool_setdisttype(pool, deb ? DISTTYPE_DEB : DISTTYPE_RPM);
+	pool_setarch(pool, deb ? debarch : arch);
 	for (i = 0; i < nix; i++) {
 		Repo *repo = repo_create(pool, m->repos[ix[i].repo].name);
 		struct fr_buf feed = FR_BUF_INIT;
@@ -289,10 +307,10 @@ int rb_solve(const struct rb_manifest *m, const char *target, struct rb_index *i
 
 		repo->priority = m->repos[ix[i].repo].priority;
 		/* copy only when some stanza has the lines libsolv 0.7.23 trips on */
-		if (memmem(ix[i].text, ix[i].len, "\nSHA512:", 8) || memmem(ix[i].text, ix[i].len, "\nSHA384:", 8))
+		if (deb && (memmem(ix[i].text, ix[i].len, "\nSHA512:", 8) || memmem(ix[i].text, ix[i].len, "\nSHA384:", 8)))
 			for (j = 0; j < ix[i].npkgs; j++)
 				add_sanitised(&feed, ix[i].pkgs[j].text, ix[i].pkgs[j].len);
-		if (load_text(repo, feed.len ? feed.buf : ix[i].text, feed.len ? feed.len : ix[i].len) < 0 ||
+		if (load_text(repo, feed.len ? feed.buf : ix[i].text, feed.len ? feed.len : ix[i].len, !deb) < 0 ||
 		    (size_t)(pool->nsolvables - start) != ix[i].npkgs) {
 			r = fr_err_set(err, FR_EINVALID, "libsolv read %d of the %zu stanzas of '%s'",
 				       pool->nsolvables - start, ix[i].npkgs, m->repos[ix[i].repo].name);
@@ -303,7 +321,7 @@ int rb_solve(const struct rb_manifest *m, const char *target, struct rb_index *i
 		for (j = 0; j < ix[i].npkgs; j++)
 			ix[i].pkgs[j].solvable = start + (Id)j;
 	}
-	if ((r = load_base(pool, m, ix, nix, err)) < 0)
+	if ((r = load_base(pool, m, ix, nix, !deb, err)) < 0)
 		goto out;
 	pool_addfileprovides(pool);
 	pool_createwhatprovides(pool);
@@ -387,7 +405,7 @@ int rb_solve(const struct rb_manifest *m, const char *target, struct rb_index *i
 		memset(in, 0, (size_t)pool->nsolvables);
 		for (k = 0; k < res.count; k++)
 			in[res.elements[k]] = 1;
-		if (apt_shims(pool, in, m->recommends, &fav) == 0)
+		if (!deb || apt_shims(pool, in, m->recommends, &fav) == 0)
 			break;
 	}
 	out->pkgs = fr_xcalloc((size_t)res.count + 1, sizeof(*out->pkgs));
