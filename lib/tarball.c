@@ -236,7 +236,7 @@ out:
 	if (r != 0)
 		unlink(tmp);
 	for (i = 0; i < na; i++)
-		free(all[i].path);
+		free((char *)all[i].path);
 	free(all);
 	free(buf);
 	free(tmp);

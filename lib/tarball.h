@@ -21,7 +21,7 @@ int fr_gzip(const void *data, size_t len, struct fr_buf *out, struct fr_err *err
 
 /* One member of a tarball to write: from memory (data, len) or from a file (file, len = its size). */
 struct fr_tar_entry {
-	char *path;          /* relative, '/'-separated, no trailing slash */
+	const char *path;    /* relative, '/'-separated, no trailing slash */
 	const void *data;
 	const char *file;
 	long long len;

@@ -755,7 +755,7 @@ sign_failed:
 done:
 	if (entries)
 		for (i = 0; i <= files.n; i++)
-			free(entries[i].path);
+			free((char *)entries[i].path);
 	free(entries);
 	files_release(&files);
 	for (i = 0; i < nix; i++)

@@ -1,0 +1,44 @@
+/* t-exec.c -- unit tests of lib/exec.c. */
+/* SPDX-License-Identifier: MIT */
+#include <string.h>
+
+#include "exec.h"
+#include "tap.h"
+
+int main(void)
+{
+	const char *cat[] = { "cat", NULL }, *sh[] = { "sh", "-c", "echo out; echo err >&2; exit 3", NULL };
+	const char *env[] = { "FR_T=hello", NULL }, *pe[] = { "sh", "-c", "printf %s \"$FR_T\"", NULL };
+	const char *none[] = { "/nonexistent/program", NULL }, *early[] = { "true", NULL };
+	struct fr_buf out = FR_BUF_INIT, err = FR_BUF_INIT;
+	static char big[1 << 20];
+	int st = -1;
+
+	TEST_START("stdin in, stdout and stderr out, exit status");
+	memset(big, 'x', sizeof(big));
+	ASSERT_INT_EQ(fr_exec(cat, NULL, big, sizeof(big), &out, &err, &st, NULL), 0);
+	ASSERT_INT_EQ(st, 0);
+	ASSERT_INT_EQ(out.len, sizeof(big));
+	fr_buf_reset(&out);
+	ASSERT_INT_EQ(fr_exec(sh, NULL, NULL, 0, &out, &err, &st, NULL), 0);
+	ASSERT_INT_EQ(st, 3);
+	ASSERT_STR_EQ(out.buf, "out\n");
+	ASSERT_STR_EQ(err.buf, "err\n");
+	fr_buf_reset(&out);
+	ASSERT_INT_EQ(fr_exec(pe, env, NULL, 0, &out, NULL, &st, NULL), 0);
+	ASSERT_STR_EQ(out.buf, "hello");
+	TEST_DONE();
+
+	TEST_START("a missing program exits 127; a child that ignores its input does not kill us");
+	ASSERT_INT_EQ(fr_exec(none, NULL, NULL, 0, NULL, NULL, &st, NULL), 0);
+	ASSERT_INT_EQ(st, 127);
+	ASSERT_INT_EQ(fr_exec(early, NULL, big, sizeof(big), NULL, NULL, &st, NULL), 0);
+	ASSERT_INT_EQ(st, 0);
+	ASSERT_TRUE(fr_exec_have("sh"));
+	ASSERT_TRUE(!fr_exec_have("no-such-program-here"));
+	TEST_DONE();
+
+	fr_buf_release(&out);
+	fr_buf_release(&err);
+	return TAP_END();
+}

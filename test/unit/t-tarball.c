@@ -1,0 +1,118 @@
+/* t-tarball.c -- unit tests of lib/tarball.c: reproducible tar.zst, reading, (de)compression. */
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "fileio.h"
+#include "tarball.h"
+#include "tap.h"
+#include "xalloc.h"
+
+struct seen {
+	char names[16][128];
+	int files[16];
+	long long sizes[16];
+	int n;
+	char first[32];
+};
+
+static int cb(void *ctx, const char *path, int is_file, long long size, void *reader)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 16) {
+		snprintf(s->names[s->n], sizeof(s->names[0]), "%s", path);
+		s->files[s->n] = is_file;
+		s->sizes[s->n] = size;
+		if (is_file && strcmp(path, "top/a/b.txt") == 0) {
+			ssize_t n = fr_tar_read(reader, s->first, sizeof(s->first) - 1);
+
+			s->first[n > 0 ? n : 0] = '\0';
+		}
+		s->n++;
+	}
+	return 0;
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/t-tarball.XXXXXX", *src, *t1, *t2, h1[65], h2[65];
+	struct fr_err err = { 0 };
+	struct fr_buf gz = FR_BUF_INIT, gz2 = FR_BUF_INIT, out = FR_BUF_INIT;
+	struct seen s = { 0 };
+	struct fr_tar_entry e[3];
+
+	mkdtemp(dir);
+	src = fr_xasprintf("%s/src", dir);
+	t1 = fr_xasprintf("%s/one.tar.zst", dir);
+	t2 = fr_xasprintf("%s/two.tar.zst", dir);
+	fr_write_atomic(src, "from a file\n", 12, 0644, 0, &err);
+
+	TEST_START("the same entries give the same bytes, whatever their order");
+	memset(e, 0, sizeof(e));
+	e[0].path = "top/z.txt";
+	e[0].data = "zz\n";
+	e[0].len = 3;
+	e[1].path = "top/a/b.txt";
+	e[1].file = src;
+	e[1].len = 12;
+	e[2].path = "top/MANIFEST";
+	e[2].data = "m\n";
+	e[2].len = 2;
+	ASSERT_INT_EQ(fr_tar_zst_write(t1, e, 3, 1700000000, 3, 2, &err), 0);
+	{
+		struct fr_tar_entry r[3] = { e[2], e[0], e[1] };
+
+		ASSERT_INT_EQ(fr_tar_zst_write(t2, r, 3, 1700000000, 3, 1, &err), 0);
+	}
+	fr_sha256_file(t1, h1, NULL, &err);
+	fr_sha256_file(t2, h2, NULL, &err);
+	ASSERT_STR_EQ(h1, h2);
+	TEST_DONE();
+
+	TEST_START("walking: sorted, parent directories added, data readable");
+	ASSERT_INT_EQ(fr_tar_walk(t1, cb, &s, &err), 0);
+	ASSERT_INT_EQ(s.n, 5);
+	ASSERT_STR_EQ(s.names[0], "top/");
+	ASSERT_STR_EQ(s.names[1], "top/MANIFEST");
+	ASSERT_STR_EQ(s.names[2], "top/a/");
+	ASSERT_STR_EQ(s.names[3], "top/a/b.txt");
+	ASSERT_STR_EQ(s.names[4], "top/z.txt");
+	ASSERT_TRUE(!s.files[0] && s.files[1] && !s.files[2]);
+	ASSERT_INT_EQ(s.sizes[3], 12);
+	ASSERT_STR_EQ(s.first, "from a file\n");
+	TEST_DONE();
+
+	TEST_START("a missing source fails and leaves no output");
+	e[1].file = "/nonexistent/file";
+	unlink(t2);
+	ASSERT_INT_EQ(fr_tar_zst_write(t2, e, 3, 1700000000, 3, 2, &err), FR_EIO);
+	ASSERT_TRUE(access(t2, F_OK) != 0);
+	TEST_DONE();
+
+	TEST_START("gzip has no time stamp: the same input, the same bytes; round trip");
+	ASSERT_INT_EQ(fr_gzip("hello hello hello\n", 18, &gz, &err), 0);
+	sleep(1);
+	ASSERT_INT_EQ(fr_gzip("hello hello hello\n", 18, &gz2, &err), 0);
+	ASSERT_TRUE(gz.len == gz2.len && memcmp(gz.buf, gz2.buf, gz.len) == 0);
+	ASSERT_INT_EQ(fr_decompress(gz.buf, gz.len, 1000, &out, &err), 0);
+	ASSERT_STR_EQ(out.buf, "hello hello hello\n");
+	fr_buf_reset(&out);
+	ASSERT_INT_EQ(fr_decompress(gz.buf, gz.len, 5, &out, &err), FR_EIO);
+	fr_buf_reset(&out);
+	ASSERT_INT_EQ(fr_decompress("plain text", 10, 100, &out, &err), 0);
+	ASSERT_STR_EQ(out.buf, "plain text");
+	TEST_DONE();
+
+	fr_buf_release(&gz);
+	fr_buf_release(&gz2);
+	fr_buf_release(&out);
+	fr_rm_rf(dir);
+	free(src);
+	free(t1);
+	free(t2);
+	return TAP_END();
+}
