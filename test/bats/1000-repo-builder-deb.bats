@@ -250,3 +250,41 @@ YML
 	assert_output --partial "is readable by others"
 	chmod 600 "$KEYDIR/farrow-signing.key"
 }
+
+@test "pins, regions and extra files: a package from a named repository, a region's URL, a checked file" {
+	closed=$(fr_closed_port)
+	sum=$(sha256sum "$MIRROR/dists/bookworm/Release" | cut -d' ' -f1)
+	cat >m.yml <<YML
+version: 0.3.0
+targets: [ d12.x86_64 ]
+repos:
+  - { name: first, type: deb, url: "http://127.0.0.1:$PORT", suite: bookworm, key: $MIRROR.key }
+  - name: second
+    type: deb
+    url: { default: "http://127.0.0.1:$closed", europe: "http://127.0.0.1:$PORT" }
+    suite: bookworm
+    key: $MIRROR.key
+packages: [ { name: pgbouncer, repo: second } ]
+base: { status: $BATS_FILE_TMPDIR/base.status }
+files:
+  - { url: "http://127.0.0.1:$PORT/dists/bookworm/Release", sha256: $sum, path: extra/Release }
+YML
+	# the default region's URL is closed; europe's is the mirror
+	run -1 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache "$BATS_FILE_TMPDIR/cache"
+	assert_output --partial "127.0.0.1:$closed"
+	run -0 repo-builder build m.yml --region europe --key "$KEYDIR/farrow-signing.key" --out out \
+		--cache "$BATS_FILE_TMPDIR/cache"
+	b=out/farrow-pkg-0.3.0.d12.x86_64.tar.zst
+	run -0 repo-builder inspect "$b"
+	assert_line --regexp "^pgbouncer +[^ ]+ +amd64 +second "
+	run -0 repo-builder verify "$b" --key "$KEYDIR/farrow-signing.gpg"
+	run -0 tar -xOf "$b" farrow-pkg-0.3.0.d12.x86_64/files/extra/Release
+	assert_output "$(cat "$MIRROR/dists/bookworm/Release")"
+	# a pin to a repository without the package, and an extra file whose hash is wrong
+	sed -i 's/name: pgbouncer, repo: second/name: no-such-pkg, repo: second/' m.yml
+	run -5 repo-builder build m.yml --region europe --key "$KEYDIR/farrow-signing.key" --out out2 --cache c2
+	sed -i "s/name: no-such-pkg, repo: second/name: pgbouncer, repo: second/; s/sha256: $sum/sha256: $(printf '%064d' 0)/" m.yml
+	run -8 repo-builder build m.yml --region europe --key "$KEYDIR/farrow-signing.key" --out out2 --cache c2
+	assert_output --partial "dists/bookworm/Release: SHA-256 mismatch"
+	[ ! -d out2 ]
+}
