@@ -47,7 +47,7 @@ PROFILES := $(wildcard profiles/*.yml profiles/ha/*.yml)
 MANS := $(wildcard docs/man/*.[158])
 
 .SECONDARY:
-.PHONY: all deps test check unit bats asan fuzz demo install clean lint bench
+.PHONY: all deps test check unit bats asan fuzz demo install clean lint bench sandbox sandbox-down
 all: $(PROGS)
 
 $(O)/obj/%.o: %.c
@@ -111,6 +111,13 @@ fuzz: $(O)/embedded.c
 	cp -n test/fuzz/corpora/inventory/* profiles/*.yml profiles/ha/*.yml $(O)/fuzz/corpus/ 2>/dev/null || true
 	$(O)/fuzz/fuzz-inventory -max_total_time=$(FUZZ_TIME) -max_len=4096 \
 		-dict=test/fuzz/fuzz-inventory.dict $(O)/fuzz/corpus
+
+# The sandbox: N=1 or 4 systemd-nspawn nodes at 10.10.10.10+ (see test/sandbox/sandbox.sh).
+N ?= 1
+sandbox: deps
+	bash test/sandbox/sandbox.sh up $(N)
+sandbox-down:
+	bash test/sandbox/sandbox.sh down
 
 # Figures, side by side with the tools farrow replaces (prints; asserts nothing).
 bench: all

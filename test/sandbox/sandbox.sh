@@ -1,0 +1,167 @@
+#!/bin/bash
+# sandbox.sh -- Pigsty's Vagrant sandbox, made of what runs here: systemd-nspawn nodes booted
+# from a cached Debian 12 root, each in its own network namespace on a private bridge, with
+# Pigsty's addresses 10.10.10.10-13 (only inside those namespaces). No route leaves the bridge.
+#
+#   sandbox.sh up [N]          boot N nodes (1 or 4; default 1)
+#   sandbox.sh exec NODE CMD...  run a command on node NODE (1-4)
+#   sandbox.sh shell NODE      an interactive shell on NODE
+#   sandbox.sh ip NODE         print NODE's address
+#   sandbox.sh status          list the nodes that run
+#   sandbox.sh down            stop every node; remove mounts, namespaces, links, the bridge
+#   sandbox.sh base            build (or find) the cached base root and print its path
+#
+# State lives in $FARROW_SANDBOX (default /var/tmp/farrow-sandbox): base roots keyed by their
+# package list, and one directory per node. Needs root, systemd-nspawn, mmdebstrap, iproute2.
+set -euo pipefail
+
+SB=${FARROW_SANDBOX:-/var/tmp/farrow-sandbox}
+BR=${FARROW_SANDBOX_BRIDGE:-frbr0}
+NET=10.10.10
+# The base node: a minimal Debian 12 with systemd and sshd (the bundle manifest's base).
+BASE_PKGS="systemd,systemd-sysv,dbus,iproute2,openssh-server,ca-certificates,procps,python3"
+
+die() { echo "sandbox: $*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null || die "needs $1 (apt-get install $2)"; }
+
+base() {
+	local key dir tmp
+	key=$(printf '%s\n' "bookworm minbase $BASE_PKGS v1" | sha256sum | cut -c1-12)
+	dir=$SB/base-$key
+	if [ ! -f "$dir/.complete" ]; then
+		need mmdebstrap mmdebstrap
+		mkdir -p "$SB"
+		tmp=$(mktemp -d "$SB/base.XXXXXX")
+		echo "sandbox: building the base root (mmdebstrap, once)" >&2
+		mmdebstrap --quiet --variant=minbase --include="$BASE_PKGS" \
+			--customize-hook='rm -f "$1"/etc/ssh/ssh_host_*' \
+			--customize-hook='echo "PermitRootLogin prohibit-password" > "$1"/etc/ssh/sshd_config.d/farrow.conf' \
+			--customize-hook='mkdir -p "$1"/root/.ssh && chmod 700 "$1"/root/.ssh' \
+			--customize-hook='ln -sf /dev/null "$1"/etc/systemd/system/systemd-networkd-wait-online.service' \
+			bookworm "$tmp/root" >&2
+		touch "$tmp/.complete"
+		rm -rf "$dir"
+		mv "$tmp" "$dir"
+	fi
+	echo "$dir/root"
+}
+
+node_dir() { echo "$SB/node$1"; }
+init_pid() { cat "$(node_dir "$1")/init.pid" 2>/dev/null; }
+
+up_bridge() {
+	ip link show "$BR" >/dev/null 2>&1 && return 0
+	ip link add "$BR" type bridge
+	ip addr add "$NET.1/24" dev "$BR"
+	ip link set "$BR" up
+}
+
+up_node() {
+	local i=$1 lower=$2 d ns ip pid
+	d=$(node_dir "$i")
+	ns=frn$i
+	ip=$NET.$((9 + i))
+	[ -f "$d/init.pid" ] && kill -0 "$(init_pid "$i")" 2>/dev/null && { echo "node$i already up"; return 0; }
+	mkdir -p "$d/upper" "$d/work" "$d/root"
+	mountpoint -q "$d/root" || mount -t overlay overlay -o "lowerdir=$lower,upperdir=$d/upper,workdir=$d/work" "$d/root"
+	# per-node identity: host name, ssh host keys, the test's key, the address
+	echo "node$i" >"$d/root/etc/hostname"
+	[ -f "$d/root/etc/ssh/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$d/root/etc/ssh/ssh_host_ed25519_key"
+	if [ -f "$SB/id_ed25519.pub" ]; then
+		cp "$SB/id_ed25519.pub" "$d/root/root/.ssh/authorized_keys"
+		chmod 600 "$d/root/root/.ssh/authorized_keys"
+	fi
+	ip netns add "$ns" 2>/dev/null || true
+	ip link add "frv$i" type veth peer name "frp$i" 2>/dev/null || true
+	ip link set "frv$i" master "$BR" up
+	ip link set "frp$i" netns "$ns"
+	ip -n "$ns" link set "frp$i" name eth0
+	ip -n "$ns" addr add "$ip/24" dev eth0
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" link set lo up
+	setsid systemd-nspawn --register=no --keep-unit --quiet -b -D "$d/root" --machine="node$i" \
+		--network-namespace-path="/run/netns/$ns" --console=read-only </dev/null >"$d/console.log" 2>&1 &
+	echo $! >"$d/nspawn.pid"
+	for _ in $(seq 100); do
+		pid=$(pgrep -P "$(cat "$d/nspawn.pid")" 2>/dev/null | head -1 || true)
+		[ -n "$pid" ] && break
+		sleep 0.1
+	done
+	[ -n "$pid" ] || die "node$i did not start: $(tail -5 "$d/console.log")"
+	echo "$pid" >"$d/init.pid"
+}
+
+wait_node() {
+	local i=$1 state
+	for _ in $(seq 120); do
+		state=$(nsenter -t "$(init_pid "$i")" -m -u -i -n -p -- systemctl is-system-running 2>/dev/null || true)
+		case "$state" in
+		running | degraded) return 0 ;;
+		esac
+		sleep 0.5
+	done
+	die "node$i did not finish booting (state: $state)"
+}
+
+cmd_up() {
+	local n=${1:-1} lower i
+	case "$n" in 1 | 2 | 3 | 4) ;; *) die "up: 1 to 4 nodes" ;; esac
+	[ "$(id -u)" = 0 ] || die "needs root"
+	need systemd-nspawn systemd-container
+	lower=$(base)
+	[ -f "$SB/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C farrow-sandbox -f "$SB/id_ed25519"
+	up_bridge
+	for i in $(seq "$n"); do up_node "$i" "$lower"; done
+	for i in $(seq "$n"); do wait_node "$i"; echo "node$i $NET.$((9 + i)) up"; done
+}
+
+cmd_exec() {
+	local i=$1 pid
+	shift
+	pid=$(init_pid "$i") || die "node$i is not up"
+	kill -0 "$pid" 2>/dev/null || die "node$i is not up"
+	exec nsenter -t "$pid" -m -u -i -n -p -- "$@"
+}
+
+cmd_down() {
+	local d i pid
+	for d in "$SB"/node*; do
+		[ -d "$d" ] || continue
+		i=${d##*/node}
+		pid=$(cat "$d/init.pid" 2>/dev/null || true)
+		# killing the node's init takes its whole PID namespace down (killing nspawn would not)
+		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
+		if [ -f "$d/nspawn.pid" ]; then
+			for _ in $(seq 50); do kill -0 "$(cat "$d/nspawn.pid")" 2>/dev/null || break; sleep 0.1; done
+			kill -KILL "$(cat "$d/nspawn.pid")" 2>/dev/null || true
+		fi
+		for _ in $(seq 20); do mountpoint -q "$d/root" || break; umount "$d/root" 2>/dev/null || umount -l "$d/root" 2>/dev/null || true; sleep 0.1; done
+		ip link del "frv$i" 2>/dev/null || true
+		ip netns del "frn$i" 2>/dev/null || true
+		rm -rf "$d"
+	done
+	ip link del "$BR" 2>/dev/null || true
+}
+
+cmd_status() {
+	local d i
+	for d in "$SB"/node*; do
+		[ -d "$d" ] || continue
+		i=${d##*/node}
+		if kill -0 "$(init_pid "$i")" 2>/dev/null; then echo "node$i $NET.$((9 + i)) up"; else echo "node$i down"; fi
+	done
+}
+
+case "${1:-}" in
+up) shift; cmd_up "$@" ;;
+exec) shift; [ $# -ge 2 ] || die "exec NODE CMD..."; cmd_exec "$@" ;;
+shell) shift; cmd_exec "${1:?shell NODE}" /bin/bash -l ;;
+ip) echo "$NET.$((9 + ${2:?ip NODE}))" ;;
+status) cmd_status ;;
+down) cmd_down ;;
+base) base ;;
+key) echo "$SB/id_ed25519" ;;
+*) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
