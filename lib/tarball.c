@@ -244,35 +244,3 @@ out:
 	archive_write_free(a);
 	return r;
 }
-
-ssize_t fr_tar_read(void *reader, void *buf, size_t len)
-{
-	la_ssize_t n = archive_read_data(reader, buf, len);
-
-	return n < 0 ? -1 : (ssize_t)n;
-}
-
-int fr_tar_walk(const char *path, fr_tar_cb cb, void *ctx, struct fr_err *err)
-{
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	int r = 0, rc;
-
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
-		r = fr_err_set(err, FR_EIO, "cannot read '%s': %s", path, archive_error_string(a));
-		goto out;
-	}
-	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		r = cb(ctx, archive_entry_pathname(e), archive_entry_filetype(e) == AE_IFREG,
-		       (long long)archive_entry_size(e), a);
-		if (r)
-			goto out;
-	}
-	if (rc != ARCHIVE_EOF)
-		r = fr_err_set(err, FR_EIO, "'%s' is damaged: %s", path, archive_error_string(a));
-out:
-	archive_read_free(a);
-	return r;
-}

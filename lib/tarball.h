@@ -41,7 +41,8 @@ int fr_tar_zst_write(const char *path, struct fr_tar_entry *entries, size_t n, l
 		     int threads, struct fr_err *err);
 
 /*
- * Walk a tarball (any compression). For each member, cb gets its path,
+ * Walk a zstd-compressed tarball (lib/tarread.c: libzstd only, no
+ * libarchive, so bare nodes can run it). For each member, cb gets its path,
  * whether it is a regular file, its size, and a reader handle for
  * fr_tar_read(). cb returns 0 to go on, non-zero to stop (returned as is).
  * Returns 0, the callback's value, or FR_EIO for a damaged archive.

@@ -93,6 +93,38 @@ int main(void)
 	ASSERT_TRUE(access(t2, F_OK) != 0);
 	TEST_DONE();
 
+	TEST_START("GNU tar's long names and pax headers read; a truncated archive is damaged");
+	{
+		char *cmd, *t3 = fr_xasprintf("%s/gnu.tar.zst", dir), *t4 = fr_xasprintf("%s/cut.tar.zst", dir);
+		struct seen g = { 0 };
+		int k, found = 0;
+
+		cmd = fr_xasprintf("cd %s && mkdir -p d && echo long > d/%0120d && head -c 200000 /dev/urandom > d/rand && tar --format=gnu -cf - d | zstd -q -o gnu.tar.zst"
+				   " && tar --format=pax -cf - d | zstd -q -o pax.tar.zst && head -c 100000 gnu.tar.zst > cut.tar.zst",
+				   dir, 7);
+		ASSERT_INT_EQ(system(cmd), 0);
+		free(cmd);
+		ASSERT_INT_EQ(fr_tar_walk(t3, cb, &g, &err), 0);
+		for (k = 0; k < g.n; k++)
+			if (strlen(g.names[k]) == 122 && g.sizes[k] == 5)
+				found = 1;
+		ASSERT_TRUE(found);
+		memset(&g, 0, sizeof(g));
+		free(t3);
+		t3 = fr_xasprintf("%s/pax.tar.zst", dir);
+		ASSERT_INT_EQ(fr_tar_walk(t3, cb, &g, &err), 0);
+		for (found = 0, k = 0; k < g.n; k++)
+			if (strlen(g.names[k]) == 122)
+				found = 1;
+		ASSERT_TRUE(found);
+		memset(&g, 0, sizeof(g));
+		ASSERT_INT_EQ(fr_tar_walk(t4, cb, &g, &err), FR_EIO);
+		ASSERT_STR_CONTAINS(err.msg, "is damaged");
+		free(t3);
+		free(t4);
+	}
+	TEST_DONE();
+
 	TEST_START("gzip has no time stamp: the same input, the same bytes; round trip");
 	ASSERT_INT_EQ(fr_gzip("hello hello hello\n", 18, &gz, &err), 0);
 	sleep(1);
