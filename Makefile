@@ -72,9 +72,12 @@ $(O)/farrow: $(FARROW_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow.a
 $(O)/repo-builder: $(RB_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow.a
 	@[ "$(V)" != 0 ] || echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# farrow-firstboot runs on bare nodes: only libc, libcrypto and libzstd (what a minimal
+# Debian 12 has), libyaml linked in statically.
+FB_LIBS = -Wl,-Bstatic -lyaml -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs libcrypto libzstd 2>/dev/null)
 $(O)/farrow-firstboot: $(FB_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow.a
 	@[ "$(V)" != 0 ] || echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(FB_LIBS)
 $(O)/test/t-%: $(O)/obj/test/unit/t-%.o $(O)/libfarrow.a
 	@mkdir -p $(dir $@)
 	@[ "$(V)" != 0 ] || echo "  LD      $@"

@@ -1,23 +1,287 @@
-/* main.c -- `farrow-firstboot`: join this node to its clusters from its profile (issue 4). */
+/* main.c -- `farrow-firstboot`: the node side of farrow; runs on a bare node. */
 /* SPDX-License-Identifier: MIT */
+/*
+ * It links only what a minimal Debian 12 node has (libc, libcrypto, libzstd;
+ * libyaml statically), so it can verify and unpack a bundle before any
+ * package is installed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "bundle.h"
 #include "err.h"
+#include "fileio.h"
+#include "tarball.h"
+#include "xalloc.h"
 
-#define FB_USAGE                                                                  \
-	"usage: farrow-firstboot [run | status]\n"                               \
-	"\n"                                                                      \
-	"Converges this node from /etc/farrow/profile.yml (not yet implemented in\n" \
-	"this release; see README).\n"
+#define FB_USAGE                                                                                 \
+	"usage: farrow-firstboot verify <bundle> --key <public-key>\n"                          \
+	"       farrow-firstboot unpack <bundle> --key <public-key> --dest <dir>\n"             \
+	"       farrow-firstboot status [--state <dir>]\n"                                      \
+	"\n"                                                                                      \
+	"  verify   check <bundle>.sig with the key (gpgv), then every file against MANIFEST\n" \
+	"  unpack   verify, then unpack into <dir>/<bundle's top directory> (atomically);\n"    \
+	"           an identical bundle already there is left as it is\n"                       \
+	"  status   the state of this node's modules: exit 0 done, 1 failed, 2 running,\n"      \
+	"           3 never run (as cloud-init status)\n"                                       \
+	"\n"                                                                                      \
+	"Converging the node from /etc/farrow/profile.yml (the modules) is not written yet.\n" \
+	"exit status: 0 ok, 1 failed, 2 usage, 6 a signature or hash does not hold\n"
+
+#define FB_EXIT_BADSIG 6
+
+static void fb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void fb_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("farrow-firstboot: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int verify(const char *bundle, const char *key)
+{
+	struct fr_bundle_check check;
+	struct fr_err err = { 0 };
+	int r = fr_bundle_verify(bundle, key, &check, &err);
+
+	if (r == FR_EIO) {
+		fb_error("%s", err.msg);
+		free(check.first_bad);
+		return FR_EXIT_FAIL;
+	}
+	if (!check.sig_ok)
+		fb_error("%s.sig: signature does not hold: %s", bundle, check.sig_error);
+	if (check.first_bad)
+		fb_error("%s: %s", check.first_bad, check.bad_reason);
+	if (r == 0)
+		printf("%s: signature good, %zu files verified\n", bundle, check.files_ok);
+	free(check.first_bad);
+	return r == 0 ? FR_EXIT_OK : FB_EXIT_BADSIG;
+}
+
+struct unpack {
+	const char *tmp;   /* where members go */
+	const char *top;   /* the bundle's top directory */
+	struct fr_err *err;
+};
+
+static int safe(const char *p)
+{
+	return p[0] != '/' && strstr(p, "../") == NULL && strcmp(p, "..") != 0 &&
+	       (strlen(p) < 3 || strcmp(p + strlen(p) - 3, "/..") != 0);
+}
+
+static int unpack_cb(void *ctx, const char *path, int is_file, long long size, void *reader)
+{
+	struct unpack *u = ctx;
+	size_t tl = strlen(u->top);
+	char *dst, buf[65536];
+	FILE *f;
+	ssize_t n;
+	long long got = 0;
+	int r = 0;
+
+	(void)size;
+	if (!safe(path) || strncmp(path, u->top, tl) != 0 || (path[tl] != '/' && path[tl] != '\0'))
+		return fr_err_set(u->err, FR_EINVALID, "'%s' is outside the bundle's top directory", path);
+	dst = fr_xasprintf("%s/%s", u->tmp, path[tl] ? path + tl + 1 : "");
+	if (!is_file) {
+		size_t l = strlen(dst);
+
+		while (l > 1 && dst[l - 1] == '/')
+			dst[--l] = '\0';
+		r = fr_mkdir_p(dst, 0755, u->err);
+		free(dst);
+		return r;
+	}
+	{
+		char *slash = strrchr(dst, '/');
+
+		*slash = '\0';
+		r = fr_mkdir_p(dst, 0755, u->err);
+		*slash = '/';
+	}
+	if (r == 0 && (f = fopen(dst, "wbx")) == NULL)
+		r = fr_err_set(u->err, FR_EIO, "cannot write '%s': %s", dst, strerror(errno));
+	else if (r == 0) {
+		while ((n = fr_tar_read(reader, buf, sizeof(buf))) > 0) {
+			if (fwrite(buf, 1, (size_t)n, f) != (size_t)n) {
+				r = fr_err_set(u->err, FR_EIO, "cannot write '%s': %s", dst, strerror(errno));
+				break;
+			}
+			got += n;
+		}
+		if (n < 0 && r == 0)
+			r = fr_err_set(u->err, FR_EIO, "'%s' cannot be read from the bundle", path);
+		if (fclose(f) != 0 && r == 0)
+			r = fr_err_set(u->err, FR_EIO, "cannot write '%s': %s", dst, strerror(errno));
+		chmod(dst, 0644);
+	}
+	(void)got;
+	free(dst);
+	return r;
+}
+
+static int unpack(const char *bundle, const char *key, const char *dest)
+{
+	struct fr_bundle_manifest m;
+	struct fr_buf old = FR_BUF_INIT, now = FR_BUF_INIT;
+	struct fr_err err = { 0 };
+	struct unpack u;
+	char *final = NULL, *tmp = NULL, *oldman = NULL, *data = NULL;
+	size_t len;
+	int r;
+
+	if ((r = verify(bundle, key)) != FR_EXIT_OK)
+		return r; /* nothing changes before the bundle verifies */
+	if (fr_bundle_manifest_read(bundle, &m, &err) < 0 || fr_bundle_manifest_text(bundle, &now, &err) < 0) {
+		fb_error("%s", err.msg);
+		fr_buf_release(&now);
+		return FR_EXIT_FAIL;
+	}
+	final = fr_xasprintf("%s/%s", dest, m.top);
+	oldman = fr_xasprintf("%s/MANIFEST", final);
+	if (fr_read_file(oldman, 64u << 20, &data, &len, NULL) == 0) {
+		fr_buf_addn(&old, data, len);
+		free(data);
+		if (old.len == now.len && memcmp(old.buf, now.buf, now.len) == 0) {
+			printf("%s: already unpacked\n", final);
+			r = FR_EXIT_OK;
+			goto out;
+		}
+	}
+	if (fr_mkdir_p(dest, 0755, &err) < 0) {
+		fb_error("%s", err.msg);
+		r = FR_EXIT_FAIL;
+		goto out;
+	}
+	tmp = fr_xasprintf("%s/.%s.tmp", dest, m.top);
+	fr_rm_rf(tmp);
+	u.tmp = tmp;
+	u.top = m.top;
+	u.err = &err;
+	if (fr_tar_walk(bundle, unpack_cb, &u, &err) != 0) {
+		fb_error("unpack: %s", err.msg);
+		fr_rm_rf(tmp);
+		r = FR_EXIT_FAIL;
+		goto out;
+	}
+	if (access(final, F_OK) == 0) {
+		char *aside = fr_xasprintf("%s/.%s.old", dest, m.top);
+
+		fr_rm_rf(aside);
+		if (rename(final, aside) < 0 || rename(tmp, final) < 0) {
+			fb_error("cannot replace '%s': %s", final, strerror(errno));
+			r = FR_EXIT_FAIL;
+		} else
+			fr_rm_rf(aside);
+		free(aside);
+	} else if (rename(tmp, final) < 0) {
+		fb_error("cannot rename '%s': %s", tmp, strerror(errno));
+		r = FR_EXIT_FAIL;
+	}
+	if (r == FR_EXIT_OK)
+		printf("%s: unpacked\n", final);
+out:
+	fr_bundle_manifest_release(&m);
+	fr_buf_release(&old);
+	fr_buf_release(&now);
+	free(final);
+	free(tmp);
+	free(oldman);
+	return r;
+}
+
+/* The state of the modules: files <state>/<module>.{done,failed,running}. */
+static int status(const char *state)
+{
+	static const char *const modules[] = { "node", "ca", "etcd", "pgsql", NULL };
+	int any = 0, failed = 0, running = 0, i;
+
+	for (i = 0; modules[i]; i++) {
+		const char *st = "-";
+		char *p;
+
+		p = fr_xasprintf("%s/%s.failed", state, modules[i]);
+		if (access(p, F_OK) == 0)
+			st = "failed", failed = 1;
+		free(p);
+		p = fr_xasprintf("%s/%s.running", state, modules[i]);
+		if (access(p, F_OK) == 0)
+			st = "running", running = 1;
+		free(p);
+		p = fr_xasprintf("%s/%s.done", state, modules[i]);
+		if (access(p, F_OK) == 0 && strcmp(st, "-") == 0)
+			st = "done";
+		free(p);
+		if (strcmp(st, "-") != 0)
+			any = 1;
+		printf("%-8s %s\n", modules[i], st);
+	}
+	return failed ? 1 : running ? 2 : any ? 0 : 3;
+}
 
 int main(int argc, char **argv)
 {
-	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "dest", required_argument, NULL, 'd' },
+		{ "state", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *key = NULL, *dest = NULL, *state = "/var/lib/farrow", *verb;
+	int c;
+
+	if (argc < 2) {
+		fputs(FB_USAGE, stderr);
+		return FR_EXIT_USAGE;
+	}
+	verb = argv[1];
+	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0) {
 		fputs(FB_USAGE, stdout);
 		return FR_EXIT_OK;
 	}
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			key = optarg;
+			break;
+		case 'd':
+			dest = optarg;
+			break;
+		case 's':
+			state = optarg;
+			break;
+		case 'h':
+			fputs(FB_USAGE, stdout);
+			return FR_EXIT_OK;
+		default:
+			fputs(FB_USAGE, stderr);
+			return FR_EXIT_USAGE;
+		}
+	}
+	if (strcmp(verb, "verify") == 0 && argc - optind == 1 && key)
+		return verify(argv[optind], key);
+	if (strcmp(verb, "unpack") == 0 && argc - optind == 1 && key && dest)
+		return unpack(argv[optind], key, dest);
+	if (strcmp(verb, "status") == 0 && argc == optind)
+		return status(state);
+	fb_error("'%s': bad command or arguments", verb);
 	fputs(FB_USAGE, stderr);
-	fputs("farrow-firstboot: not available yet\n", stderr);
-	return FR_EXIT_FAIL;
+	return FR_EXIT_USAGE;
 }

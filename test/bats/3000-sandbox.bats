@@ -56,3 +56,52 @@ setup() {
 	run -0 "$SANDBOX" up 1
 	assert_output --partial "node1 10.10.10.10 up"
 }
+
+@test "on the air-gapped node: farrow-firstboot verifies and unpacks a bundle, stock apt installs from it" {
+	load helpers/mirror
+	root=$FARROW_SANDBOX/node1/root
+	# a bundle built against the node's own installed packages
+	debs=$(fr_debs)
+	fr_make_mirror "$BATS_TEST_TMPDIR/mirror" "$debs"
+	port=$(fr_serve "$BATS_TEST_TMPDIR/mirror")
+	cp "$root/var/lib/dpkg/status" "$BATS_FILE_TMPDIR/base.status"
+	fr_manifest m.yml "$port" "$BATS_TEST_TMPDIR/mirror.key" "pgbouncer"
+	repo-builder keygen --out key >/dev/null
+	run -0 repo-builder build m.yml --key key/farrow-signing.key --out out --cache cache --quiet
+	fr_stop_servers
+	b=farrow-test-0.1.0.d12.x86_64.tar.zst
+	mkdir -p "$root/var/lib/farrow/incoming" "$root/usr/local/sbin"
+	cp "out/$b" "out/$b.sig" "$root/var/lib/farrow/incoming/"
+	cp key/farrow-signing.gpg "$root/var/lib/farrow/incoming/bundle-key.gpg"
+	cp "$FARROW_BIN/farrow-firstboot" "$root/usr/local/sbin/"
+	# it runs on the bare node: nothing it links is missing there
+	run -0 "$SANDBOX" exec 1 ldd /usr/local/sbin/farrow-firstboot
+	refute_output --partial "not found"
+	# a tampered copy is refused before anything changes
+	cp "$root/var/lib/farrow/incoming/$b" "$root/var/lib/farrow/incoming/bad.tar.zst"
+	cp "$root/var/lib/farrow/incoming/$b.sig" "$root/var/lib/farrow/incoming/bad.tar.zst.sig"
+	printf 'X' | dd of="$root/var/lib/farrow/incoming/bad.tar.zst" bs=1 seek=3000 conv=notrunc 2>/dev/null
+	run -6 "$SANDBOX" exec 1 farrow-firstboot unpack /var/lib/farrow/incoming/bad.tar.zst \
+		--key /var/lib/farrow/incoming/bundle-key.gpg --dest /var/lib/farrow/bundles
+	assert_output --partial "signature does not hold"
+	[ ! -e "$root/var/lib/farrow/bundles" ]
+	# the real one
+	run -0 "$SANDBOX" exec 1 farrow-firstboot unpack "/var/lib/farrow/incoming/$b" \
+		--key /var/lib/farrow/incoming/bundle-key.gpg --dest /var/lib/farrow/bundles
+	assert_output --partial "signature good"
+	assert_output --partial "unpacked"
+	run -0 "$SANDBOX" exec 1 farrow-firstboot unpack "/var/lib/farrow/incoming/$b" \
+		--key /var/lib/farrow/incoming/bundle-key.gpg --dest /var/lib/farrow/bundles
+	assert_output --partial "already unpacked"
+	# stock apt, the bundle's repository only, signature and date checks on
+	top=/var/lib/farrow/bundles/farrow-test-0.1.0.d12.x86_64
+	run -0 "$SANDBOX" exec 1 sh -c "rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*;
+		echo 'deb [signed-by=$top/keys/farrow-signing.gpg] file:$top/repo farrow main' > /etc/apt/sources.list.d/farrow.list;
+		apt-get -o Acquire::Check-Date=true -o Acquire::Check-Valid-Until=true update &&
+		DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Check-Date=true install -y pgbouncer"
+	refute_output --partial "not signed"
+	run -0 "$SANDBOX" exec 1 dpkg-query -W -f '${Status}' pgbouncer
+	assert_output "install ok installed"
+	# no module has run yet: status says so, as cloud-init's does
+	run -3 "$SANDBOX" exec 1 farrow-firstboot status --state /var/lib/farrow/state
+}
