@@ -17,6 +17,7 @@ teardown_file() {
 
 setup() {
 	load helpers/common
+	fr_isolate
 	[ "$(id -u)" = 0 ] || skip "the sandbox needs root"
 	command -v systemd-nspawn >/dev/null || skip "needs systemd-nspawn"
 	SANDBOX="$BATS_TEST_DIRNAME/../sandbox/sandbox.sh"

@@ -79,7 +79,7 @@ gpg --homedir "$g" --batch --clearsign -o "$m/dists/bookworm/InRelease" "$m/dist
 gpg --homedir "$g" --export >"$work/mirror.gpg"
 gpgconf --homedir "$g" --kill all
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 "$port" --directory "$m" >/dev/null 2>&1 &
+/usr/bin/python3 -m http.server --bind 127.0.0.1 "$port" --directory "$m" >/dev/null 2>&1 &
 server=$!
 sleep 1
 "$BIN/repo-builder" keygen --out "$work/key" >/dev/null

@@ -3,6 +3,7 @@
 
 FR_TEST_CACHE=${FARROW_TEST_CACHE:-/var/tmp/farrow-test-cache}
 FR_MIRROR_PKGS="pgbouncer haproxy"
+FR_PYTHON=$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || command -v python3)
 
 # Print the directory holding the real .debs of $FR_MIRROR_PKGS and all their dependencies.
 fr_debs() {
@@ -58,7 +59,9 @@ fr_make_mirror() { # fr_make_mirror <dir> <debs-dir>
 fr_serve() { # fr_serve <dir>
 	local port
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-	python3 -m http.server --bind 127.0.0.1 "$port" --directory "$1" >/dev/null 2>&1 &
+	# the system python (a pyenv shim would fork, and its pid would not be the server's);
+	# fd 3 closed, or bats waits for the server
+	"$FR_PYTHON" -m http.server --bind 127.0.0.1 "$port" --directory "$1" >/dev/null 2>&1 3>&- &
 	echo $! >>"$BATS_FILE_TMPDIR/servers"
 	for _ in $(seq 50); do
 		python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
