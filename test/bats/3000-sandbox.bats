@@ -74,7 +74,8 @@ setup() {
 	mkdir -p "$root/var/lib/farrow/incoming" "$root/usr/local/sbin"
 	cp "out/$b" "out/$b.sig" "$root/var/lib/farrow/incoming/"
 	cp key/farrow-signing.gpg "$root/var/lib/farrow/incoming/bundle-key.gpg"
-	cp "$FARROW_BIN/farrow-firstboot" "$root/usr/local/sbin/"
+	# nodes get the plain build (a sanitizer build needs libasan, which nodes do not have)
+	cp "${FARROW_NODE_BIN:-$FARROW_ROOT/build}/farrow-firstboot" "$root/usr/local/sbin/"
 	# it runs on the bare node: nothing it links is missing there
 	run -0 "$SANDBOX" exec 1 ldd /usr/local/sbin/farrow-firstboot
 	refute_output --partial "not found"
