@@ -18,6 +18,8 @@ enum fr_exit {
 	FR_EXIT_BADIP = 7,       /* invalid IP address (as Pigsty) */
 	FR_EXIT_IPDILEMMA = 9,   /* several IPs and no way to ask (as Pigsty) */
 	FR_EXIT_NOTEMPLATE = 11, /* template not found (as Pigsty) */
+	FR_EXIT_BADSIG = 6,      /* a signature or checksum does not hold */
+	FR_EXIT_UNREACHABLE = 10, /* a node cannot be reached or authenticated */
 };
 
 /* Return codes of lib/ functions: 0 or one of these negatives. */

@@ -1,0 +1,407 @@
+/* cmd-install.c -- `farrow install`: lay a bundle down on the inventory's nodes over SSH. */
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "crypto.h"
+#include "err.h"
+#include "farrow.h"
+#include "fileio.h"
+#include "inventory.h"
+#include "ssh.h"
+#include "xalloc.h"
+
+#define INSTALL_USAGE                                                                                  \
+	"usage: farrow install <inventory> --bundle <bundle> --key <bundle-public-key>\n"             \
+	"                      [-l <host|cluster>] [--ssh-key <file>] [--known-hosts <file>]\n"       \
+	"                      [--accept-new-host-keys] [--timeout <seconds>]\n"                       \
+	"\n"                                                                                            \
+	"For each host (of the cluster or host given with -l), over SSH: copy the bundle (skipped\n"  \
+	"when the node has the same one), verify its signature and every file on the node before\n"  \
+	"anything changes, unpack it, point apt at the bundle's repository only, and install what\n"  \
+	"the node's roles need. Host keys are checked against known_hosts: an unknown one is\n"        \
+	"refused unless --accept-new-host-keys. A second run changes nothing and says so. On\n"        \
+	"failure the node's output is kept in ./farrow-logs/<host>/.\n"                               \
+	"\n"                                                                                            \
+	"exit status: 0 installed or unchanged, 1 a host failed, 2 usage, 3 invalid inventory,\n"     \
+	"             6 the bundle does not verify, 10 a host cannot be reached or authenticated\n"
+
+#define NODE_DIR "/var/lib/farrow"
+
+struct opts {
+	const char *bundle, *key, *limit, *ssh_key, *known_hosts, *firstboot;
+	int accept_new, timeout;
+	char bundle_sha[65];
+	struct fr_bundle_manifest man;
+};
+
+struct host_result {
+	int code;
+	int changed;
+	char summary[1200];
+	struct fr_buf log;
+};
+
+static void logf_(struct host_result *hr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void logf_(struct host_result *hr, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fr_buf_vaddf(&hr->log, fmt, ap);
+	va_end(ap);
+}
+
+/* Run a command on the node; its output is logged. Returns its status, or -1 if it did not run. */
+static int run(struct fr_ssh *s, struct host_result *hr, const char *cmd, struct fr_buf *out, struct fr_err *err)
+{
+	struct fr_buf o = FR_BUF_INIT, e = FR_BUF_INIT;
+	int st = -1;
+
+	logf_(hr, "$ %s\n", cmd);
+	if (fr_ssh_exec(s, cmd, NULL, 0, &o, &e, &st, err) < 0) {
+		logf_(hr, "%s\n", err->msg);
+		fr_buf_release(&o);
+		fr_buf_release(&e);
+		return -1;
+	}
+	fr_buf_addn(&hr->log, o.buf, o.len);
+	fr_buf_addn(&hr->log, e.buf, e.len);
+	logf_(hr, "[exit %d]\n", st);
+	if (out)
+		fr_buf_addn(out, o.buf, o.len);
+	fr_buf_release(&o);
+	fr_buf_release(&e);
+	return st;
+}
+
+/* Copy local to remote unless the node has the same bytes there. 1 copied, 0 same, -1 failed. */
+static int sync_file(struct fr_ssh *s, struct host_result *hr, const char *local, const char *remote, int mode,
+		     struct fr_err *err)
+{
+	char hex[65], *cmd = fr_xasprintf("sha256sum '%s' 2>/dev/null", remote);
+	struct fr_buf out = FR_BUF_INIT;
+	int r;
+
+	if (fr_sha256_file(local, hex, NULL, err) < 0) {
+		free(cmd);
+		return -1;
+	}
+	run(s, hr, cmd, &out, err);
+	free(cmd);
+	if (out.len >= 64 && strncmp(out.buf, hex, 64) == 0) {
+		fr_buf_release(&out);
+		return 0;
+	}
+	fr_buf_release(&out);
+	logf_(hr, "copy %s -> %s\n", local, remote);
+	r = fr_ssh_put(s, local, remote, mode, err);
+	return r < 0 ? -1 : 1;
+}
+
+static int in_bundle(const struct fr_bundle_manifest *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->npkgs; i++)
+		if (strcmp(m->pkgs[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void add(char ***v, size_t *n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return;
+	*v = fr_xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = fr_xstrdup(s);
+}
+
+/* The packages a host's roles need: pgsql, etcd, and node_packages. */
+static char **role_packages(const struct fr_inventory *inv, const struct fr_host *h, size_t *n)
+{
+	struct fr_ident id;
+	struct fr_var v;
+	char **pk = NULL, tmp[64];
+	long long ver = 15;
+	size_t i;
+
+	*n = 0;
+	fr_inv_identity(inv, h, &id);
+	if (id.pg_instance) {
+		fr_inv_int(inv, h, "pg_version", &ver);
+		snprintf(tmp, sizeof(tmp), "postgresql-%lld", ver);
+		add(&pk, n, tmp);
+		snprintf(tmp, sizeof(tmp), "postgresql-client-%lld", ver);
+		add(&pk, n, tmp);
+		add(&pk, n, "patroni");
+		add(&pk, n, "python3-psycopg2");
+		add(&pk, n, "python3-etcd");
+		add(&pk, n, "pgbouncer");
+		add(&pk, n, "pgbackrest");
+		add(&pk, n, "haproxy");
+	}
+	if (id.etcd_instance) {
+		add(&pk, n, "etcd-server");
+		add(&pk, n, "etcd-client");
+	}
+	if (fr_inv_resolve(inv, h, "node_packages", &v) && fr_node_is_seq(v.value) && v.src != FR_SRC_DEFAULT)
+		for (i = 0; i < v.value->n; i++)
+			if (fr_node_str(v.value->items[i]))
+				add(&pk, n, v.value->items[i]->str);
+	fr_ident_release(&id);
+	return pk;
+}
+
+static void install_host(const struct opts *o, const struct fr_inventory *inv, const struct fr_host *h,
+			 struct host_result *hr)
+{
+	struct fr_ssh_opts so = { 0 };
+	struct fr_err err = { 0 };
+	struct fr_ssh *s = NULL;
+	struct fr_buf out = FR_BUF_INIT, cmd = FR_BUF_INIT;
+	char **pk = NULL, *remote_bundle = NULL, *remote_sig = NULL, *sig = NULL, *top = NULL;
+	const char *base = strrchr(o->bundle, '/') ? strrchr(o->bundle, '/') + 1 : o->bundle;
+	size_t npk = 0, i;
+	long long port = 22;
+	int st, c1, c2, c3, c4;
+
+	hr->code = FR_EXIT_FAIL;
+	fr_inv_int(inv, h, "ansible_port", &port);
+	so.host = h->ip;
+	so.port = (int)port;
+	so.user = fr_inv_str(inv, h, "ansible_user");
+	so.key = o->ssh_key;
+	so.known_hosts = o->known_hosts;
+	so.accept_new = o->accept_new;
+	so.timeout = o->timeout;
+	if ((s = fr_ssh_connect(&so, &err)) == NULL) {
+		snprintf(hr->summary, sizeof(hr->summary), "%s", err.msg);
+		hr->code = FR_EXIT_UNREACHABLE;
+		return;
+	}
+	/* what the roles need, all of it in the bundle, before anything changes */
+	pk = role_packages(inv, h, &npk);
+	for (i = 0; i < npk; i++)
+		if (!in_bundle(&o->man, pk[i])) {
+			snprintf(hr->summary, sizeof(hr->summary), "package '%s' is not in bundle %s", pk[i], base);
+			goto out;
+		}
+	if (run(s, hr, "mkdir -p " NODE_DIR "/incoming " NODE_DIR "/keys " NODE_DIR "/bundles /var/log/farrow "
+			"/usr/local/sbin", NULL, &err) != 0)
+		goto failed;
+	remote_bundle = fr_xasprintf(NODE_DIR "/incoming/%s", base);
+	remote_sig = fr_xasprintf("%s.sig", remote_bundle);
+	sig = fr_xasprintf("%s.sig", o->bundle);
+	if ((c1 = sync_file(s, hr, o->firstboot, "/usr/local/sbin/farrow-firstboot", 0755, &err)) < 0 ||
+	    (c2 = sync_file(s, hr, o->key, NODE_DIR "/keys/bundle.gpg", 0644, &err)) < 0 ||
+	    (c3 = sync_file(s, hr, sig, remote_sig, 0644, &err)) < 0 ||
+	    (c4 = sync_file(s, hr, o->bundle, remote_bundle, 0644, &err)) < 0)
+		goto failed;
+	hr->changed |= c1 | c2 | c3 | c4;
+	/* verify on the node before anything else changes */
+	fr_buf_reset(&cmd);
+	fr_buf_addf(&cmd, "farrow-firstboot unpack '%s' --key " NODE_DIR "/keys/bundle.gpg --dest " NODE_DIR "/bundles",
+		    remote_bundle);
+	fr_buf_reset(&out);
+	st = run(s, hr, cmd.buf, &out, &err);
+	if (st != 0) {
+		snprintf(hr->summary, sizeof(hr->summary), "the bundle does not verify on the node: nothing changed");
+		hr->code = st == 6 ? FR_EXIT_BADSIG : FR_EXIT_FAIL;
+		goto out;
+	}
+	if (strstr(out.buf, ": unpacked"))
+		hr->changed = 1;
+	top = fr_xasprintf(NODE_DIR "/bundles/%s", o->man.top);
+	/* apt: the bundle's repository only; no service starts during installation */
+	fr_buf_reset(&cmd);
+	fr_buf_addf(&cmd,
+		    "set -e; l=/etc/apt/sources.list.d/farrow.list; "
+		    "want='deb [signed-by=%s/keys/farrow-signing.gpg] file:%s/repo farrow main'; "
+		    "if [ \"$(cat $l 2>/dev/null)\" != \"$want\" ]; then "
+		    "mkdir -p /etc/apt/farrow-disabled; "
+		    "for f in /etc/apt/sources.list /etc/apt/sources.list.d/*; do "
+		    "[ -e \"$f\" ] && [ \"$f\" != $l ] && mv \"$f\" /etc/apt/farrow-disabled/; done; "
+		    "echo \"$want\" > $l; echo CHANGED; fi; "
+		    "mkdir -p /etc/postgresql-common/createcluster.d; "
+		    "echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/00-farrow.conf; "
+		    "apt-get -q -o Acquire::Check-Date=true -o Acquire::Check-Valid-Until=true update",
+		    top, top);
+	fr_buf_reset(&out);
+	if (run(s, hr, cmd.buf, &out, &err) != 0) {
+		snprintf(hr->summary, sizeof(hr->summary), "apt could not read the bundle's repository");
+		goto out;
+	}
+	if (strstr(out.buf, "CHANGED"))
+		hr->changed = 1;
+	fr_buf_reset(&cmd);
+	fr_buf_adds(&cmd, "printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d; "
+			  "DEBIAN_FRONTEND=noninteractive apt-get -q -y --no-install-recommends "
+			  "-o Acquire::Check-Date=true install");
+	for (i = 0; i < npk; i++)
+		fr_buf_addf(&cmd, " '%s'", pk[i]);
+	fr_buf_adds(&cmd, "; rc=$?; rm -f /usr/sbin/policy-rc.d; exit $rc");
+	fr_buf_reset(&out);
+	if (npk && run(s, hr, cmd.buf, &out, &err) != 0) {
+		snprintf(hr->summary, sizeof(hr->summary), "apt-get install failed");
+		goto out;
+	}
+	if (npk && !strstr(out.buf, " 0 newly installed"))
+		hr->changed = 1;
+	snprintf(hr->summary, sizeof(hr->summary), "%s (%zu packages for its roles)",
+		 hr->changed ? "installed" : "unchanged: nothing to do", npk);
+	hr->code = FR_EXIT_OK;
+	goto out;
+failed:
+	snprintf(hr->summary, sizeof(hr->summary), "%s", err.msg[0] ? err.msg : "a step failed");
+out:
+	for (i = 0; i < npk; i++)
+		free(pk[i]);
+	free(pk);
+	free(remote_bundle);
+	free(remote_sig);
+	free(sig);
+	free(top);
+	fr_buf_release(&out);
+	fr_buf_release(&cmd);
+	fr_ssh_close(s);
+}
+
+/* Keep a failed host's log in ./farrow-logs/<host>/install.log. */
+static void keep_log(const char *ip, const struct host_result *hr)
+{
+	char *dir = fr_xasprintf("farrow-logs/%s", ip), *path = fr_xasprintf("%s/install.log", dir);
+
+	if (fr_mkdir_p(dir, 0700, NULL) == 0)
+		fr_write_atomic(path, hr->log.buf, hr->log.len, 0600, 0, NULL);
+	free(dir);
+	free(path);
+}
+
+static void last_lines(const struct fr_buf *b, int n)
+{
+	const char *p = b->buf + b->len;
+	int lines = 0;
+
+	while (p > b->buf && lines <= n)
+		if (*--p == '\n')
+			lines++;
+	fprintf(stderr, "    | %s", p == b->buf ? p : p + 1);
+}
+
+int cmd_install(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "bundle", required_argument, NULL, 'b' },   { "key", required_argument, NULL, 'k' },
+		{ "limit", required_argument, NULL, 'l' },    { "ssh-key", required_argument, NULL, 'i' },
+		{ "known-hosts", required_argument, NULL, 'K' }, { "accept-new-host-keys", no_argument, NULL, 'A' },
+		{ "timeout", required_argument, NULL, 't' },  { "firstboot", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
+	};
+	struct opts o;
+	struct fr_inventory *inv = NULL;
+	struct fr_err err = { 0 };
+	char *self = NULL, *fb = NULL;
+	size_t i, nsel = 0;
+	int c, r = FR_EXIT_OK;
+
+	memset(&o, 0, sizeof(o));
+	o.timeout = 10;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:k:l:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'b': o.bundle = optarg; break;
+		case 'k': o.key = optarg; break;
+		case 'l': o.limit = optarg; break;
+		case 'i': o.ssh_key = optarg; break;
+		case 'K': o.known_hosts = optarg; break;
+		case 'A': o.accept_new = 1; break;
+		case 't': o.timeout = atoi(optarg); break;
+		case 'F': o.firstboot = optarg; break;
+		case 'h': fputs(INSTALL_USAGE, stdout); return FR_EXIT_OK;
+		default: fputs(INSTALL_USAGE, stderr); return FR_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1 || o.bundle == NULL || o.key == NULL || o.timeout <= 0) {
+		fputs(INSTALL_USAGE, stderr);
+		return FR_EXIT_USAGE;
+	}
+	if (o.firstboot == NULL) {
+		/* farrow-firstboot beside this farrow */
+		self = realpath("/proc/self/exe", NULL);
+		fb = fr_xasprintf("%s/farrow-firstboot", self ? dirname(self) : ".");
+		if (access(fb, X_OK) != 0) {
+			free(fb);
+			fb = fr_xstrdup("/usr/local/bin/farrow-firstboot");
+		}
+		o.firstboot = fb;
+	}
+	if (fr_inv_load_file(argv[optind], &inv, &err) < 0) {
+		fw_error("%s", err.msg);
+		r = FR_EXIT_FAIL;
+		goto out;
+	}
+	if (fr_inv_validate(inv) > 0) {
+		fw_print_diags(inv);
+		r = FR_EXIT_INVALID;
+		goto out;
+	}
+	if (fr_bundle_manifest_read(o.bundle, &o.man, &err) < 0) {
+		fw_error("install: %s", err.msg);
+		r = FR_EXIT_FAIL;
+		goto out;
+	}
+	for (i = 0; i < inv->nhosts; i++) {
+		const struct fr_host *h = &inv->hosts[i];
+		struct host_result hr;
+		size_t g;
+		int selected = o.limit == NULL || strcmp(o.limit, h->ip) == 0;
+
+		for (g = 0; !selected && g < h->ngroups; g++)
+			selected = strcmp(inv->groups[h->groups[g]].name, o.limit) == 0;
+		if (!selected)
+			continue;
+		nsel++;
+		memset(&hr, 0, sizeof(hr));
+		fr_buf_init(&hr.log);
+		printf("%-16s ...\n", h->ip);
+		fflush(stdout);
+		install_host(&o, inv, h, &hr);
+		printf("%-16s %s: %s\n", h->ip, hr.code == 0 ? "ok" : "FAILED", hr.summary);
+		if (hr.code != 0) {
+			fflush(stdout);
+			if (hr.log.len) {
+				keep_log(h->ip, &hr);
+				fprintf(stderr, "%s: last lines (all in farrow-logs/%s/install.log):\n", h->ip, h->ip);
+				last_lines(&hr.log, 8);
+			}
+			if (r == FR_EXIT_OK || hr.code == FR_EXIT_BADSIG)
+				r = hr.code;
+		}
+		fr_buf_release(&hr.log);
+	}
+	if (nsel == 0) {
+		fw_error("install: -l '%s' matches no host or cluster of '%s'", o.limit, argv[optind]);
+		r = FR_EXIT_USAGE;
+	}
+out:
+	fr_bundle_manifest_release(&o.man);
+	fr_inv_free(inv);
+	free(self);
+	free(fb);
+	return r;
+}

@@ -1,0 +1,43 @@
+/* ssh.h -- run commands on and copy files to a node over SSH (libssh2), host keys checked. */
+/* SPDX-License-Identifier: MIT */
+#ifndef FR_SSH_H
+#define FR_SSH_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+struct fr_ssh;
+
+struct fr_ssh_opts {
+	const char *host;
+	int port;                 /* 0: 22 */
+	const char *user;         /* NULL: root */
+	const char *key;          /* private key file; NULL: ~/.ssh/id_ed25519, then id_rsa */
+	const char *known_hosts;  /* NULL: ~/.ssh/known_hosts */
+	int accept_new;           /* an unknown host key is recorded and accepted (ssh's accept-new) */
+	int timeout;              /* seconds for connecting and for each step; 0: 10 */
+};
+
+/*
+ * Connect, check the host key against known_hosts (a mismatch is always
+ * refused; an unknown key unless accept_new), authenticate with the key.
+ * Returns NULL with err filled: FR_ENOTFOUND when the host cannot be
+ * reached, FR_ECRYPTO for host-key and authentication failures.
+ */
+struct fr_ssh *fr_ssh_connect(const struct fr_ssh_opts *o, struct fr_err *err);
+void fr_ssh_close(struct fr_ssh *s);
+
+/*
+ * Run cmd (a shell command line on the node); its output goes to out and
+ * errout (either may be NULL), its exit status to *status. in/inlen, if
+ * given, is its standard input. Returns 0 or FR_EIO.
+ */
+int fr_ssh_exec(struct fr_ssh *s, const char *cmd, const void *in, size_t inlen, struct fr_buf *out,
+		struct fr_buf *errout, int *status, struct fr_err *err);
+
+/* Copy the local file to remote path (written as path.part, then renamed) with mode. */
+int fr_ssh_put(struct fr_ssh *s, const char *local, const char *remote, int mode, struct fr_err *err);
+
+#endif
