@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# farrow install on a sandbox node: SSH with host-key checks, the bundle verified on the node
+# before anything changes, apt pointed at the bundle only, the roles' packages installed.
+
+setup_file() {
+	load helpers/common
+	load helpers/mirror
+	[ "$(id -u)" = 0 ] && command -v systemd-nspawn >/dev/null || return 0
+	. /etc/os-release
+	[ "$ID$VERSION_ID" = debian12 ] || return 0
+	export FARROW_SANDBOX=${FARROW_SANDBOX:-/var/tmp/farrow-sandbox}
+	export SANDBOX="$BATS_TEST_DIRNAME/../sandbox/sandbox.sh" W=$BATS_FILE_TMPDIR
+	"$SANDBOX" down
+	"$SANDBOX" up 1 >&3
+	repo-builder keygen --out "$W/key" >/dev/null
+	repo-builder build "$FARROW_ROOT/profiles/bundles/d12-meta.yml" --key "$W/key/farrow-signing.key" \
+		--out "$W/dist" --cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
+	export BUNDLE=$W/dist/farrow-pkg-0.1.0.d12.x86_64.tar.zst
+	farrow configure -n -c slim -i 10.10.10.10 -g -o "$W/slim.yml" >/dev/null
+}
+
+teardown_file() {
+	[ "$(id -u)" = 0 ] || return 0
+	"$BATS_TEST_DIRNAME/../sandbox/sandbox.sh" down
+}
+
+setup() {
+	load helpers/common
+	[ "$(id -u)" = 0 ] || skip "the sandbox needs root"
+	command -v systemd-nspawn >/dev/null || skip "needs systemd-nspawn"
+	. /etc/os-release
+	[ "$ID$VERSION_ID" = debian12 ] || skip "the default bundle is built by a Debian 12 host"
+	cd "$W" || return 1
+	KEY=$("$SANDBOX" key)
+	# nodes get the plain build of farrow-firstboot (a sanitizer build needs libasan)
+	FB="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/farrow-firstboot"
+}
+
+install() { # install [options...]
+	farrow install "$W/slim.yml" --bundle "$BUNDLE" --key "$W/key/farrow-signing.gpg" --ssh-key "$KEY" \
+		--known-hosts "$W/known_hosts" --timeout 5 --firstboot "$FB" "$@"
+}
+
+@test "an unknown host key is refused and nothing on the node changes" {
+	rm -f "$W/known_hosts"
+	run -10 install
+	assert_output --partial "10.10.10.10: unknown host key (not in $W/known_hosts): refusing to connect"
+	run -0 "$SANDBOX" exec 1 test ! -e /var/lib/farrow
+}
+
+@test "a tampered bundle is refused on the node before anything changes; its log is kept" {
+	cp "$BUNDLE" "$W/bad.tar.zst"
+	cp "$BUNDLE.sig" "$W/bad.tar.zst.sig"
+	printf 'X' | dd of="$W/bad.tar.zst" bs=1 seek=5000 conv=notrunc 2>/dev/null
+	run -6 farrow install "$W/slim.yml" --bundle "$W/bad.tar.zst" --key "$W/key/farrow-signing.gpg" \
+		--ssh-key "$KEY" --known-hosts "$W/known_hosts" --accept-new-host-keys --firstboot "$FB"
+	assert_output --partial "FAILED: the bundle does not verify on the node: nothing changed"
+	grep -q "signature does not hold" "$W/farrow-logs/10.10.10.10/install.log"
+	run -0 "$SANDBOX" exec 1 sh -c 'test -e /etc/apt/sources.list && test ! -e /etc/apt/sources.list.d/farrow.list && test -z "$(ls /var/lib/farrow/bundles)"'
+}
+
+@test "install lays the bundle down: packages from the bundle only, no main cluster, no service started" {
+	run -0 install --accept-new-host-keys
+	assert_output --partial "10.10.10.10      ok: installed"
+	run -0 "$SANDBOX" exec 1 dpkg-query -W -f '${Package} ${Status}\n' postgresql-15 patroni pgbouncer \
+		pgbackrest haproxy etcd-server
+	[ "$(grep -c 'install ok installed' <<<"$output")" -eq 6 ]
+	# the node's apt knows only the bundle
+	run -0 "$SANDBOX" exec 1 sh -c 'ls /etc/apt/sources.list.d; test ! -e /etc/apt/sources.list'
+	assert_output farrow.list
+	run -0 "$SANDBOX" exec 1 apt-get -q update
+	refute_output --regexp "http|https"
+	# postgresql-common made no cluster; etcd never ran with its single-node default
+	run -0 "$SANDBOX" exec 1 sh -c 'ls /etc/postgresql/15 2>/dev/null | wc -l; test ! -d /var/lib/etcd/default'
+	assert_output 0
+	run "$SANDBOX" exec 1 systemctl is-active etcd
+	assert_output inactive
+}
+
+@test "a second run changes nothing and says so" {
+	run -0 install
+	assert_output --partial "10.10.10.10      ok: unchanged: nothing to do"
+}
+
+@test "an unreachable host fails clearly within a bounded time" {
+	sed 's/10\.10\.10\.10/10.10.10.13/g' "$W/slim.yml" >"$W/gone.yml"
+	SECONDS=0
+	run -10 farrow install "$W/gone.yml" --bundle "$BUNDLE" --key "$W/key/farrow-signing.gpg" --ssh-key "$KEY" \
+		--known-hosts "$W/known_hosts" --timeout 3
+	assert_output --regexp "10\.10\.10\.13 +FAILED: 10\.10\.10\.13:22: (no answer \(timed out\)|No route to host|Connection refused)"
+	[ "$SECONDS" -lt 15 ]
+}
