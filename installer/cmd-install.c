@@ -365,34 +365,119 @@ int cmd_install(int argc, char **argv)
 		r = FR_EXIT_FAIL;
 		goto out;
 	}
-	for (i = 0; i < inv->nhosts; i++) {
-		const struct fr_host *h = &inv->hosts[i];
-		struct host_result hr;
-		size_t g;
-		int selected = o.limit == NULL || strcmp(o.limit, h->ip) == 0;
+	/* every selected host at once, one process each; a line as each one ends */
+	{
+		struct job {
+			const struct fr_host *h;
+			pid_t pid;
+			int fd;
+			struct fr_buf data;
+		} *jobs = fr_xcalloc(inv->nhosts ? inv->nhosts : 1, sizeof(*jobs));
+		size_t open = 0;
 
-		for (g = 0; !selected && g < h->ngroups; g++)
-			selected = strcmp(inv->groups[h->groups[g]].name, o.limit) == 0;
-		if (!selected)
-			continue;
-		nsel++;
-		memset(&hr, 0, sizeof(hr));
-		fr_buf_init(&hr.log);
-		printf("%-16s ...\n", h->ip);
-		fflush(stdout);
-		install_host(&o, inv, h, &hr);
-		printf("%-16s %s: %s\n", h->ip, hr.code == 0 ? "ok" : "FAILED", hr.summary);
-		if (hr.code != 0) {
-			fflush(stdout);
-			if (hr.log.len) {
-				keep_log(h->ip, &hr);
-				fprintf(stderr, "%s: last lines (all in farrow-logs/%s/install.log):\n", h->ip, h->ip);
-				last_lines(&hr.log, 8);
+		for (i = 0; i < inv->nhosts; i++) {
+			const struct fr_host *h = &inv->hosts[i];
+			size_t g;
+			int selected = o.limit == NULL || strcmp(o.limit, h->ip) == 0, p[2];
+
+			for (g = 0; !selected && g < h->ngroups; g++)
+				selected = strcmp(inv->groups[h->groups[g]].name, o.limit) == 0;
+			if (!selected)
+				continue;
+			if (pipe(p) < 0) {
+				fw_error("install: %s", strerror(errno));
+				r = FR_EXIT_FAIL;
+				break;
 			}
-			if (r == FR_EXIT_OK || hr.code == FR_EXIT_BADSIG)
-				r = hr.code;
+			printf("%-16s ...\n", h->ip);
+			fflush(stdout);
+			jobs[nsel].h = h;
+			jobs[nsel].fd = p[0];
+			fr_buf_init(&jobs[nsel].data);
+			if ((jobs[nsel].pid = fork()) == 0) {
+				struct host_result hr;
+				struct fr_buf rec = FR_BUF_INIT;
+				size_t done = 0;
+
+				close(p[0]);
+				memset(&hr, 0, sizeof(hr));
+				fr_buf_init(&hr.log);
+				install_host(&o, inv, h, &hr);
+				/* code, changed, summary, then the log */
+				fr_buf_addf(&rec, "%d %d %s\n", hr.code, hr.changed, hr.summary);
+				fr_buf_addn(&rec, hr.log.buf, hr.log.len);
+				while (done < rec.len) {
+					ssize_t w = write(p[1], rec.buf + done, rec.len - done);
+
+					if (w <= 0)
+						break;
+					done += (size_t)w;
+				}
+				_exit(0);
+			}
+			close(p[1]);
+			if (jobs[nsel].pid < 0) {
+				close(p[0]);
+				fw_error("install: cannot fork: %s", strerror(errno));
+				r = FR_EXIT_FAIL;
+				break;
+			}
+			nsel++;
+			open++;
 		}
-		fr_buf_release(&hr.log);
+		while (open > 0) {
+			for (i = 0; i < nsel; i++) {
+				char buf[65536];
+				ssize_t n;
+				struct host_result hr;
+				char *nl;
+				const char *summary;
+
+				if (jobs[i].fd < 0)
+					continue;
+				n = read(jobs[i].fd, buf, sizeof(buf));
+				if (n > 0) {
+					fr_buf_addn(&jobs[i].data, buf, (size_t)n);
+					continue;
+				}
+				if (n < 0 && errno == EINTR)
+					continue;
+				close(jobs[i].fd);
+				jobs[i].fd = -1;
+				open--;
+				waitpid(jobs[i].pid, NULL, 0);
+				memset(&hr, 0, sizeof(hr));
+				fr_buf_init(&hr.log);
+				hr.code = FR_EXIT_FAIL;
+				summary = "the installer process for this host died";
+				nl = strchr(jobs[i].data.buf, '\n');
+				if (nl) {
+					*nl = '\0';
+					if (sscanf(jobs[i].data.buf, "%d %d", &hr.code, &hr.changed) == 2) {
+						const char *sp = strchr(jobs[i].data.buf, ' ');
+
+						sp = sp ? strchr(sp + 1, ' ') : NULL;
+						summary = sp ? sp + 1 : "";
+					}
+					fr_buf_adds(&hr.log, nl + 1);
+				}
+				printf("%-16s %s: %s\n", jobs[i].h->ip, hr.code == 0 ? "ok" : "FAILED", summary);
+				fflush(stdout);
+				if (hr.code != 0) {
+					if (hr.log.len) {
+						keep_log(jobs[i].h->ip, &hr);
+						fprintf(stderr, "%s: last lines (all in farrow-logs/%s/install.log):\n",
+							jobs[i].h->ip, jobs[i].h->ip);
+						last_lines(&hr.log, 8);
+					}
+					if (r == FR_EXIT_OK || hr.code == FR_EXIT_BADSIG)
+						r = hr.code;
+				}
+				fr_buf_release(&hr.log);
+				fr_buf_release(&jobs[i].data);
+			}
+		}
+		free(jobs);
 	}
 	if (nsel == 0) {
 		fw_error("install: -l '%s' matches no host or cluster of '%s'", o.limit, argv[optind]);

@@ -90,3 +90,18 @@ install() { # install [options...]
 	assert_output --regexp "10\.10\.10\.13 +FAILED: 10\.10\.10\.13:22: (no answer \(timed out\)|No route to host|Connection refused)"
 	[ "$SECONDS" -lt 15 ]
 }
+
+@test "hosts run in parallel: unreachable ones do not hold up the others (needs the install above)" {
+	# node 1 answers, 10.10.10.13 black-holes (no node): one line each, failures named
+	sed 's/^\(        \)10\.10\.10\.10: { pg_seq: 1, pg_role: primary }/&\n\110.10.10.12: { pg_seq: 2, pg_role: replica }\n\110.10.10.13: { pg_seq: 3, pg_role: replica }/' \
+		"$W/slim.yml" >"$W/two.yml"
+	run -0 farrow inventory check "$W/two.yml"
+	SECONDS=0
+	run -10 farrow install "$W/two.yml" --bundle "$BUNDLE" --key "$W/key/farrow-signing.gpg" --ssh-key "$KEY" \
+		--known-hosts "$W/known_hosts" --timeout 4 --firstboot "$FB"
+	assert_line --regexp "^10\.10\.10\.10 +ok: unchanged: nothing to do"
+	assert_line --regexp "^10\.10\.10\.12 +FAILED: 10\.10\.10\.12:22: "
+	assert_line --regexp "^10\.10\.10\.13 +FAILED: 10\.10\.10\.13:22: "
+	# two dead hosts of up to 4 s each, side by side: well under their sum
+	[ "$SECONDS" -lt 7 ]
+}
