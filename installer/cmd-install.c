@@ -167,6 +167,9 @@ static char **role_packages(const struct fr_inventory *inv, const struct fr_host
 	return pk;
 }
 
+static void profile_text(const struct fr_inventory *inv, const struct fr_host *h, const char *bundle_top,
+			 struct fr_buf *out);
+
 static void install_host(const struct opts *o, const struct fr_inventory *inv, const struct fr_host *h,
 			 struct host_result *hr)
 {
@@ -262,6 +265,29 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 	}
 	if (npk && !strstr(out.buf, " 0 newly installed"))
 		hr->changed = 1;
+	/* the profile goes through stdin, never argv or a log; 0600 from the start */
+	{
+		struct fr_buf prof = FR_BUF_INIT;
+		int pst = -1;
+
+		profile_text(inv, h, top, &prof);
+		fr_buf_reset(&out);
+		logf_(hr, "$ write /etc/farrow/profile.yml (%zu bytes, not logged)\n", prof.len);
+		if (fr_ssh_exec(s, "set -e; umask 077; mkdir -p /etc/farrow; chmod 700 /etc/farrow; "
+				   "cat > /etc/farrow/profile.yml.new; "
+				   "if cmp -s /etc/farrow/profile.yml.new /etc/farrow/profile.yml; then rm /etc/farrow/profile.yml.new; "
+				   "else mv /etc/farrow/profile.yml.new /etc/farrow/profile.yml; echo CHANGED; fi",
+				   prof.buf, prof.len, &out, NULL, &pst, &err) < 0 || pst != 0) {
+			memset(prof.buf, 0, prof.len);
+			fr_buf_release(&prof);
+			snprintf(hr->summary, sizeof(hr->summary), "cannot write /etc/farrow/profile.yml");
+			goto out;
+		}
+		memset(prof.buf, 0, prof.len);
+		fr_buf_release(&prof);
+		if (strstr(out.buf, "CHANGED"))
+			hr->changed = 1;
+	}
 	snprintf(hr->summary, sizeof(hr->summary), "%s (%zu packages for its roles)",
 		 hr->changed ? "installed" : "unchanged: nothing to do", npk);
 	hr->code = FR_EXIT_OK;
@@ -279,6 +305,62 @@ out:
 	fr_buf_release(&out);
 	fr_buf_release(&cmd);
 	fr_ssh_close(s);
+}
+
+/*
+ * The node's profile: its identities, every variable it resolves to (the
+ * secrets it needs among them), and the members of its clusters.
+ */
+static void profile_text(const struct fr_inventory *inv, const struct fr_host *h, const char *bundle_top,
+			 struct fr_buf *out)
+{
+	struct fr_ident id;
+	struct fr_var *vars = NULL;
+	size_t n = 0, i, j;
+	static const char *const kinds[][2] = { { "pg_cluster", "pg_seq" }, { "etcd_cluster", "etcd_seq" },
+						 { "minio_cluster", "minio_seq" }, { "redis_cluster", "redis_node" } };
+
+	fr_inv_identity(inv, h, &id);
+	fr_buf_addf(out, "# /etc/farrow/profile.yml: this node's slice of the inventory, written by farrow install.\n"
+			 "# It holds credentials: mode 0600, root only.\nhost: %s\nbundle: %s\nidentities:\n", h->ip,
+		    bundle_top);
+	if (id.pg_instance)
+		fr_buf_addf(out, "  pg_instance: %s\n  pg_role: %s\n", id.pg_instance, id.pg_role ? id.pg_role : "");
+	if (id.etcd_instance)
+		fr_buf_addf(out, "  etcd_instance: %s\n", id.etcd_instance);
+	if (id.minio_instance)
+		fr_buf_addf(out, "  minio_instance: %s\n", id.minio_instance);
+	if (id.infra_instance)
+		fr_buf_addf(out, "  infra_instance: %s\n", id.infra_instance);
+	for (i = 0; i < id.nredis; i++)
+		fr_buf_addf(out, "%s    - %s\n", i ? "" : "  redis_instances:\n", id.redis_instances[i]);
+	fr_buf_adds(out, "vars:\n");
+	fr_inv_host_vars(inv, h, &vars, &n);
+	for (i = 0; i < n; i++) {
+		if (vars[i].src == FR_SRC_DEFAULT)
+			continue;
+		fr_buf_addf(out, "  %s: ", vars[i].name);
+		fr_node_to_flow(vars[i].value, out, NULL);
+		fr_buf_addc(out, '\n');
+	}
+	fr_buf_adds(out, "peers:\n");
+	for (j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++) {
+		const char *cls = fr_inv_str(inv, h, kinds[j][0]);
+		struct fr_var seq;
+
+		if (cls == NULL || !fr_inv_resolve(inv, h, kinds[j][1], &seq) || seq.src == FR_SRC_DEFAULT)
+			continue;
+		fr_buf_addf(out, "  %s:\n", kinds[j][0]);
+		for (i = 0; i < inv->nhosts; i++) {
+			const char *c2 = fr_inv_str(inv, &inv->hosts[i], kinds[j][0]);
+			long long s2;
+
+			if (c2 && strcmp(c2, cls) == 0 && fr_inv_int(inv, &inv->hosts[i], kinds[j][1], &s2))
+				fr_buf_addf(out, "    - { ip: %s, cluster: %s, seq: %lld }\n", inv->hosts[i].ip, c2, s2);
+		}
+	}
+	free(vars);
+	fr_ident_release(&id);
 }
 
 /* Keep a failed host's log in ./farrow-logs/<host>/install.log. */

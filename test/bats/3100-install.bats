@@ -77,6 +77,24 @@ install() { # install [options...]
 	assert_output inactive
 }
 
+@test "the node's profile: 0600, its identities and the secrets it needs; no secret in any log" {
+	run -0 "$SANDBOX" exec 1 stat -c '%a %U' /etc/farrow/profile.yml
+	assert_output "600 root"
+	run -0 "$SANDBOX" exec 1 cat /etc/farrow/profile.yml
+	assert_line "  pg_instance: pg-meta-1"
+	assert_line "  etcd_instance: etcd-1"
+	assert_line "    - { ip: 10.10.10.10, cluster: pg-meta, seq: 1 }"
+	pw=$(sed -n 's/^    patroni_password: //p' "$W/slim.yml")
+	[ "${#pw}" -eq 24 ]
+	assert_line "  patroni_password: $pw"
+	# no credential of the inventory in a log, on the host or on the node
+	for s in $(grep -Eo '(password|secret_key|cipher_pass): [A-Za-z0-9]{24}' "$W/slim.yml" | cut -d' ' -f2); do
+		! grep -rqF "$s" "$W/farrow-logs" 2>/dev/null
+		run "$SANDBOX" exec 1 grep -rlF "$s" /var/log /var/lib/farrow
+		assert_output ""
+	done
+}
+
 @test "a second run changes nothing and says so" {
 	run -0 install
 	assert_output --partial "10.10.10.10      ok: unchanged: nothing to do"
@@ -99,7 +117,8 @@ install() { # install [options...]
 	SECONDS=0
 	run -10 farrow install "$W/two.yml" --bundle "$BUNDLE" --key "$W/key/farrow-signing.gpg" --ssh-key "$KEY" \
 		--known-hosts "$W/known_hosts" --timeout 4 --firstboot "$FB"
-	assert_line --regexp "^10\.10\.10\.10 +ok: unchanged: nothing to do"
+	# node 1's profile now lists its new peers: it changes, the others fail on their own
+	assert_line --regexp "^10\.10\.10\.10 +ok: installed"
 	assert_line --regexp "^10\.10\.10\.12 +FAILED: 10\.10\.10\.12:22: "
 	assert_line --regexp "^10\.10\.10\.13 +FAILED: 10\.10\.10\.13:22: "
 	# two dead hosts of up to 4 s each, side by side: well under their sum
