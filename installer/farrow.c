@@ -22,6 +22,7 @@ static const struct fw_cmd cmds[] = {
 	{ "configure", cmd_configure, "write an inventory from a profile template (Pigsty's flags)" },
 	{ "inventory", cmd_inventory, "check, list or show an inventory" },
 	{ "install", cmd_install, "lay a bundle down on the inventory's nodes over SSH" },
+	{ "status", cmd_status, "every node's module states (farrow-firstboot status), over SSH" },
 };
 
 void fw_error(const char *fmt, ...)

@@ -95,6 +95,14 @@ install() { # install [options...]
 	done
 }
 
+@test "farrow status gathers every node's module states" {
+	run -3 farrow status "$W/slim.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts" --timeout 5
+	assert_line --regexp "^10\.10\.10\.10 +never run$"
+	sed 's/10\.10\.10\.10/10.10.10.13/g' "$W/slim.yml" >"$W/gone.yml"
+	run -10 farrow status "$W/gone.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts" --timeout 3
+	assert_line --regexp "^10\.10\.10\.13 +unreachable: "
+}
+
 @test "a second run changes nothing and says so" {
 	run -0 install
 	assert_output --partial "10.10.10.10      ok: unchanged: nothing to do"
