@@ -276,6 +276,21 @@ static enum outcome finish(struct xfer *x, CURLcode rc, const struct fr_dl_opts 
 	return DONE;
 }
 
+/* Start job j on m; a job that cannot even start counts as done and failed. */
+static void launch(CURLM *m, struct fr_dl_job *j, const struct fr_dl_opts *o, size_t *active, size_t *failed,
+		   size_t *done)
+{
+	struct xfer *x = start(j, o);
+
+	if (x == NULL) {
+		(*failed)++;
+		(*done)++;
+		return;
+	}
+	curl_multi_add_handle(m, x->easy);
+	(*active)++;
+}
+
 int fr_download(struct fr_dl_job *jobs, size_t n, const struct fr_dl_opts *in, struct fr_err *err)
 {
 	struct fr_dl_opts o;
@@ -310,34 +325,16 @@ int fr_download(struct fr_dl_job *jobs, size_t n, const struct fr_dl_opts *in, s
 			struct fr_dl_job *j = &jobs[retry[i]];
 
 			if (j->not_before <= t) {
-				struct xfer *x = start(j, &o);
-
 				retry[i] = retry[--nretry];
-				if (x == NULL) {
-					failed++;
-					done++;
-					continue;
-				}
-				curl_multi_add_handle(m, x->easy);
-				active++;
+				launch(m, j, &o, &active, &failed, &done);
 				continue;
 			}
 			if (wait_until == 0 || j->not_before < wait_until)
 				wait_until = j->not_before;
 			i++;
 		}
-		while (next < n && active < (size_t)o.jobs) {
-			struct fr_dl_job *j = &jobs[next++];
-			struct xfer *x = start(j, &o);
-
-			if (x == NULL) {
-				failed++;
-				done++;
-				continue;
-			}
-			curl_multi_add_handle(m, x->easy);
-			active++;
-		}
+		while (next < n && active < (size_t)o.jobs)
+			launch(m, &jobs[next++], &o, &active, &failed, &done);
 		if (active == 0 && nretry == 0 && next >= n)
 			break;
 		curl_multi_perform(m, &running);
