@@ -14,6 +14,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <time.h>
+
+#include "fb.h"
+#include "params.h"
+#include "yamlnode.h"
 
 #include "bundle.h"
 #include "err.h"
@@ -25,14 +33,20 @@
 	"usage: farrow-firstboot verify <bundle> --key <public-key>\n"                          \
 	"       farrow-firstboot unpack <bundle> --key <public-key> --dest <dir>\n"             \
 	"       farrow-firstboot status [--state <dir>]\n"                                      \
+	"       farrow-firstboot run [--profile <file>] [--only <module>] [--state <dir>] [-v]\n"  \
 	"\n"                                                                                      \
 	"  verify   check <bundle>.sig with the key (gpgv), then every file against MANIFEST\n" \
 	"  unpack   verify, then unpack into <dir>/<bundle's top directory> (atomically);\n"    \
 	"           an identical bundle already there is left as it is\n"                       \
-	"  status   the state of this node's modules: exit 0 done, 1 failed, 2 running,\n"      \
-	"           3 never run (as cloud-init status)\n"                                       \
+	"  status   the state of this node's modules: exit 0 done, 1 failed (or interrupted),\n" \
+	"           2 running, 3 never run (as cloud-init status)\n"                            \
+	"  run      converge this node to its profile (/etc/farrow/profile.yml): the modules\n"  \
+	"           node, ca, etcd and pgsql, in that order, each only where the node's\n"        \
+	"           identities call for it; idempotent, safe to re-run at any time, resumes\n"   \
+	"           after a crash; stops at the first module that fails. State in\n"            \
+	"           /var/lib/farrow/<module>.{running,done,failed}, logs in\n"                  \
+	"           /var/log/farrow/<module>.log. An existing PGDATA is never wiped.\n"          \
 	"\n"                                                                                      \
-	"Converging the node from /etc/farrow/profile.yml (the modules) is not written yet.\n" \
 	"exit status: 0 ok, 1 failed, 2 usage, 6 a signature or hash does not hold\n"
 
 #define FB_EXIT_BADSIG 6
@@ -205,6 +219,19 @@ out:
 	return r;
 }
 
+/* A <module>.running file names the pid that runs it; 1 while that process lives. */
+static int running_alive(const char *path)
+{
+	char *data = NULL;
+	size_t len;
+	long pid = 0;
+
+	if (fr_read_file(path, 4096, &data, &len, NULL) == 0)
+		pid = strtol(data, NULL, 10);
+	free(data);
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
 /* The state of the modules: files <state>/<module>.{done,failed,running}. */
 static int status(const char *state)
 {
@@ -220,8 +247,12 @@ static int status(const char *state)
 			st = "failed", failed = 1;
 		free(p);
 		p = fr_xasprintf("%s/%s.running", state, modules[i]);
-		if (access(p, F_OK) == 0)
-			st = "running", running = 1;
+		if (access(p, F_OK) == 0) {
+			if (running_alive(p))
+				st = "running", running = 1;
+			else
+				st = "interrupted", failed = 1;
+		}
 		free(p);
 		p = fr_xasprintf("%s/%s.done", state, modules[i]);
 		if (access(p, F_OK) == 0 && strcmp(st, "-") == 0)
@@ -234,17 +265,162 @@ static int status(const char *state)
 	return failed ? 1 : running ? 2 : any ? 0 : 3;
 }
 
+static const char *const all_modules[] = { "node", "ca", "etcd", "pgsql", NULL };
+
+static void state_write(const char *state, const char *module, const char *kind, const char *text)
+{
+	char *p = fr_xasprintf("%s/%s.%s", state, module, kind);
+
+	fr_write_atomic(p, text, strlen(text), 0644, 0, NULL);
+	free(p);
+}
+
+static void state_rm(const char *state, const char *module, const char *kind)
+{
+	char *p = fr_xasprintf("%s/%s.%s", state, module, kind);
+
+	unlink(p);
+	free(p);
+}
+
+static int run_module(struct fb *fb, const char *name, const char *state, const char *logdir)
+{
+	char *logp = fr_xasprintf("%s/%s.log", logdir, name), stamp[64], pidtext[32];
+	struct timespec t0, t1;
+	time_t now = time(NULL);
+	struct tm tm;
+	int r;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ\n", &tm);
+	snprintf(pidtext, sizeof(pidtext), "%ld\n", (long)getpid());
+	state_write(state, name, "running", pidtext);
+	fb->module = name;
+	fb->log_fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fb_log(fb, "start");
+	if (strcmp(name, "node") == 0)
+		r = fb_mod_node(fb);
+	else if (strcmp(name, "ca") == 0)
+		r = fb_mod_ca(fb);
+	else if (strcmp(name, "etcd") == 0)
+		r = fb_mod_etcd(fb);
+	else
+		r = fb_mod_pgsql(fb, state);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (r == 0) {
+		fb_log(fb, "done in %.1f s", (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		state_write(state, name, "done", stamp);
+		state_rm(state, name, "failed");
+	} else {
+		fb_log(fb, "FAILED after %.1f s; the log is %s", (double)(t1.tv_sec - t0.tv_sec), logp);
+		state_write(state, name, "failed", stamp);
+	}
+	state_rm(state, name, "running");
+	if (fb->log_fd >= 0)
+		close(fb->log_fd);
+	fb->log_fd = -1;
+	fb->module = NULL;
+	free(logp);
+	return r;
+}
+
+static int run(const char *profile, const char *only, const char *state, int verbose)
+{
+	struct fb fb;
+	struct fr_err err = { 0 };
+	char *text = NULL, *lockp = NULL;
+	size_t len = 0, i;
+	int lock = -1, r = FR_EXIT_FAIL, ran = 0;
+	const char *logdir = "/var/log/farrow";
+	struct stat st;
+
+	memset(&fb, 0, sizeof(fb));
+	fb.log_fd = -1;
+	fb.verbose = verbose;
+	if (only) {
+		for (i = 0; all_modules[i] && strcmp(all_modules[i], only) != 0; i++)
+			;
+		if (all_modules[i] == NULL) {
+			fb_error("--only '%s': no such module (node, ca, etcd, pgsql)", only);
+			return FR_EXIT_USAGE;
+		}
+	}
+	if (fr_read_file(profile, 16u << 20, &text, &len, &err) < 0) {
+		fb_error("%s", err.msg);
+		return FR_EXIT_FAIL;
+	}
+	if (stat(profile, &st) == 0 && (st.st_mode & 077) != 0)
+		fprintf(stderr, "farrow-firstboot: warning: %s holds credentials but is mode %04o (want 0600)\n", profile,
+			(unsigned)(st.st_mode & 07777));
+	fb.root = fr_yaml_parse(text, len, &err);
+	memset(text, 0, len);
+	free(text);
+	if (fb.root == NULL || !fr_node_is_map(fb.root) || (fb.host = fr_node_str(fr_node_get(fb.root, "host"))) == NULL) {
+		fb_error("%s:%s", profile, fb.root ? " not a farrow node profile (no host:)" : err.msg);
+		goto out;
+	}
+	fb.vars = fr_node_get(fb.root, "vars");
+	fb.ident = fr_node_get(fb.root, "identities");
+	fb.peers = fr_node_get(fb.root, "peers");
+	fb.pki = fr_node_get(fb.root, "pki");
+	fb.in_container = access("/run/systemd/container", F_OK) == 0 || access("/.dockerenv", F_OK) == 0;
+	if (fr_mkdir_p(state, 0755, &err) < 0 || fr_mkdir_p(logdir, 0700, &err) < 0) {
+		fb_error("%s", err.msg);
+		goto out;
+	}
+	lockp = fr_xasprintf("%s/.lock", state);
+	if ((lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0) {
+		fb_error("another farrow-firstboot runs on this node (%s is locked)", lockp);
+		goto out;
+	}
+	if (fb_ident(&fb, "minio_instance") || fr_node_get(fb.ident, "redis_instances")) {
+		fb_error("this node's profile asks for MinIO or Redis: those modules are not in this farrow-firstboot");
+		goto out;
+	}
+	r = FR_EXIT_OK;
+	for (i = 0; all_modules[i]; i++) {
+		const char *m = all_modules[i];
+		int wanted = strcmp(m, "node") == 0 ||
+			     (strcmp(m, "ca") == 0 && (fb.pki || fb_ident(&fb, "etcd_instance") || fb_ident(&fb, "pg_instance"))) ||
+			     (strcmp(m, "etcd") == 0 && fb_ident(&fb, "etcd_instance")) ||
+			     (strcmp(m, "pgsql") == 0 && fb_ident(&fb, "pg_instance"));
+
+		if (!wanted || (only && strcmp(only, m) != 0))
+			continue;
+		ran++;
+		if (run_module(&fb, m, state, logdir) < 0) {
+			r = FR_EXIT_FAIL;
+			break;
+		}
+	}
+	if (r == FR_EXIT_OK)
+		printf("farrow-firstboot: %d module%s converged, %d change%s\n", ran, ran == 1 ? "" : "s", fb.changes,
+		       fb.changes == 1 ? "" : "s");
+out:
+	if (lock >= 0)
+		close(lock);
+	free(lockp);
+	fr_node_free(fb.root);
+	fr_params_release();
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "dest", required_argument, NULL, 'd' },
 		{ "state", required_argument, NULL, 's' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key = NULL, *dest = NULL, *state = "/var/lib/farrow", *verb;
-	int c;
+	const char *profile = "/etc/farrow/profile.yml", *only = NULL;
+	int c, verbose = 0;
 
 	if (argc < 2) {
 		fputs(FB_USAGE, stderr);
@@ -256,8 +432,17 @@ int main(int argc, char **argv)
 		return FR_EXIT_OK;
 	}
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
 		switch (c) {
+		case 'p':
+			profile = optarg;
+			break;
+		case 'o':
+			only = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
 		case 'k':
 			key = optarg;
 			break;
@@ -281,6 +466,8 @@ int main(int argc, char **argv)
 		return unpack(argv[optind], key, dest);
 	if (strcmp(verb, "status") == 0 && argc == optind)
 		return status(state);
+	if (strcmp(verb, "run") == 0 && argc == optind)
+		return run(profile, only, state, verbose);
 	fb_error("'%s': bad command or arguments", verb);
 	fputs(FB_USAGE, stderr);
 	return FR_EXIT_USAGE;

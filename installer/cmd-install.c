@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -18,6 +20,7 @@
 #include "farrow.h"
 #include "fileio.h"
 #include "inventory.h"
+#include "pki.h"
 #include "ssh.h"
 #include "xalloc.h"
 
@@ -40,7 +43,8 @@
 
 struct opts {
 	const char *bundle, *key, *limit, *ssh_key, *known_hosts, *firstboot;
-	int accept_new, timeout;
+	char *pki;          /* the CA directory: <pki>/ca/ca.{crt,key}, <pki>/<host>/server.{crt,key} */
+	int accept_new, timeout, wait;
 	char bundle_sha[65];
 	struct fr_bundle_manifest man;
 };
@@ -50,7 +54,27 @@ struct host_result {
 	int changed;
 	char summary[1200];
 	struct fr_buf log;
+	int progress_fd; /* where the child reports module states as they change, -1 for none */
 };
+
+/* The unit that converges the node at every boot (and when farrow install starts it). */
+static const char firstboot_unit[] =
+	"# farrow-firstboot.service: written by farrow install.\n"
+	"[Unit]\n"
+	"Description=farrow-firstboot: converge this node to /etc/farrow/profile.yml\n"
+	"Documentation=man:farrow-firstboot(8)\n"
+	"Wants=network-online.target\n"
+	"After=network-online.target\n"
+	"ConditionPathExists=/etc/farrow/profile.yml\n"
+	"\n"
+	"[Service]\n"
+	"Type=oneshot\n"
+	"ExecStart=/usr/local/sbin/farrow-firstboot run\n"
+	"RemainAfterExit=yes\n"
+	"TimeoutStartSec=1h\n"
+	"\n"
+	"[Install]\n"
+	"WantedBy=multi-user.target\n";
 
 static void logf_(struct host_result *hr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -167,8 +191,111 @@ static char **role_packages(const struct fr_inventory *inv, const struct fr_host
 	return pk;
 }
 
-static void profile_text(const struct fr_inventory *inv, const struct fr_host *h, const char *bundle_top,
-			 struct fr_buf *out);
+static void profile_text(const struct opts *o, const struct fr_inventory *inv, const struct fr_host *h,
+			 const char *bundle_top, struct fr_buf *out);
+
+static void progress(struct host_result *hr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void progress(struct host_result *hr, const char *fmt, ...)
+{
+	struct fr_buf b = FR_BUF_INIT;
+	va_list ap;
+
+	if (hr->progress_fd < 0)
+		return;
+	fr_buf_addc(&b, '~');
+	va_start(ap, fmt);
+	fr_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	fr_buf_addc(&b, '\n');
+	if (write(hr->progress_fd, b.buf, b.len) < 0) {
+		/* the parent went away; the install goes on */
+	}
+	fr_buf_release(&b);
+}
+
+/*
+ * Start farrow-firstboot.service and follow it: its module states, polled,
+ * reported as they change, until the unit ends or o->wait seconds pass.
+ * 0 when it converged (hr->summary says how), -1 with hr->summary set and
+ * the node's farrow logs in hr->log.
+ */
+static int converge(const struct opts *o, struct fr_ssh *s, struct host_result *hr, struct fr_err *err)
+{
+	struct fr_buf out = FR_BUF_INIT, last = FR_BUF_INIT;
+	struct timespec t0, now, sec = { 1, 0 };
+	int st = -1, r = -1;
+
+	char before[128] = "";
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* which run was the last: the one this install starts has another InvocationID */
+	if (fr_ssh_exec(s, "systemctl show -p InvocationID --value farrow-firstboot.service", NULL, 0, &out, NULL, &st,
+			err) == 0)
+		snprintf(before, sizeof(before), "%.*s", (int)strcspn(out.buf, "\n"), out.buf);
+	/* restart: a oneshot that remains active runs again, and converges again */
+	if (run(s, hr, "systemctl restart --no-block farrow-firstboot.service", NULL, err) != 0) {
+		snprintf(hr->summary, sizeof(hr->summary), "cannot start farrow-firstboot.service");
+		return -1;
+	}
+	for (;;) {
+		char state[32] = "", inv[128] = "";
+		const char *p, *mods;
+
+		nanosleep(&sec, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		fr_buf_reset(&out);
+		if (fr_ssh_exec(s, "systemctl show -p ActiveState -p InvocationID farrow-firstboot.service; echo ---; "
+				   "farrow-firstboot status | tr -s ' ' | tr '\\n' ' '", NULL, 0, &out, NULL, &st, err) < 0) {
+			snprintf(hr->summary, sizeof(hr->summary), "lost the node while firstboot ran: %s", err->msg);
+			goto out;
+		}
+		if ((p = strstr(out.buf, "ActiveState=")) != NULL)
+			snprintf(state, sizeof(state), "%.*s", (int)strcspn(p + 12, "\n"), p + 12);
+		if ((p = strstr(out.buf, "InvocationID=")) != NULL)
+			snprintf(inv, sizeof(inv), "%.*s", (int)strcspn(p + 13, "\n"), p + 13);
+		mods = (p = strstr(out.buf, "---\n")) != NULL ? p + 4 : "";
+		if (*mods && (last.len == 0 || strcmp(last.buf, mods) != 0)) {
+			progress(hr, "%s(%ld s)", mods, (long)(now.tv_sec - t0.tv_sec));
+			fr_buf_reset(&last);
+			fr_buf_adds(&last, mods);
+		}
+		if (strcmp(inv, before) != 0 && *inv) {
+			if (strcmp(state, "active") == 0) {
+				r = 0;
+				break;
+			}
+			if (strcmp(state, "failed") == 0 || strcmp(state, "inactive") == 0)
+				break;
+		}
+		if (now.tv_sec - t0.tv_sec > o->wait) {
+			snprintf(hr->summary, sizeof(hr->summary), "firstboot still runs after %d s (--wait)", o->wait);
+			goto logs;
+		}
+	}
+	if (r == 0) {
+		fr_buf_reset(&out);
+		run(s, hr, "journalctl -u farrow-firstboot.service -b -q --no-pager -o cat | "
+			   "grep -E 'modules? converged|changes' | tail -n 1", &out, err);
+		while (out.len && out.buf[out.len - 1] == '\n')
+			out.buf[--out.len] = '\0';
+		snprintf(hr->summary, sizeof(hr->summary), "%s",
+			 out.len ? (strncmp(out.buf, "farrow-firstboot: ", 18) == 0 ? out.buf + 18 : out.buf) : "converged");
+		if (strstr(out.buf, " 0 changes") == NULL)
+			hr->changed = 1;
+		goto out;
+	}
+	snprintf(hr->summary, sizeof(hr->summary), "farrow-firstboot failed: %s", last.len ? last.buf : "(no module ran)");
+logs:
+	/* the node's farrow logs come back with the failure */
+	logf_(hr, "---- the node's farrow logs (/var/log/farrow) ----\n");
+	run(s, hr, "for f in /var/log/farrow/*.log; do echo \"==> $f <==\"; tail -n 200 \"$f\"; done; "
+		   "journalctl -u farrow-firstboot.service -b -q --no-pager -n 30 -o cat", NULL, err);
+out:
+	fr_buf_release(&out);
+	fr_buf_release(&last);
+	return r;
+}
 
 static void install_host(const struct opts *o, const struct fr_inventory *inv, const struct fr_host *h,
 			 struct host_result *hr)
@@ -270,7 +397,7 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 		struct fr_buf prof = FR_BUF_INIT;
 		int pst = -1;
 
-		profile_text(inv, h, top, &prof);
+		profile_text(o, inv, h, top, &prof);
 		fr_buf_reset(&out);
 		logf_(hr, "$ write /etc/farrow/profile.yml (%zu bytes, not logged)\n", prof.len);
 		if (fr_ssh_exec(s, "set -e; umask 077; mkdir -p /etc/farrow; chmod 700 /etc/farrow; "
@@ -288,8 +415,32 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 		if (strstr(out.buf, "CHANGED"))
 			hr->changed = 1;
 	}
-	snprintf(hr->summary, sizeof(hr->summary), "%s (%zu packages for its roles)",
-		 hr->changed ? "installed" : "unchanged: nothing to do", npk);
+	/* farrow-firstboot.service: installed, enabled, started; its modules reported as they go */
+	{
+		int ust = -1;
+
+		fr_buf_reset(&out);
+		logf_(hr, "$ write /etc/systemd/system/farrow-firstboot.service\n");
+		if (fr_ssh_exec(s, "set -e; f=/etc/systemd/system/farrow-firstboot.service; cat > $f.new; "
+				   "if cmp -s $f.new $f; then rm $f.new; else mv $f.new $f; systemctl daemon-reload; echo CHANGED; fi; "
+				   "systemctl enable -q farrow-firstboot.service",
+				firstboot_unit, strlen(firstboot_unit), &out, NULL, &ust, &err) < 0 || ust != 0) {
+			snprintf(hr->summary, sizeof(hr->summary), "cannot install farrow-firstboot.service");
+			goto out;
+		}
+		if (strstr(out.buf, "CHANGED"))
+			hr->changed = 1;
+	}
+	st = converge(o, s, hr, &err);
+	if (st < 0)
+		goto out;
+	{
+		char *sum = fr_xstrdup(hr->summary);
+
+		snprintf(hr->summary, sizeof(hr->summary), "%s (%zu packages for its roles); %s",
+			 hr->changed ? "installed" : "unchanged: nothing to do", npk, sum);
+		free(sum);
+	}
 	hr->code = FR_EXIT_OK;
 	goto out;
 failed:
@@ -311,8 +462,24 @@ out:
  * The node's profile: its identities, every variable it resolves to (the
  * secrets it needs among them), and the members of its clusters.
  */
-static void profile_text(const struct fr_inventory *inv, const struct fr_host *h, const char *bundle_top,
-			 struct fr_buf *out)
+/* Append a file as a YAML literal block at indent 4 under key. 0, or -1 when it cannot be read. */
+static int pem_block(const char *key, const char *path, struct fr_buf *out)
+{
+	char *data = NULL, *line, *save = NULL;
+	size_t len;
+
+	if (fr_read_file(path, 1u << 20, &data, &len, NULL) < 0)
+		return -1;
+	fr_buf_addf(out, "  %s: |\n", key);
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fr_buf_addf(out, "    %s\n", line);
+	memset(data, 0, len);
+	free(data);
+	return 0;
+}
+
+static void profile_text(const struct opts *o, const struct fr_inventory *inv, const struct fr_host *h,
+			 const char *bundle_top, struct fr_buf *out)
 {
 	struct fr_ident id;
 	struct fr_var *vars = NULL;
@@ -355,12 +522,85 @@ static void profile_text(const struct fr_inventory *inv, const struct fr_host *h
 			const char *c2 = fr_inv_str(inv, &inv->hosts[i], kinds[j][0]);
 			long long s2;
 
-			if (c2 && strcmp(c2, cls) == 0 && fr_inv_int(inv, &inv->hosts[i], kinds[j][1], &s2))
-				fr_buf_addf(out, "    - { ip: %s, cluster: %s, seq: %lld }\n", inv->hosts[i].ip, c2, s2);
+			if (c2 && strcmp(c2, cls) == 0 && fr_inv_int(inv, &inv->hosts[i], kinds[j][1], &s2)) {
+				const char *role = j == 0 ? fr_inv_str(inv, &inv->hosts[i], "pg_role") : NULL;
+				struct fr_var oq;
+				int offline = 0;
+
+				fr_buf_addf(out, "    - { ip: %s, cluster: %s, seq: %lld, name: %s-%lld", inv->hosts[i].ip, c2,
+					    s2, c2, s2);
+				if (role)
+					fr_buf_addf(out, ", role: %s", role);
+				if (j == 0 && fr_inv_resolve(inv, &inv->hosts[i], "pg_offline_query", &oq))
+					fr_node_bool(oq.value, &offline);
+				if (j == 0)
+					fr_buf_addf(out, ", pg_offline_query: %s", offline ? "true" : "false");
+				fr_buf_adds(out, " }\n");
+			}
 		}
+	}
+	/* the farrow CA's certificate and this node's own, made on this side */
+	{
+		char *dir = fr_xasprintf("%s/%s", o->pki, h->ip), *crt = fr_xasprintf("%s/server.crt", dir);
+		char *key = fr_xasprintf("%s/server.key", dir), *ca = fr_xasprintf("%s/ca/ca.crt", o->pki);
+
+		fr_buf_adds(out, "pki:\n");
+		pem_block("ca_crt", ca, out);
+		pem_block("crt", crt, out);
+		pem_block("key", key, out);
+		free(dir);
+		free(crt);
+		free(key);
+		free(ca);
 	}
 	free(vars);
 	fr_ident_release(&id);
+}
+
+/*
+ * This host's certificate under <pki>/<ip>/, signed by the farrow CA: kept
+ * while it holds (same CA, 30 more days), issued otherwise.
+ */
+static int host_cert(const struct opts *o, const struct fr_inventory *inv, const struct fr_host *h, struct fr_err *err)
+{
+	char *dir = fr_xasprintf("%s/%s", o->pki, h->ip), *crtp = fr_xasprintf("%s/server.crt", dir);
+	char *keyp = fr_xasprintf("%s/server.key", dir), *cadir = fr_xasprintf("%s/ca", o->pki), *old = NULL;
+	struct fr_buf key = FR_BUF_INIT, crt = FR_BUF_INIT;
+	const char *sans[8];
+	struct fr_ident id;
+	size_t n = 0, len;
+	int r = 0;
+
+	fr_inv_identity(inv, h, &id);
+	if (fr_read_file(crtp, 1u << 20, &old, &len, NULL) == 0 && access(keyp, R_OK) == 0 && fr_pki_cert_ok(cadir, old))
+		goto out;
+	sans[n++] = h->ip;
+	sans[n++] = "127.0.0.1";
+	sans[n++] = "localhost";
+	if (id.pg_instance)
+		sans[n++] = id.pg_instance;
+	if (id.pg_cluster)
+		sans[n++] = id.pg_cluster;
+	if (id.etcd_instance)
+		sans[n++] = id.etcd_instance;
+	sans[n] = NULL;
+	if ((r = fr_mkdir_p(dir, 0700, err)) < 0 ||
+	    (r = fr_pki_issue(cadir, id.pg_instance ? id.pg_instance : h->ip, sans, &key, &crt, err)) < 0 ||
+	    (r = fr_write_atomic(keyp, key.buf, key.len, 0600, 0, err)) < 0 ||
+	    (r = fr_write_atomic(crtp, crt.buf, crt.len, 0644, 0, err)) < 0)
+		goto out;
+out:
+	if (key.len)
+		memset(key.buf, 0, key.len);
+	fr_buf_release(&key);
+	fr_buf_release(&crt);
+	fr_ident_release(&id);
+	free(old);
+	free(dir);
+	free(crtp);
+	free(keyp);
+	free(cadir);
+	return r;
 }
 
 /* Keep a failed host's log in ./farrow-logs/<host>/install.log. */
@@ -392,6 +632,7 @@ int cmd_install(int argc, char **argv)
 		{ "limit", required_argument, NULL, 'l' },    { "ssh-key", required_argument, NULL, 'i' },
 		{ "known-hosts", required_argument, NULL, 'K' }, { "accept-new-host-keys", no_argument, NULL, 'A' },
 		{ "timeout", required_argument, NULL, 't' },  { "firstboot", required_argument, NULL, 'F' },
+		{ "pki", required_argument, NULL, 'P' },      { "wait", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
 	};
 	struct opts o;
@@ -403,6 +644,7 @@ int cmd_install(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.timeout = 10;
+	o.wait = 1800;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "b:k:l:h", lo, NULL)) != -1) {
 		switch (c) {
@@ -414,11 +656,13 @@ int cmd_install(int argc, char **argv)
 		case 'A': o.accept_new = 1; break;
 		case 't': o.timeout = atoi(optarg); break;
 		case 'F': o.firstboot = optarg; break;
+		case 'P': free(o.pki); o.pki = fr_xstrdup(optarg); break;
+		case 'W': o.wait = atoi(optarg); break;
 		case 'h': fputs(INSTALL_USAGE, stdout); return FR_EXIT_OK;
 		default: fputs(INSTALL_USAGE, stderr); return FR_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 1 || o.bundle == NULL || o.key == NULL || o.timeout <= 0) {
+	if (argc - optind != 1 || o.bundle == NULL || o.key == NULL || o.timeout <= 0 || o.wait <= 0) {
 		fputs(INSTALL_USAGE, stderr);
 		return FR_EXIT_USAGE;
 	}
@@ -447,12 +691,36 @@ int cmd_install(int argc, char **argv)
 		r = FR_EXIT_FAIL;
 		goto out;
 	}
+	/* the farrow CA, beside the inventory as Pigsty keeps its own (files/pki/ca) */
+	if (o.pki == NULL) {
+		char *copy = fr_xstrdup(argv[optind]);
+
+		o.pki = fr_xasprintf("%s/files/pki", dirname(copy));
+		free(copy);
+	}
+	{
+		char *cadir = fr_xasprintf("%s/ca", o.pki);
+		int created = 0;
+
+		if (fr_pki_ca_ensure(cadir, &created, &err) < 0) {
+			fw_error("install: %s", err.msg);
+			free(cadir);
+			r = FR_EXIT_FAIL;
+			goto out;
+		}
+		if (created)
+			printf("farrow CA made in %s (ca.key is mode 0600: keep it; every node's certificate hangs on it)\n",
+			       cadir);
+		free(cadir);
+	}
 	/* every selected host at once, one process each; a line as each one ends */
 	{
 		struct job {
 			const struct fr_host *h;
 			pid_t pid;
 			int fd;
+			size_t seen;   /* bytes of data already handled as progress lines */
+			int final;     /* the final record has begun */
 			struct fr_buf data;
 		} *jobs = fr_xcalloc(inv->nhosts ? inv->nhosts : 1, sizeof(*jobs));
 		size_t open = 0;
@@ -466,6 +734,11 @@ int cmd_install(int argc, char **argv)
 				selected = strcmp(inv->groups[h->groups[g]].name, o.limit) == 0;
 			if (!selected)
 				continue;
+			if (host_cert(&o, inv, h, &err) < 0) {
+				fw_error("install: %s: certificate: %s", h->ip, err.msg);
+				r = FR_EXIT_FAIL;
+				break;
+			}
 			if (pipe(p) < 0) {
 				fw_error("install: %s", strerror(errno));
 				r = FR_EXIT_FAIL;
@@ -484,9 +757,10 @@ int cmd_install(int argc, char **argv)
 				close(p[0]);
 				memset(&hr, 0, sizeof(hr));
 				fr_buf_init(&hr.log);
+				hr.progress_fd = p[1];
 				install_host(&o, inv, h, &hr);
-				/* code, changed, summary, then the log */
-				fr_buf_addf(&rec, "%d %d %s\n", hr.code, hr.changed, hr.summary);
+				/* progress lines (~) came first; now =code changed summary, then the log */
+				fr_buf_addf(&rec, "=%d %d %s\n", hr.code, hr.changed, hr.summary);
 				fr_buf_addn(&rec, hr.log.buf, hr.log.len);
 				while (done < rec.len) {
 					ssize_t w = write(p[1], rec.buf + done, rec.len - done);
@@ -508,6 +782,16 @@ int cmd_install(int argc, char **argv)
 			open++;
 		}
 		while (open > 0) {
+			struct pollfd *pf = fr_xcalloc(nsel, sizeof(*pf));
+
+			for (i = 0; i < nsel; i++) {
+				pf[i].fd = jobs[i].fd;
+				pf[i].events = POLLIN;
+			}
+			if (poll(pf, nsel, -1) < 0 && errno != EINTR) {
+				free(pf);
+				break;
+			}
 			for (i = 0; i < nsel; i++) {
 				char buf[65536];
 				ssize_t n;
@@ -515,11 +799,26 @@ int cmd_install(int argc, char **argv)
 				char *nl;
 				const char *summary;
 
-				if (jobs[i].fd < 0)
+				if (jobs[i].fd < 0 || pf[i].revents == 0)
 					continue;
 				n = read(jobs[i].fd, buf, sizeof(buf));
 				if (n > 0) {
 					fr_buf_addn(&jobs[i].data, buf, (size_t)n);
+					/* progress lines, as they come */
+					while (!jobs[i].final && (nl = memchr(jobs[i].data.buf + jobs[i].seen, '\n',
+									     jobs[i].data.len - jobs[i].seen)) != NULL) {
+						char *line = jobs[i].data.buf + jobs[i].seen;
+
+						if (*line == '=') {
+							jobs[i].final = 1;
+							break;
+						}
+						if (*line == '~') {
+							printf("%-16s %.*s\n", jobs[i].h->ip, (int)(nl - line - 1), line + 1);
+							fflush(stdout);
+						}
+						jobs[i].seen = (size_t)(nl - jobs[i].data.buf) + 1;
+					}
 					continue;
 				}
 				if (n < 0 && errno == EINTR)
@@ -532,11 +831,14 @@ int cmd_install(int argc, char **argv)
 				fr_buf_init(&hr.log);
 				hr.code = FR_EXIT_FAIL;
 				summary = "the installer process for this host died";
-				nl = strchr(jobs[i].data.buf, '\n');
+				nl = jobs[i].data.buf + jobs[i].seen;
+				nl = *nl == '=' ? strchr(nl, '\n') : NULL;
 				if (nl) {
+					const char *rec = jobs[i].data.buf + jobs[i].seen + 1;
+
 					*nl = '\0';
-					if (sscanf(jobs[i].data.buf, "%d %d", &hr.code, &hr.changed) == 2) {
-						const char *sp = strchr(jobs[i].data.buf, ' ');
+					if (sscanf(rec, "%d %d", &hr.code, &hr.changed) == 2) {
+						const char *sp = strchr(rec, ' ');
 
 						sp = sp ? strchr(sp + 1, ' ') : NULL;
 						summary = sp ? sp + 1 : "";
@@ -558,6 +860,7 @@ int cmd_install(int argc, char **argv)
 				fr_buf_release(&hr.log);
 				fr_buf_release(&jobs[i].data);
 			}
+			free(pf);
 		}
 		free(jobs);
 	}
@@ -567,6 +870,7 @@ int cmd_install(int argc, char **argv)
 	}
 out:
 	fr_bundle_manifest_release(&o.man);
+	free(o.pki);
 	fr_inv_free(inv);
 	free(self);
 	free(fb);

@@ -2,8 +2,11 @@
 /* SPDX-License-Identifier: MIT */
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,4 +73,49 @@ int fr_sha256_file(const char *path, char out[65], long long *size, struct fr_er
 	if (size)
 		*size = total;
 	return 0;
+}
+
+/* Decode base64 (with padding) into out; the decoded length, or -1. */
+static int b64_decode(const char *in, size_t inlen, unsigned char *out, size_t outmax)
+{
+	int n;
+
+	if (inlen == 0 || inlen % 4 != 0 || inlen / 4 * 3 > outmax)
+		return -1;
+	if ((n = EVP_DecodeBlock(out, (const unsigned char *)in, (int)inlen)) < 0)
+		return -1;
+	while (inlen > 0 && in[inlen - 1] == '=') {
+		inlen--;
+		n--;
+	}
+	return n;
+}
+
+int fr_scram_matches(const char *verifier, const char *password)
+{
+	const char *p = verifier, *salt, *colon, *dollar, *stored;
+	unsigned char saltb[128], salted[32], ckey[32], skey[32], want[64];
+	unsigned int klen = sizeof(ckey);
+	long iter;
+	int sl, wl;
+	char *end;
+
+	if (strncmp(p, "SCRAM-SHA-256$", 14) != 0)
+		return 0;
+	p += 14;
+	iter = strtol(p, &end, 10);
+	if (*end != ':' || iter <= 0 || iter > 10000000)
+		return 0;
+	salt = end + 1;
+	if ((dollar = strchr(salt, '$')) == NULL || (sl = b64_decode(salt, (size_t)(dollar - salt), saltb, sizeof(saltb))) < 0)
+		return 0;
+	stored = dollar + 1;
+	if ((colon = strchr(stored, ':')) == NULL || (wl = b64_decode(stored, (size_t)(colon - stored), want, sizeof(want))) != 32)
+		return 0;
+	if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password), saltb, sl, (int)iter, EVP_sha256(), sizeof(salted), salted) != 1 ||
+	    HMAC(EVP_sha256(), salted, sizeof(salted), (const unsigned char *)"Client Key", 10, ckey, &klen) == NULL)
+		return 0;
+	SHA256(ckey, sizeof(ckey), skey);
+	OPENSSL_cleanse(salted, sizeof(salted));
+	return CRYPTO_memcmp(skey, want, 32) == 0;
 }

@@ -20,4 +20,11 @@ void fr_sha256_hex(const void *data, size_t len, char out[65]);
 /* Lowercase hex SHA-256 of the file at path into out[65]; *size gets its size. 0 or FR_EIO. */
 int fr_sha256_file(const char *path, char out[65], long long *size, struct fr_err *err);
 
+/*
+ * 1 when password matches a PostgreSQL SCRAM-SHA-256 verifier
+ * ("SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>"), 0 when it
+ * does not or the verifier is not one (ASCII passwords: no SASLprep).
+ */
+int fr_scram_matches(const char *verifier, const char *password);
+
 #endif

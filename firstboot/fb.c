@@ -1,0 +1,365 @@
+/* fb.c -- what farrow-firstboot's modules share: profile variables, logging, commands, files. */
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "fb.h"
+#include "fileio.h"
+#include "params.h"
+#include "xalloc.h"
+
+const struct fr_node *fb_var(const struct fb *fb, const char *name)
+{
+	const struct fr_node *v = fr_node_get(fb->vars, name);
+	const struct fr_param *p;
+
+	if (v)
+		return v;
+	p = fr_param_find(name);
+	return p ? p->def : NULL;
+}
+
+int fb_explicit(const struct fb *fb, const char *name)
+{
+	return fr_node_get(fb->vars, name) != NULL;
+}
+
+const char *fb_str(const struct fb *fb, const char *name, const char *fallback)
+{
+	const char *s = fr_node_str(fb_var(fb, name));
+
+	return s ? s : fallback;
+}
+
+long long fb_int(const struct fb *fb, const char *name, long long fallback)
+{
+	long long v;
+
+	return fr_node_int(fb_var(fb, name), &v) ? v : fallback;
+}
+
+int fb_bool(const struct fb *fb, const char *name, int fallback)
+{
+	int v;
+
+	return fr_node_bool(fb_var(fb, name), &v) ? v : fallback;
+}
+
+const char *fb_ident(const struct fb *fb, const char *name)
+{
+	return fr_node_str(fr_node_get(fb->ident, name));
+}
+
+static void vlog(struct fb *fb, const char *level, const char *fmt, va_list ap)
+{
+	struct fr_buf line = FR_BUF_INIT;
+	char ts[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fr_buf_addf(&line, "%s [%s] %s", ts, fb->module ? fb->module : "firstboot", level);
+	fr_buf_vaddf(&line, fmt, ap);
+	fr_buf_addc(&line, '\n');
+	if (fb->log_fd >= 0 && write(fb->log_fd, line.buf, line.len) < 0) {
+		/* the journal still has it */
+	}
+	fputs(line.buf + strlen(ts) + 1, stdout);
+	fflush(stdout);
+	fr_buf_release(&line);
+}
+
+void fb_log(struct fb *fb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(fb, "", fmt, ap);
+	va_end(ap);
+}
+
+int fb_fail(struct fb *fb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(fb, "ERROR: ", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void log_raw(struct fb *fb, const struct fr_buf *b)
+{
+	if (fb->log_fd >= 0 && b->len && write(fb->log_fd, b->buf, b->len) < 0) {
+		/* nothing better to do */
+	}
+	if (fb->verbose && b->len)
+		fwrite(b->buf, 1, b->len, stdout);
+}
+
+int fb_run(struct fb *fb, const char *const *argv, const char *in, struct fr_buf *out)
+{
+	return fb_run_env(fb, argv, NULL, in, out);
+}
+
+int fb_run_env(struct fb *fb, const char *const *argv, const char *const *extra, const char *in, struct fr_buf *out)
+{
+	struct fr_buf o = FR_BUF_INIT, cmd = FR_BUF_INIT;
+	struct fr_err err = { 0 };
+	int st = -1, i;
+	const char *env[16] = { "LC_ALL=C.UTF-8", "DEBIAN_FRONTEND=noninteractive", NULL };
+
+	for (i = 0; extra && extra[i] && i < 13; i++)
+		env[2 + i] = extra[i];
+
+	fr_buf_adds(&cmd, "$");
+	for (i = 0; argv[i]; i++)
+		fr_buf_addf(&cmd, " %s", argv[i]);
+	fr_buf_addc(&cmd, '\n');
+	log_raw(fb, &cmd);
+	if (fr_exec(argv, env, in, in ? strlen(in) : 0, &o, &o, &st, &err) != 0) {
+		fb_fail(fb, "%s", err.msg);
+		st = -1;
+	} else {
+		log_raw(fb, &o);
+		if (st != 0) {
+			struct fr_buf m = FR_BUF_INIT;
+
+			fr_buf_addf(&m, "[exit %d]\n", st);
+			log_raw(fb, &m);
+			fr_buf_release(&m);
+		}
+		if (out)
+			fr_buf_addn(out, o.buf, o.len);
+	}
+	fr_buf_release(&o);
+	fr_buf_release(&cmd);
+	return st;
+}
+
+int fb_run_as(struct fb *fb, const char *user, const char *const *argv, const char *in, struct fr_buf *out)
+{
+	const char **v;
+	size_t n = 0, i;
+	int st;
+
+	while (argv[n])
+		n++;
+	v = fr_xcalloc(n + 5, sizeof(*v));
+	v[0] = "runuser";
+	v[1] = "-u";
+	v[2] = user;
+	v[3] = "--";
+	for (i = 0; i < n; i++)
+		v[4 + i] = argv[i];
+	st = fb_run(fb, v, in, out);
+	free(v);
+	return st;
+}
+
+static int owner_ids(struct fb *fb, const char *owner, uid_t *uid, gid_t *gid)
+{
+	char user[64], *colon;
+	struct passwd *pw;
+	struct group *gr;
+
+	*uid = 0;
+	*gid = 0;
+	if (owner == NULL)
+		return 0;
+	snprintf(user, sizeof(user), "%s", owner);
+	colon = strchr(user, ':');
+	if (colon)
+		*colon++ = '\0';
+	if ((pw = getpwnam(user)) == NULL)
+		return fb_fail(fb, "no user '%s' on this node", user);
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	if (colon && *colon) {
+		if ((gr = getgrnam(colon)) == NULL)
+			return fb_fail(fb, "no group '%s' on this node", colon);
+		*gid = gr->gr_gid;
+	}
+	return 0;
+}
+
+int fb_file(struct fb *fb, const char *path, const char *data, size_t len, mode_t mode, const char *owner)
+{
+	struct fr_err err = { 0 };
+	struct stat st;
+	char *old = NULL;
+	size_t oldlen = 0;
+	uid_t uid;
+	gid_t gid;
+	int same;
+
+	if (owner_ids(fb, owner, &uid, &gid) < 0)
+		return -1;
+	same = fr_read_file(path, 64u << 20, &old, &oldlen, NULL) == 0 && oldlen == len && memcmp(old, data, len) == 0;
+	free(old);
+	if (same && stat(path, &st) == 0 && (st.st_mode & 07777) == mode && st.st_uid == uid && st.st_gid == gid)
+		return 0;
+	if (!same && fr_write_atomic(path, data, len, mode, 0, &err) < 0)
+		return fb_fail(fb, "%s", err.msg);
+	if (chown(path, uid, gid) < 0 || chmod(path, mode) < 0)
+		return fb_fail(fb, "cannot set owner/mode of '%s': %s", path, strerror(errno));
+	fb_log(fb, "%s %s", same ? "fixed owner/mode of" : "wrote", path);
+	fb->changes++;
+	return 1;
+}
+
+int fb_dir(struct fb *fb, const char *path, mode_t mode, const char *owner)
+{
+	struct fr_err err = { 0 };
+	uid_t uid;
+	gid_t gid;
+
+	if (owner_ids(fb, owner, &uid, &gid) < 0)
+		return -1;
+	if (fr_mkdir_p(path, 0755, &err) < 0)
+		return fb_fail(fb, "%s", err.msg);
+	if (chown(path, uid, gid) < 0 || chmod(path, mode) < 0)
+		return fb_fail(fb, "cannot set owner/mode of '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+int fb_systemctl(struct fb *fb, const char *verb, const char *unit)
+{
+	const char *argv[] = { "systemctl", verb, unit, NULL };
+	const char *jv[] = { "journalctl", "-u", unit, "-n", "15", "--no-pager", "-q", NULL };
+	const char *rf[] = { "systemctl", "reset-failed", unit, NULL };
+
+	/* a unit that failed before may have hit its start limit: a new start deserves a clean slate */
+	if (strcmp(verb, "start") == 0 || strcmp(verb, "restart") == 0) {
+		struct fr_buf ignore = FR_BUF_INIT;
+		struct fr_err err = { 0 };
+		int st;
+
+		fr_exec(rf, NULL, NULL, 0, NULL, &ignore, &st, &err);
+		fr_buf_release(&ignore);
+	}
+
+	if (fb_run(fb, argv, NULL, NULL) == 0)
+		return 0;
+	fb_run(fb, jv, NULL, NULL);
+	return fb_fail(fb, "systemctl %s %s failed (its journal is in this module's log)", verb, unit);
+}
+
+int fb_wait(struct fb *fb, const char *what, int timeout, int (*check)(struct fb *, void *), void *arg)
+{
+	struct timespec t0, now, half = { 0, 500000000 };
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int r = check(fb, arg);
+
+		if (r == 1)
+			return 0;
+		if (r < 0)
+			return fb_fail(fb, "%s: failed", what);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= timeout)
+			return fb_fail(fb, "%s: not within %d s", what, timeout);
+		nanosleep(&half, NULL);
+	}
+}
+
+static int tcp_connect(const char *host, int port, int timeout_ms)
+{
+	struct sockaddr_in sa;
+	struct pollfd pfd;
+	int fd, e = 0;
+	socklen_t el = sizeof(e);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+		return -1;
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EINPROGRESS) {
+		close(fd);
+		return -1;
+	}
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	if (poll(&pfd, 1, timeout_ms) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e != 0) {
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+int fb_port_open(const char *host, int port)
+{
+	int fd = tcp_connect(host, port, 1000);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+int fb_http_status(const char *host, int port, const char *path, int timeout_ms)
+{
+	char req[512], resp[64];
+	struct pollfd pfd;
+	int fd = tcp_connect(host, port, timeout_ms), code = -1;
+	ssize_t n;
+	size_t got = 0;
+
+	if (fd < 0)
+		return -1;
+	snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: %s\r\nConnection: close\r\n\r\n", path, host);
+	if (write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		while (got < sizeof(resp) - 1 && poll(&pfd, 1, timeout_ms) == 1 &&
+		       (n = read(fd, resp + got, sizeof(resp) - 1 - got)) > 0)
+			got += (size_t)n;
+		resp[got] = '\0';
+		if (sscanf(resp, "HTTP/%*s %d", &code) != 1)
+			code = -1;
+	}
+	close(fd);
+	return code;
+}
+
+void fb_expand(const struct fb *fb, const char *s, struct fr_buf *out)
+{
+	while (*s) {
+		const char *end;
+
+		if (s[0] == '$' && s[1] == '{' && (end = strchr(s, '}')) != NULL) {
+			char *name = fr_xstrndup(s + 2, (size_t)(end - s - 2));
+			const char *v = fb_str(fb, name, NULL);
+
+			if (v)
+				fr_buf_adds(out, v);
+			else
+				fr_buf_addn(out, s, (size_t)(end - s + 1));
+			free(name);
+			s = end + 1;
+			continue;
+		}
+		fr_buf_addc(out, *s++);
+	}
+}

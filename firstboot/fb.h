@@ -1,0 +1,87 @@
+/* fb.h -- what farrow-firstboot's modules share: the node's profile, logging, commands, files. */
+/* SPDX-License-Identifier: MIT */
+#ifndef FB_H
+#define FB_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "yamlnode.h"
+
+struct fb {
+	struct fr_node *root;          /* the whole profile */
+	const struct fr_node *vars;    /* profile vars: what the inventory set */
+	const struct fr_node *ident;   /* identities */
+	const struct fr_node *peers;   /* peers: { pg_cluster: [...], etcd_cluster: [...] } */
+	const struct fr_node *pki;     /* pki: { ca_crt, crt, key } */
+	const char *host;              /* this node's address */
+	const char *module;            /* the module running, for the log */
+	char *log_dir;
+	int log_fd;                    /* the module's log, -1 when none */
+	int in_container;              /* systemd-detect-virt -c says so: kernel settings are the host's */
+	int verbose;
+	int changes;                   /* what this run changed: files, services, data */
+};
+
+/* Variables: the profile's value, else farrow's built-in default, else NULL. */
+const struct fr_node *fb_var(const struct fb *fb, const char *name);
+/* 1 when the profile sets name itself (not a default). */
+int fb_explicit(const struct fb *fb, const char *name);
+const char *fb_str(const struct fb *fb, const char *name, const char *fallback);
+long long fb_int(const struct fb *fb, const char *name, long long fallback);
+int fb_bool(const struct fb *fb, const char *name, int fallback);
+/* An identity ("pg_instance", ...) or NULL. */
+const char *fb_ident(const struct fb *fb, const char *name);
+
+/* Log a line to the module's log and to standard output (the unit's journal). Never pass a secret. */
+void fb_log(struct fb *fb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Log an error; returns -1 so `return fb_fail(...)` reads well. */
+int fb_fail(struct fb *fb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Run argv (no shell); in (may be NULL) goes to its standard input and is
+ * never logged. The command line and its output go to the module's log;
+ * its standard output is also appended to out when out is not NULL.
+ * Returns the exit status (128+signal), -1 when it could not start.
+ */
+int fb_run(struct fb *fb, const char *const *argv, const char *in, struct fr_buf *out);
+/* fb_run with extra environment ("NAME=value", NULL-terminated; never logged: secrets go here or stdin). */
+int fb_run_env(struct fb *fb, const char *const *argv, const char *const *env, const char *in, struct fr_buf *out);
+/* fb_run as a system user (runuser -u USER --). */
+int fb_run_as(struct fb *fb, const char *user, const char *const *argv, const char *in, struct fr_buf *out);
+
+/*
+ * Make path hold exactly data with mode and owner (user:group names, NULL =
+ * root), atomically. Returns 1 when it changed, 0 when it already was so,
+ * -1 on error (logged).
+ */
+int fb_file(struct fb *fb, const char *path, const char *data, size_t len, mode_t mode, const char *owner);
+/* mkdir -p, then mode and owner of the last component. 0 or -1. */
+int fb_dir(struct fb *fb, const char *path, mode_t mode, const char *owner);
+
+/* systemctl VERB UNIT; 0 or -1 (logged, with the unit's last journal lines). */
+int fb_systemctl(struct fb *fb, const char *verb, const char *unit);
+
+/*
+ * Wait up to timeout seconds for check(fb, arg) to return 1, polling every
+ * 0.5 s; 0 when it did, -1 (logged as what) on timeout or when check returns -1.
+ */
+int fb_wait(struct fb *fb, const char *what, int timeout, int (*check)(struct fb *, void *), void *arg);
+
+/* GET http://host:port/path; the HTTP status, or -1 when nothing answers. */
+int fb_http_status(const char *host, int port, const char *path, int timeout_ms);
+
+/* 1 when something listens on host:port (TCP). */
+int fb_port_open(const char *host, int port);
+
+/* Replace ${name} with the variable's string value (as Pigsty's templates do). Appends to out. */
+void fb_expand(const struct fb *fb, const char *s, struct fr_buf *out);
+
+/* Modules. Each returns 0 when the node has converged, -1 when a step failed (logged). */
+int fb_mod_node(struct fb *fb);
+int fb_mod_ca(struct fb *fb);
+int fb_mod_etcd(struct fb *fb);
+int fb_mod_pgsql(struct fb *fb, const char *state_dir);
+
+#endif

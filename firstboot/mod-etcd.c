@@ -1,0 +1,171 @@
+/* mod-etcd.c -- the etcd module: a member of the etcd cluster, TLS on both sides, RBAC root. */
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fb.h"
+#include "fileio.h"
+#include "xalloc.h"
+
+#define SSL_DIR "/etc/etcd/ssl"
+
+struct etcd {
+	char endpoint[64];
+	char *creds; /* ETCDCTL_USER=root:<password>, only ever in an environment */
+};
+
+/* etcdctl against the local member; with_creds adds root's credentials to the environment. */
+static int etcdctl(struct fb *fb, struct etcd *e, int with_creds, const char *const *args, const char *in,
+		   struct fr_buf *out)
+{
+	const char *argv[16] = { "etcdctl", "--endpoints", e->endpoint, "--cacert", SSL_DIR "/ca.crt",
+				 "--dial-timeout", "3s", "--command-timeout", "10s" };
+	const char *env[] = { "ETCDCTL_API=3", with_creds ? e->creds : NULL, NULL };
+	size_t n = 9, i;
+
+	for (i = 0; args[i] && n < 15; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	return fb_run_env(fb, argv, env, in, out);
+}
+
+static int healthy(struct fb *fb, void *arg)
+{
+	struct etcd *e = arg;
+	const char *args[] = { "endpoint", "health", NULL };
+
+	/* with root's credentials once RBAC is on, without them before */
+	return etcdctl(fb, e, 1, args, NULL, NULL) == 0 || etcdctl(fb, e, 0, args, NULL, NULL) == 0;
+}
+
+static int config(struct fb *fb, const char *name, int existing)
+{
+	const struct fr_node *members = fr_node_get(fb->peers, "etcd_cluster");
+	struct fr_buf c = FR_BUF_INIT, init = FR_BUF_INIT;
+	long long port = fb_int(fb, "etcd_port", 2379), pport = fb_int(fb, "etcd_peer_port", 2380);
+	size_t i;
+	int r;
+
+	for (i = 0; fr_node_is_seq(members) && i < members->n; i++) {
+		const char *ip = fr_node_str(fr_node_get(members->items[i], "ip"));
+		const char *n = fr_node_str(fr_node_get(members->items[i], "name"));
+
+		if (ip && n)
+			fr_buf_addf(&init, "%s%s=https://%s:%lld", init.len ? "," : "", n, ip, pport);
+	}
+	if (init.len == 0)
+		fr_buf_addf(&init, "%s=https://%s:%lld", name, fb->host, pport);
+	fr_buf_addf(&c,
+		    "# /etc/default/etcd: written by farrow-firstboot (etcd module); it is replaced on every run.\n"
+		    "ETCD_NAME=%s\nETCD_DATA_DIR=%s\n"
+		    "ETCD_LISTEN_CLIENT_URLS=https://%s:%lld,https://127.0.0.1:%lld\n"
+		    "ETCD_ADVERTISE_CLIENT_URLS=https://%s:%lld\n"
+		    "ETCD_LISTEN_PEER_URLS=https://%s:%lld\nETCD_INITIAL_ADVERTISE_PEER_URLS=https://%s:%lld\n"
+		    "ETCD_INITIAL_CLUSTER=%s\nETCD_INITIAL_CLUSTER_TOKEN=%s\nETCD_INITIAL_CLUSTER_STATE=%s\n"
+		    "ETCD_CERT_FILE=" SSL_DIR "/server.crt\nETCD_KEY_FILE=" SSL_DIR "/server.key\n"
+		    "# clients: TLS and RBAC passwords; no client certificates (a trusted CA here would demand them)\n"
+		    "ETCD_PEER_CERT_FILE=" SSL_DIR "/server.crt\nETCD_PEER_KEY_FILE=" SSL_DIR "/server.key\n"
+		    "ETCD_PEER_TRUSTED_CA_FILE=" SSL_DIR "/ca.crt\nETCD_PEER_CLIENT_CERT_AUTH=true\n"
+		    "ETCD_ELECTION_TIMEOUT=%lld\nETCD_HEARTBEAT_INTERVAL=%lld\n"
+		    "ETCD_AUTO_COMPACTION_MODE=periodic\nETCD_AUTO_COMPACTION_RETENTION=24h\n"
+		    "ETCD_QUOTA_BACKEND_BYTES=17179869184\n",
+		    name, fb_str(fb, "etcd_data", "/data/etcd"), fb->host, port, port, fb->host, port, fb->host, pport,
+		    fb->host, pport, init.buf, fb_str(fb, "etcd_cluster", "etcd"),
+		    existing || strcmp(fb_str(fb, "etcd_init", "new"), "existing") == 0 ? "existing" : "new",
+		    fb_int(fb, "etcd_election_timeout", 1000), fb_int(fb, "etcd_heartbeat_interval", 100));
+	r = fb_file(fb, "/etc/default/etcd", c.buf, c.len, 0644, NULL);
+	fr_buf_release(&c);
+	fr_buf_release(&init);
+	return r;
+}
+
+/* Root with the profile's password, root role, authentication on; converges from any of its states. */
+static int rbac(struct fb *fb, struct etcd *e, const char *password)
+{
+	const char *get[] = { "user", "get", "root", NULL };
+	const char *add[] = { "user", "add", "root", "--interactive=false", NULL };
+	const char *pw[] = { "user", "passwd", "root", "--interactive=false", NULL };
+	const char *grant[] = { "user", "grant-role", "root", "root", NULL };
+	const char *on[] = { "auth", "enable", NULL };
+	struct fr_buf out = FR_BUF_INIT, in = FR_BUF_INIT;
+	int r = -1;
+
+	if (etcdctl(fb, e, 1, get, NULL, NULL) == 0) {
+		fb_log(fb, "RBAC: on, root's password is the profile's");
+		return 0;
+	}
+	if (etcdctl(fb, e, 0, get, NULL, &out) != 0 && strstr(out.buf, "not found") == NULL) {
+		fr_buf_release(&out);
+		return fb_fail(fb, "etcd refuses root with the profile's etcd_root_password (RBAC is on with another "
+				   "password?): not changing it");
+	}
+	fr_buf_addf(&in, "%s\n", password);
+	if (strstr(out.buf, "not found")) {
+		if (etcdctl(fb, e, 0, add, in.buf, NULL) != 0)
+			goto out;
+	} else if (etcdctl(fb, e, 0, pw, in.buf, NULL) != 0)
+		goto out;
+	if (etcdctl(fb, e, 0, grant, NULL, NULL) != 0 || etcdctl(fb, e, 0, on, NULL, NULL) != 0 ||
+	    etcdctl(fb, e, 1, get, NULL, NULL) != 0)
+		goto out;
+	fb_log(fb, "RBAC: root made, authentication on");
+	fb->changes++;
+	r = 0;
+out:
+	if (r < 0)
+		fb_fail(fb, "cannot set up etcd's RBAC root");
+	memset(in.buf, 0, in.len);
+	fr_buf_release(&in);
+	fr_buf_release(&out);
+	return r;
+}
+
+int fb_mod_etcd(struct fb *fb)
+{
+	const char *name = fb_ident(fb, "etcd_instance"), *data = fb_str(fb, "etcd_data", "/data/etcd");
+	const char *password = fb_str(fb, "etcd_root_password", NULL);
+	struct etcd e = { "", NULL };
+	char *member = fr_xasprintf("%s/member", data);
+	int existing = access(member, F_OK) == 0, changed = 0, r, i;
+	static const char *const pem[][2] = { { "ca.crt", "ca_crt" }, { "server.crt", "crt" }, { "server.key", "key" } };
+
+	free(member);
+	if (name == NULL)
+		return fb_fail(fb, "this node has no etcd identity");
+	if (password == NULL || !*password)
+		return fb_fail(fb, "etcd_root_password is empty");
+	snprintf(e.endpoint, sizeof(e.endpoint), "https://127.0.0.1:%lld", fb_int(fb, "etcd_port", 2379));
+	e.creds = fr_xasprintf("ETCDCTL_USER=root:%s", password);
+	fb_log(fb, "%s: %s data in %s", name, existing ? "existing" : "new", data);
+	if (fb_dir(fb, SSL_DIR, 0750, "etcd:etcd") < 0)
+		goto fail;
+	for (i = 0; i < 3; i++) {
+		const char *p = fr_node_str(fr_node_get(fb->pki, pem[i][1]));
+		char *path = fr_xasprintf(SSL_DIR "/%s", pem[i][0]);
+
+		r = p ? fb_file(fb, path, p, strlen(p), i == 2 ? 0600 : 0644, "etcd:etcd") : fb_fail(fb, "no pki in profile");
+		free(path);
+		if (r < 0)
+			goto fail;
+		changed |= r;
+	}
+	if ((r = config(fb, name, existing)) < 0 || fb_dir(fb, data, 0700, "etcd:etcd") < 0)
+		goto fail;
+	changed |= r;
+	if (fb_systemctl(fb, "enable", "etcd") < 0 ||
+	    fb_systemctl(fb, changed ? "restart" : "start", "etcd") < 0 ||
+	    fb_wait(fb, "etcd healthy", 60, healthy, &e) < 0 || rbac(fb, &e, password) < 0)
+		goto fail;
+	fb_log(fb, "%s: healthy at %s", name, e.endpoint);
+	memset(e.creds, 0, strlen(e.creds));
+	free(e.creds);
+	return 0;
+fail:
+	memset(e.creds, 0, strlen(e.creds));
+	free(e.creds);
+	return -1;
+}

@@ -1,0 +1,568 @@
+/* mod-pgsql-conf.c -- the pgsql module's renderers: patroni.yml, pg_hba, pgbouncer, haproxy, pgbackrest. */
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "pgsql.h"
+#include "xalloc.h"
+
+/* Pigsty's pg_rto plans: [ttl, loop_wait, retry_timeout, primary_start_timeout, safety_margin,
+ * inter, fastinter, downinter, rise, fall]. */
+static const struct rto plans[] = {
+	{ "fast", 20, 5, 5, 15, 5, "1s", "0.5s", "1s", 3, 3 },
+	{ "norm", 30, 5, 10, 25, 5, "2s", "1s", "2s", 3, 3 },
+	{ "safe", 60, 10, 20, 45, 10, "3s", "1.5s", "3s", 3, 3 },
+	{ "wide", 120, 20, 30, 95, 15, "4s", "2s", "4s", 3, 3 },
+};
+
+const struct rto *pg_rto_plan(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++)
+		if (name && strcmp(plans[i].name, name) == 0)
+			return &plans[i];
+	return NULL;
+}
+
+void pg_yaml_quote(struct fr_buf *out, const char *s)
+{
+	fr_buf_addc(out, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			fr_buf_addc(out, '\'');
+		fr_buf_addc(out, *s);
+	}
+	fr_buf_addc(out, '\'');
+}
+
+static long long mem_mb(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	return pages > 0 && size > 0 ? (long long)pages * size / (1024 * 1024) : 1024;
+}
+
+/* PostgreSQL parameters by pg_conf (Pigsty's templates, the parts that matter), then pg_parameters. */
+static void parameters(struct fb *fb, const struct pg *pg, const char *ind, struct fr_buf *out)
+{
+	const char *conf = fb_str(fb, "pg_conf", "oltp.yml");
+	const struct fr_node *extra = fb_var(fb, "pg_parameters");
+	int tiny = strncmp(conf, "tiny", 4) == 0, olap = strncmp(conf, "olap", 4) == 0;
+	const struct fr_node *ratio_n = fb_var(fb, "pg_shared_buffer_ratio");
+	double ratio = ratio_n && fr_node_str(ratio_n) ? atof(fr_node_str(ratio_n)) : 0.25;
+	long long mem = mem_mb(), sb, maxconn = fb_int(fb, "pg_max_conn", 0);
+	size_t i;
+
+	if (ratio <= 0 || ratio > 0.8)
+		ratio = 0.25;
+	sb = (long long)((double)mem * ratio);
+	if (tiny && sb > 256)
+		sb = 256;
+	if (sb < 128)
+		sb = 128;
+	if (maxconn <= 0)
+		maxconn = tiny ? 250 : olap ? 200 : 500;
+#define P(...)                                  \
+	do {                                    \
+		fr_buf_adds(out, ind);          \
+		fr_buf_addf(out, __VA_ARGS__);  \
+		fr_buf_addc(out, '\n');         \
+	} while (0)
+	P("max_connections: %lld", maxconn);
+	P("shared_buffers: %lldMB", sb);
+	P("effective_cache_size: %lldMB", mem * 3 / 4 > sb ? mem * 3 / 4 : sb);
+	P("maintenance_work_mem: %dMB", tiny ? 64 : 512);
+	P("work_mem: %dMB", tiny ? 4 : olap ? 64 : 16);
+	P("password_encryption: %s", fb_str(fb, "pg_pwd_enc", "scram-sha-256"));
+	P("ssl: 'on'");
+	P("ssl_cert_file: /pg/cert/server.crt");
+	P("ssl_key_file: /pg/cert/server.key");
+	P("ssl_ca_file: /pg/cert/ca.crt");
+	P("unix_socket_directories: /var/run/postgresql");
+	P("wal_level: replica");
+	P("wal_log_hints: 'on'");
+	P("max_wal_senders: 50");
+	P("max_replication_slots: 50");
+	P("wal_keep_size: %s", tiny ? "256MB" : "1GB");
+	P("max_wal_size: %s", tiny ? "1GB" : "4GB");
+	P("min_wal_size: %s", tiny ? "256MB" : "1GB");
+	P("hot_standby: 'on'");
+	P("archive_mode: 'on'");
+	P("archive_command: 'pgbackrest --stanza=%s archive-push %%p'", pg->stanza);
+	P("archive_timeout: 300");
+	fr_buf_addf(out, "%sshared_preload_libraries: ", ind);
+	pg_yaml_quote(out, fb_str(fb, "pg_libs", "pg_stat_statements, auto_explain"));
+	fr_buf_addc(out, '\n');
+	P("logging_collector: 'on'");
+	P("log_directory: %s", fb_str(fb, "pg_log_dir", "/pg/log/postgres"));
+	P("log_filename: 'postgresql-%%a.log'");
+	P("log_truncate_on_rotation: 'on'");
+	P("log_rotation_age: 1d");
+	P("log_min_duration_statement: 100");
+	P("log_checkpoints: 'on'");
+	P("log_lock_waits: 'on'");
+	P("log_line_prefix: '%%m [%%p] %%q%%u@%%d '");
+	P("track_io_timing: 'on'");
+	P("pg_stat_statements.max: 5000");
+	P("pg_stat_statements.track: all");
+	P("auto_explain.log_min_duration: 1s");
+#undef P
+	for (i = 0; fr_node_is_map(extra) && i < extra->n; i++)
+		if (fr_node_str(extra->keys[i]) && fr_node_str(extra->items[i])) {
+			fr_buf_addf(out, "%s%s: ", ind, extra->keys[i]->str);
+			pg_yaml_quote(out, extra->items[i]->str);
+			fr_buf_addc(out, '\n');
+		}
+}
+
+void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out)
+{
+	const struct rto *rto = pg_rto_plan(fb_str(fb, "pg_rto", "norm"));
+	long long rpo = fb_int(fb, "pg_rpo", 1048576);
+	const struct fr_node *etcd = fr_node_get(fb->peers, "etcd_cluster");
+	size_t i;
+
+	if (rto == NULL)
+		rto = pg_rto_plan("norm");
+	fr_buf_addf(out,
+		    "# /etc/patroni/config.yml: written by farrow-firstboot (pgsql module) for %s; replaced on every run.\n"
+		    "# pg_rto %s: ttl %d, loop_wait %d, retry_timeout %d, primary_start_timeout %d, safety_margin %d\n"
+		    "# pg_rpo %lld: %s\n"
+		    "scope: %s\nnamespace: %s/\nname: %s\n\n"
+		    "log:\n  dir: %s\n  file_num: 4\n  file_size: 67108864\n\n"
+		    "restapi:\n  listen: 0.0.0.0:%lld\n  connect_address: %s:%lld\n  authentication:\n    username: ",
+		    pg->instance, rto->name, rto->ttl, rto->loop_wait, rto->retry_timeout, rto->primary_start_timeout,
+		    rto->safety_margin, rpo, rpo == 0 ? "synchronous mode" : "maximum_lag_on_failover", pg->cluster,
+		    fb_str(fb, "pg_namespace", "/pg"), pg->instance, fb_str(fb, "patroni_log_dir", "/pg/log/patroni"),
+		    pg->patroni_port, fb->host, pg->patroni_port);
+	pg_yaml_quote(out, fb_str(fb, "patroni_username", "postgres"));
+	fr_buf_adds(out, "\n    password: ");
+	pg_yaml_quote(out, fb_str(fb, "patroni_password", ""));
+	fr_buf_adds(out, "\n\netcd3:\n  hosts:\n");
+	for (i = 0; fr_node_is_seq(etcd) && i < etcd->n; i++)
+		fr_buf_addf(out, "    - %s:%lld\n", fr_node_str(fr_node_get(etcd->items[i], "ip")), fb_int(fb, "etcd_port", 2379));
+	if (!fr_node_is_seq(etcd) || etcd->n == 0)
+		fr_buf_addf(out, "    - %s:%lld\n", fb->host, fb_int(fb, "etcd_port", 2379));
+	fr_buf_adds(out, "  protocol: https\n  cacert: /pg/cert/ca.crt\n  username: root\n  password: ");
+	pg_yaml_quote(out, fb_str(fb, "etcd_root_password", ""));
+	fr_buf_addf(out,
+		    "\n\nbootstrap:\n  dcs:\n    ttl: %d\n    loop_wait: %d\n    retry_timeout: %d\n"
+		    "    primary_start_timeout: %d\n    maximum_lag_on_failover: %lld\n    synchronous_mode: %s\n"
+		    "    failsafe_mode: false\n"
+		    "    postgresql:\n      use_pg_rewind: true\n      use_slots: true\n      parameters:\n"
+		    "        max_connections: %lld\n        max_worker_processes: 8\n        max_prepared_transactions: 0\n"
+		    "        max_locks_per_transaction: 256\n        wal_level: replica\n        wal_log_hints: 'on'\n"
+		    "        track_commit_timestamp: 'off'\n        hot_standby: 'on'\n"
+		    "  initdb:\n%s    - encoding: %s\n    - locale: %s\n    - auth-local: peer\n    - auth-host: scram-sha-256\n\n",
+		    rto->ttl, rto->loop_wait, rto->retry_timeout, rto->primary_start_timeout, rpo > 0 ? rpo : 1048576,
+		    rpo == 0 ? "true" : "false", fb_int(fb, "pg_max_conn", 0) > 0 ? fb_int(fb, "pg_max_conn", 0) :
+		    strncmp(fb_str(fb, "pg_conf", "oltp"), "tiny", 4) == 0 ? 250 : 500,
+		    fb_bool(fb, "pg_checksum", 1) ? "    - data-checksums\n" : "", fb_str(fb, "pg_encoding", "UTF8"),
+		    fb_str(fb, "pg_locale", "C"));
+	fr_buf_adds(out, "  pg_hba:\n");
+	pg_hba(fb, pg, "    - ", out);
+	fr_buf_addf(out,
+		    "\npostgresql:\n  listen: %s:%lld\n  connect_address: %s:%lld\n  data_dir: %s\n  bin_dir: %s\n"
+		    "  pgpass: /pg/tmp/pgpass\n  use_unix_socket: true\n  use_unix_socket_repl: true\n"
+		    "  authentication:\n    superuser:\n      username: %s\n    replication:\n      username: %s\n"
+		    "      password: ",
+		    fb_str(fb, "pg_listen", "0.0.0.0"), pg->port, fb->host, pg->port, pg->data, pg->bin_dir, pg->dbsu,
+		    pg->repl);
+	pg_yaml_quote(out, fb_str(fb, "pg_replication_password", ""));
+	fr_buf_addf(out, "\n    rewind:\n      username: %s\n  create_replica_methods: [ basebackup ]\n"
+			 "  basebackup:\n    - max-rate: 1000M\n    - checkpoint: fast\n"
+			 "  callbacks: {}\n  parameters:\n",
+		    pg->dbsu);
+	parameters(fb, pg, "    ", out);
+	fr_buf_adds(out, "  pg_hba:\n");
+	pg_hba(fb, pg, "    - ", out);
+	fr_buf_addf(out, "\nwatchdog:\n  mode: '%s'\n  safety_margin: %d\n\ntags:\n  nofailover: false\n"
+			 "  noloadbalance: false\n  clonefrom: true\n  nosync: false\n",
+		    fb_str(fb, "patroni_watchdog_mode", "off"), rto->safety_margin);
+}
+
+/* ---- pg_hba: Pigsty's rule form { user, db, addr, auth, title, order } or { rules: [...], order } */
+
+struct rule {
+	long long order;
+	size_t index;
+	const struct fr_node *n;
+};
+
+static const struct {
+	const char *user, *db, *addr, *auth, *title;
+	int order;
+} default_hba[] = {
+	{ "${dbsu}", "all", "local", "ident", "dbsu access via local os user ident", 100 },
+	{ "${dbsu}", "replication", "local", "ident", "dbsu replication from local os ident", 150 },
+	{ "${repl}", "replication", "localhost", "pwd", "replicator replication from localhost", 200 },
+	{ "${repl}", "replication", "intra", "pwd", "replicator replication from intranet", 250 },
+	{ "${repl}", "postgres", "intra", "pwd", "replicator postgres db from intranet", 300 },
+	{ "${monitor}", "all", "localhost", "pwd", "monitor from localhost with password", 350 },
+	{ "${monitor}", "all", "infra", "pwd", "monitor from infra host with password", 400 },
+	{ "${admin}", "all", "infra", "ssl", "admin @ infra nodes with pwd & ssl", 450 },
+	{ "${admin}", "all", "world", "ssl", "admin @ everywhere with ssl & pwd", 500 },
+	{ "+dbrole_readonly", "all", "localhost", "pwd", "pgbouncer read/write via local socket", 550 },
+	{ "+dbrole_readonly", "all", "intra", "pwd", "read/write biz user via password", 600 },
+	{ "+dbrole_offline", "all", "intra", "pwd", "allow etl offline tasks from intranet", 650 },
+};
+
+static int rule_cmp(const void *a, const void *b)
+{
+	const struct rule *x = a, *y = b;
+
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static const char *who(struct fb *fb, const struct pg *pg, const char *u)
+{
+	if (strcmp(u, "${dbsu}") == 0)
+		return pg->dbsu;
+	if (strcmp(u, "${repl}") == 0)
+		return pg->repl;
+	if (strcmp(u, "${monitor}") == 0)
+		return pg->monitor;
+	if (strcmp(u, "${admin}") == 0)
+		return pg->admin;
+	(void)fb;
+	return u;
+}
+
+/* One pg_hba line as a quoted YAML list item. */
+static void emit(struct fr_buf *out, const char *ind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void emit(struct fr_buf *out, const char *ind, const char *fmt, ...)
+{
+	struct fr_buf line = FR_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	fr_buf_vaddf(&line, fmt, ap);
+	va_end(ap);
+	fr_buf_adds(out, ind);
+	pg_yaml_quote(out, line.buf);
+	fr_buf_addc(out, '\n');
+	fr_buf_release(&line);
+}
+
+static void hba_line(struct fb *fb, const struct pg *pg, const char *ind, const char *user, const char *db,
+		     const char *addr, const char *auth, struct fr_buf *out)
+{
+	const char *method, *type = "host";
+	const char *addrs[8] = { NULL };
+	size_t n = 0, i;
+	char one[64];
+	const char *pwd = fb_str(fb, "pg_pwd_enc", "scram-sha-256");
+
+	user = who(fb, pg, user);
+	if (strcmp(auth, "pwd") == 0 || strcmp(auth, "scram") == 0 || strcmp(auth, "sha") == 0)
+		method = strcmp(auth, "pwd") == 0 ? pwd : "scram-sha-256";
+	else if (strcmp(auth, "ssl") == 0 || strcmp(auth, "ssl-sha") == 0)
+		method = "scram-sha-256", type = "hostssl";
+	else if (strcmp(auth, "cert") == 0)
+		method = "cert", type = "hostssl";
+	else if (strcmp(auth, "deny") == 0)
+		method = "reject";
+	else if (strcmp(auth, "ssl-md5") == 0)
+		method = "md5", type = "hostssl";
+	else
+		method = auth; /* trust, ident, md5, peer, reject */
+	if (strcmp(addr, "local") == 0) {
+		emit(out, ind, "local %s %s %s", db, user, strcmp(method, "ident") == 0 ? "peer" : method);
+		return;
+	}
+	if (strcmp(addr, "localhost") == 0) {
+		emit(out, ind, "local %s %s %s", db, user, strcmp(method, "ident") == 0 ? "peer" : method);
+		addrs[n++] = "127.0.0.1/32";
+		addrs[n++] = "::1/128";
+	} else if (strcmp(addr, "intra") == 0 || strcmp(addr, "intranet") == 0) {
+		addrs[n++] = "10.0.0.0/8";
+		addrs[n++] = "172.16.0.0/12";
+		addrs[n++] = "192.168.0.0/16";
+	} else if (strcmp(addr, "world") == 0) {
+		addrs[n++] = "0.0.0.0/0";
+		addrs[n++] = "::/0";
+	} else if (strcmp(addr, "infra") == 0 || strcmp(addr, "admin") == 0) {
+		snprintf(one, sizeof(one), "%s/32", fb_str(fb, "admin_ip", "127.0.0.1"));
+		addrs[n++] = one;
+	} else if (strcmp(addr, "cluster") == 0) {
+		for (i = 0; fr_node_is_seq(pg->members) && i < pg->members->n; i++) {
+			const char *ip = fr_node_str(fr_node_get(pg->members->items[i], "ip"));
+
+			if (ip)
+				emit(out, ind, "%s %s %s %s/32 %s", type, db, user, ip, method);
+		}
+		return;
+	} else if (strchr(addr, '/'))
+		addrs[n++] = addr;
+	else {
+		snprintf(one, sizeof(one), "%s/32", addr);
+		addrs[n++] = one;
+	}
+	for (i = 0; i < n; i++)
+		emit(out, ind, "%s %s %s %s %s", type, db, user, addrs[i], method);
+}
+
+void pg_hba(struct fb *fb, const struct pg *pg, const char *ind, struct fr_buf *out)
+{
+	const struct fr_node *user = fb_var(fb, "pg_hba_rules"), *def = fr_node_get(fb->vars, "pg_default_hba_rules");
+	struct rule *r = NULL;
+	size_t n = 0, cap = 0, i, j;
+
+	if (fr_node_is_seq(def)) {
+		for (i = 0; i < def->n; i++) {
+			FR_ALLOC_GROW(r, n + 1, cap);
+			r[n].index = n;
+			r[n].n = def->items[i];
+			if (!fr_node_int(fr_node_get(def->items[i], "order"), &r[n].order))
+				r[n].order = 1000;
+			n++;
+		}
+	}
+	for (i = 0; fr_node_is_seq(user) && i < user->n; i++) {
+		FR_ALLOC_GROW(r, n + 1, cap);
+		r[n].index = n;
+		r[n].n = user->items[i];
+		if (!fr_node_int(fr_node_get(user->items[i], "order"), &r[n].order))
+			r[n].order = 1000;
+		n++;
+	}
+	/* the built-in defaults interleave by order with the user's rules */
+	if (!fr_node_is_seq(def)) {
+		size_t k = 0;
+		struct rule *all = fr_xcalloc(n + 16, sizeof(*all));
+
+		for (i = 0; i < sizeof(default_hba) / sizeof(default_hba[0]); i++, k++) {
+			all[k].order = default_hba[i].order;
+			all[k].index = k;
+			all[k].n = NULL;
+		}
+		for (i = 0; i < n; i++, k++) {
+			all[k] = r[i];
+			all[k].index = k;
+		}
+		free(r);
+		r = all;
+		n = k;
+	}
+	qsort(r, n, sizeof(*r), rule_cmp);
+	/* patroni's own needs first: local replication for the dbsu, replicator from localhost */
+	emit(out, ind, "local all %s peer", pg->dbsu);
+	emit(out, ind, "local replication %s peer", pg->dbsu);
+	emit(out, ind, "host replication %s 127.0.0.1/32 %s", pg->repl, fb_str(fb, "pg_pwd_enc", "scram-sha-256"));
+	for (i = 0; i < n; i++) {
+		const struct fr_node *x = r[i].n, *rules;
+
+		if (x == NULL) {
+			size_t d = r[i].index;
+
+			hba_line(fb, pg, ind, default_hba[d].user, default_hba[d].db, default_hba[d].addr,
+				 default_hba[d].auth, out);
+			continue;
+		}
+		if (fr_node_is_seq(rules = fr_node_get(x, "rules"))) {
+			for (j = 0; j < rules->n; j++)
+				if (fr_node_str(rules->items[j])) {
+					fr_buf_adds(out, ind);
+					pg_yaml_quote(out, rules->items[j]->str);
+					fr_buf_addc(out, '\n');
+				}
+			continue;
+		}
+		hba_line(fb, pg, ind, fr_node_str(fr_node_get(x, "user")) ?: "all",
+			 fr_node_str(fr_node_get(x, "db")) ?: "all", fr_node_str(fr_node_get(x, "addr")) ?: "world",
+			 fr_node_str(fr_node_get(x, "auth")) ?: "pwd", out);
+	}
+	free(r);
+}
+
+/* ---- pgbouncer */
+
+void pg_pgbouncer_ini(struct fb *fb, const struct pg *pg, struct fr_buf *out)
+{
+	const struct fr_node *dbs = fb_var(fb, "pg_databases"), *ign = fb_var(fb, "pgbouncer_ignore_param");
+	size_t i;
+
+	fr_buf_addf(out, "; /etc/pgbouncer/pgbouncer.ini: written by farrow-firstboot (pgsql module) for %s\n\n"
+			 "[databases]\n",
+		    pg->instance);
+	for (i = 0; fr_node_is_seq(dbs) && i < dbs->n; i++) {
+		const char *name = fr_node_str(fr_node_get(dbs->items[i], "name"));
+		int on = 1;
+
+		fr_node_bool(fr_node_get(dbs->items[i], "pgbouncer"), &on);
+		if (name && on)
+			fr_buf_addf(out, "%s = host=/var/run/postgresql port=%lld dbname=%s\n", name, pg->port, name);
+	}
+	fr_buf_addf(out,
+		    "\n[pgbouncer]\nlisten_addr = *\nlisten_port = %lld\nunix_socket_dir = /var/run/postgresql\n"
+		    "auth_type = scram-sha-256\nauth_file = /etc/pgbouncer/userlist.txt\n"
+		    "pool_mode = %s\nmax_client_conn = %d\ndefault_pool_size = 20\nreserve_pool_size = 5\n"
+		    "server_reset_query = DISCARD ALL\nserver_check_query = select 1\n"
+		    "admin_users = %s\nstats_users = %s\nignore_startup_parameters = ",
+		    pg->bouncer_port, fb_str(fb, "pgbouncer_poolmode", "transaction"), 1000, pg->dbsu, pg->monitor);
+	for (i = 0; fr_node_is_seq(ign) && i < ign->n; i++)
+		fr_buf_addf(out, "%s%s", i ? "," : "", fr_node_str(ign->items[i]) ? ign->items[i]->str : "");
+	if (!fr_node_is_seq(ign) || ign->n == 0)
+		fr_buf_adds(out, "extra_float_digits");
+	fr_buf_adds(out, "\n");
+}
+
+/* ---- haproxy: the services of pg_default_services (+ pg_services), health-checked on patroni's API */
+
+/* A JMESPath-like selector over a member, the forms Pigsty's services use:
+ * "[]" (all), "[? a == `x` || b && !c ]" with pg_role and boolean member variables. */
+static int select_member(const char *sel, const struct fr_node *m)
+{
+	const char *p = sel;
+	int any = 0, all = 1;
+
+	while (*p == ' ' || *p == '[')
+		p++;
+	if (*p == ']' || *p == '\0')
+		return 1;
+	if (*p == '?')
+		p++;
+	for (;;) {
+		char term[64];
+		size_t n = 0;
+		int v = 0;
+
+		while (*p == ' ')
+			p++;
+		while (*p && *p != '|' && *p != '&' && *p != ']' && n < sizeof(term) - 1)
+			term[n++] = *p++;
+		while (n && term[n - 1] == ' ')
+			n--;
+		term[n] = '\0';
+		{
+			char *eq = strstr(term, "==");
+
+			if (eq) {
+				char key[32], val[32];
+
+				if (sscanf(term, "%31[a-z_] == `%31[^`]`", key, val) == 2) {
+					const char *mv = fr_node_str(fr_node_get(m, strcmp(key, "pg_role") == 0 ? "role" : key));
+
+					v = mv && strcmp(mv, val) == 0;
+				}
+			} else {
+				int neg = term[0] == '!', b = 0;
+
+				fr_node_bool(fr_node_get(m, term + neg), &b);
+				v = neg ? !b : b;
+			}
+		}
+		all = all && v;
+		if (p[0] == '&' && p[1] == '&') {
+			p += 2;
+			continue;
+		}
+		any = any || all;
+		all = 1;
+		if (p[0] == '|' && p[1] == '|') {
+			p += 2;
+			continue;
+		}
+		break;
+	}
+	return any;
+}
+
+static void service(struct fb *fb, const struct pg *pg, const struct rto *rto, const struct fr_node *s,
+		    struct fr_buf *out)
+{
+	const char *name = fr_node_str(fr_node_get(s, "name")), *dest = fr_node_str(fr_node_get(s, "dest"));
+	const char *check = fr_node_str(fr_node_get(s, "check")), *sel = fr_node_str(fr_node_get(s, "selector"));
+	const char *backup = fr_node_str(fr_node_get(s, "backup")), *ip = fr_node_str(fr_node_get(s, "ip"));
+	long long port = 0, dport;
+	size_t i;
+
+	if (!name || !fr_node_int(fr_node_get(s, "port"), &port))
+		return;
+	if (dest == NULL || strcmp(dest, "default") == 0)
+		dest = fb_str(fb, "pg_default_service_dest", "pgbouncer");
+	dport = strcmp(dest, "postgres") == 0 ? pg->port : strcmp(dest, "pgbouncer") == 0 ? pg->bouncer_port : atoll(dest);
+	fr_buf_addf(out,
+		    "\n# service %s-%s: port %lld -> %s, health from patroni's %s\n"
+		    "listen %s-%s\n    bind %s:%lld\n    mode tcp\n    maxconn 5000\n    balance roundrobin\n"
+		    "    option httpchk\n    option http-keep-alive\n    http-check send meth OPTIONS uri %s\n"
+		    "    http-check expect status 200\n"
+		    "    default-server inter %s fastinter %s downinter %s rise %d fall %d on-marked-down shutdown-sessions "
+		    "slowstart 30s maxconn 3000 maxqueue 128 weight 100\n",
+		    pg->cluster, name, port, dest, check ? check : "/primary", pg->cluster, name,
+		    ip && strcmp(ip, "*") != 0 ? ip : "*", port, check ? check : "/primary", rto->inter, rto->fastinter,
+		    rto->downinter, rto->rise, rto->fall);
+	for (i = 0; fr_node_is_seq(pg->members) && i < pg->members->n; i++) {
+		const struct fr_node *m = pg->members->items[i];
+		const char *mip = fr_node_str(fr_node_get(m, "ip")), *mname = fr_node_str(fr_node_get(m, "name"));
+		int b = backup && select_member(backup, m);
+
+		if (mip && mname && (b || select_member(sel ? sel : "[]", m)))
+			fr_buf_addf(out, "    server %s %s:%lld check port %lld%s\n", mname, mip, dport, pg->patroni_port,
+				    b ? " backup" : "");
+	}
+}
+
+long pg_haproxy_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 1048576)
+		return 1048576;
+	return (long)rl.rlim_max;
+}
+
+long pg_haproxy_maxconn(void)
+{
+	long n = (pg_haproxy_nofile() - 1000) / 2;
+
+	return n > 20000 ? 20000 : n < 100 ? 100 : n;
+}
+
+void pg_haproxy_cfg(struct fb *fb, const struct pg *pg, struct fr_buf *out)
+{
+	const struct rto *rto = pg_rto_plan(fb_str(fb, "pg_rto", "norm"));
+	const struct fr_node *def = fb_var(fb, "pg_default_services"), *extra = fb_var(fb, "pg_services");
+	size_t i;
+
+	if (rto == NULL)
+		rto = pg_rto_plan("norm");
+	fr_buf_addf(out,
+		    "# /etc/haproxy/haproxy.cfg: written by farrow-firstboot (pgsql module) for %s; pg_rto %s\n"
+		    "global\n    maxconn %ld\n    user haproxy\n    group haproxy\n    log /dev/log local0 warning\n\n"
+		    "defaults\n    log global\n    mode tcp\n    retries 3\n    timeout queue 3s\n"
+		    "    timeout connect 3s\n    timeout client 24h\n    timeout server 24h\n    timeout check 3s\n",
+		    pg->instance, rto->name, pg_haproxy_maxconn());
+	for (i = 0; fr_node_is_seq(def) && i < def->n; i++)
+		service(fb, pg, rto, def->items[i], out);
+	for (i = 0; fr_node_is_seq(extra) && i < extra->n; i++)
+		service(fb, pg, rto, extra->items[i], out);
+}
+
+/* ---- pgbackrest */
+
+void pg_pgbackrest_conf(struct fb *fb, const struct pg *pg, struct fr_buf *out)
+{
+	const struct fr_node *repo = fr_node_get(fb_var(fb, "pgbackrest_repo"), fb_str(fb, "pgbackrest_method", "local"));
+	const char *type = fr_node_str(fr_node_get(repo, "retention_full_type"));
+	long long full = 2;
+
+	fr_node_int(fr_node_get(repo, "retention_full"), &full);
+	fr_buf_addf(out,
+		    "# /etc/pgbackrest/pgbackrest.conf: written by farrow-firstboot (pgsql module) for %s\n"
+		    "[global]\nrepo1-path=%s\nrepo1-retention-full-type=%s\nrepo1-retention-full=%lld\n"
+		    "log-path=%s\nlog-level-console=warn\nlog-level-file=info\nstart-fast=y\nstop-auto=y\n"
+		    "process-max=2\ncompress-type=zst\n\n[%s]\npg1-path=%s\npg1-socket-path=/var/run/postgresql\n"
+		    "pg1-port=%lld\npg1-user=%s\n",
+		    pg->instance, pg->backup_path, type ? type : "count", full,
+		    fb_str(fb, "pgbackrest_log_dir", "/pg/log/pgbackrest"), pg->stanza, pg->data, pg->port, pg->dbsu);
+}

@@ -1,0 +1,323 @@
+/* mod-pgsql.c -- the pgsql module: a Patroni-managed PostgreSQL with pgbouncer, haproxy and pgbackrest. */
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "pgsql.h"
+#include "xalloc.h"
+
+/* The instance's layout: <pg_fs_main>/<cluster>-<version> with /pg pointing at it, as Pigsty. */
+static int layout(struct fb *fb, struct pg *pg)
+{
+	char *home = fr_xasprintf("%s/%s-%lld", fb_str(fb, "pg_fs_main", "/data/postgres"), pg->cluster, pg->version);
+	static const char *const sub[] = { "data", "log", "log/postgres", "log/patroni", "log/pgbackrest", "cert", "tmp",
+					   "bin", "conf", NULL };
+	struct stat st;
+	char owner[96];
+	size_t i;
+	int r = 0;
+
+	snprintf(owner, sizeof(owner), "%s:%s", pg->dbsu, pg->dbsu);
+	if (fb_dir(fb, home, 0700, owner) < 0)
+		r = -1;
+	else if (lstat("/pg", &st) < 0) {
+		if (symlink(home, "/pg") < 0)
+			r = fb_fail(fb, "cannot link /pg -> %s: %s", home, strerror(errno));
+		else
+			fb_log(fb, "/pg -> %s", home);
+		fb->changes++;
+	} else if (!S_ISLNK(st.st_mode) && !S_ISDIR(st.st_mode))
+		r = fb_fail(fb, "/pg exists and is neither a link nor a directory: not touching it");
+	for (i = 0; r == 0 && sub[i]; i++) {
+		char *p = fr_xasprintf("/pg/%s", sub[i]);
+
+		if (fb_dir(fb, p, 0700, owner) < 0)
+			r = -1;
+		free(p);
+	}
+	if (r == 0 && fb_dir(fb, pg->backup_path, 0700, owner) < 0)
+		r = -1;
+	free(home);
+	return r;
+}
+
+static int certs(struct fb *fb, const struct pg *pg)
+{
+	static const char *const pem[][2] = { { "ca.crt", "ca_crt" }, { "server.crt", "crt" }, { "server.key", "key" } };
+	char owner[96];
+	int i;
+
+	snprintf(owner, sizeof(owner), "%s:%s", pg->dbsu, pg->dbsu);
+	for (i = 0; i < 3; i++) {
+		const char *p = fr_node_str(fr_node_get(fb->pki, pem[i][1]));
+		char *path = fr_xasprintf("/pg/cert/%s", pem[i][0]);
+		int r = p ? fb_file(fb, path, p, strlen(p), i == 2 ? 0600 : 0644, owner)
+			  : fb_fail(fb, "the profile carries no pki.%s", pem[i][1]);
+
+		free(path);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Patroni's REST API says this member is what it should be. */
+static int member_ready(struct fb *fb, void *arg)
+{
+	const struct pg *pg = arg;
+
+	(void)fb;
+	return fb_http_status("127.0.0.1", (int)pg->patroni_port,
+			      strcmp(pg->role, "primary") == 0 ? "/primary" : "/replica", 1000) == 200;
+}
+
+static int port_ready(struct fb *fb, void *arg)
+{
+	(void)fb;
+	return fb_port_open("127.0.0.1", *(int *)arg);
+}
+
+/*
+ * An existing PGDATA is kept. pg_clean: true, written in the profile in so
+ * many words, moves aside only data this node had before farrow's pgsql
+ * module first completed here: never the data farrow itself made.
+ */
+static int existing_data(struct fb *fb, const struct pg *pg, const char *state_dir)
+{
+	char *ver = fr_xasprintf("%s/PG_VERSION", pg->data), *done = fr_xasprintf("%s/pgsql.done", state_dir);
+	int has = access(ver, F_OK) == 0, clean = 0, r = 0;
+
+	if (has && fb_explicit(fb, "pg_clean") && fb_bool(fb, "pg_clean", 0) && access(done, F_OK) != 0) {
+		char aside[256];
+		time_t now = time(NULL);
+
+		clean = 1;
+		snprintf(aside, sizeof(aside), "%s.farrow-removed-%lld", pg->data, (long long)now);
+		if (fb_port_open("127.0.0.1", (int)pg->port))
+			r = fb_fail(fb, "pg_clean: true, but a PostgreSQL serves port %lld here: not touching %s", pg->port,
+				    pg->data);
+		else if (rename(pg->data, aside) < 0)
+			r = fb_fail(fb, "pg_clean: cannot move %s aside: %s", pg->data, strerror(errno));
+		else
+			fb_log(fb, "pg_clean: true: the existing %s was moved to %s", pg->data, aside);
+	} else if (has)
+		fb_log(fb, "existing PGDATA %s (PostgreSQL %s): kept", pg->data, "data");
+	(void)clean;
+	free(ver);
+	free(done);
+	return r;
+}
+
+static int backup(struct fb *fb, const struct pg *pg)
+{
+	const char *create[] = { "pgbackrest", "--stanza", pg->stanza, "stanza-create", NULL };
+	const char *check[] = { "pgbackrest", "--stanza", pg->stanza, "check", NULL };
+	const char *info[] = { "pgbackrest", "--stanza", pg->stanza, "info", "--output=json", NULL };
+	const char *full[] = { "pgbackrest", "--stanza", pg->stanza, "--type=full", "backup", NULL };
+	struct fr_buf out = FR_BUF_INIT;
+	int r = -1;
+
+	if (fb_run_as(fb, pg->dbsu, create, NULL, NULL) != 0) {
+		fb_fail(fb, "pgbackrest stanza-create failed");
+		goto out;
+	}
+	if (fb_run_as(fb, pg->dbsu, check, NULL, NULL) != 0) {
+		fb_fail(fb, "pgbackrest check failed (archiving does not reach the repository)");
+		goto out;
+	}
+	if (fb_run_as(fb, pg->dbsu, info, NULL, &out) != 0) {
+		fb_fail(fb, "pgbackrest info failed");
+		goto out;
+	}
+	if (strstr(out.buf, "\"type\":\"full\"")) {
+		fb_log(fb, "pgbackrest: a full backup exists");
+		r = 0;
+	} else if (fb_bool(fb, "pgbackrest_init_backup", 1)) {
+		fb_log(fb, "pgbackrest: taking the first full backup");
+		fb->changes++;
+		if (fb_run_as(fb, pg->dbsu, full, NULL, NULL) != 0)
+			fb_fail(fb, "pgbackrest backup failed");
+		else
+			r = 0;
+	} else
+		r = 0;
+out:
+	fr_buf_release(&out);
+	return r;
+}
+
+int fb_mod_pgsql(struct fb *fb, const char *state_dir)
+{
+	struct pg pg;
+	struct fr_buf b = FR_BUF_INIT, users = FR_BUF_INIT;
+	const struct fr_node *repo;
+	char owner[96];
+	int r = -1, changed, port;
+
+	memset(&pg, 0, sizeof(pg));
+	pg.instance = fb_ident(fb, "pg_instance");
+	pg.cluster = fb_str(fb, "pg_cluster", NULL);
+	pg.role = fb_ident(fb, "pg_role") ? fb_ident(fb, "pg_role") : "replica";
+	pg.version = fb_int(fb, "pg_version", 15);
+	pg.dbsu = fb_str(fb, "pg_dbsu", "postgres");
+	pg.data = fb_str(fb, "pg_data", "/pg/data");
+	pg.repl = fb_str(fb, "pg_replication_username", "replicator");
+	pg.admin = fb_str(fb, "pg_admin_username", "dbuser_dba");
+	pg.monitor = fb_str(fb, "pg_monitor_username", "dbuser_monitor");
+	pg.port = fb_int(fb, "pg_port", 5432);
+	pg.bouncer_port = fb_int(fb, "pgbouncer_port", 6432);
+	pg.patroni_port = fb_int(fb, "patroni_port", 8008);
+	pg.members = fr_node_get(fb->peers, "pg_cluster");
+	repo = fr_node_get(fb_var(fb, "pgbackrest_repo"), fb_str(fb, "pgbackrest_method", "local"));
+	pg.backup_path = fr_node_str(fr_node_get(repo, "path")) ? fr_node_str(fr_node_get(repo, "path")) : "/pg/backup";
+	if (pg.instance == NULL || pg.cluster == NULL)
+		return fb_fail(fb, "this node has no PostgreSQL identity");
+	snprintf(pg.stanza, sizeof(pg.stanza), "%s", pg.cluster);
+	snprintf(pg.bin_dir, sizeof(pg.bin_dir), "/usr/lib/postgresql/%lld/bin", pg.version);
+	if (access(pg.bin_dir, X_OK) != 0)
+		return fb_fail(fb, "PostgreSQL %lld is not installed (no %s)", pg.version, pg.bin_dir);
+	snprintf(owner, sizeof(owner), "%s:%s", pg.dbsu, pg.dbsu);
+	fb_log(fb, "%s: %s of %s, PostgreSQL %lld, pg_rto %s, pg_rpo %lld", pg.instance, pg.role, pg.cluster, pg.version,
+	       fb_str(fb, "pg_rto", "norm"), fb_int(fb, "pg_rpo", 1048576));
+	if (existing_data(fb, &pg, state_dir) < 0 || layout(fb, &pg) < 0 || certs(fb, &pg) < 0)
+		goto out;
+
+	/* patroni: rendered, validated by patroni itself, then (re)started or reloaded */
+	pg_patroni_yml(fb, &pg, &b);
+	if (fb_dir(fb, "/etc/patroni", 0750, owner) < 0 ||
+	    fb_file(fb, "/etc/patroni/config.yml.check", b.buf, b.len, 0600, owner) < 0)
+		goto out;
+	{
+		const char *v[] = { "patroni", "--validate-config", "/etc/patroni/config.yml.check", NULL };
+
+		struct fr_buf vo = FR_BUF_INIT;
+		int bad = 0;
+
+		/* a running patroni holds its own ports: "already in use" is no fault of the file */
+		if (fb_run_as(fb, pg.dbsu, v, NULL, &vo) != 0) {
+			char *line, *save = NULL;
+
+			for (line = strtok_r(vo.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+				if (strstr(line, "already in use") == NULL && strstr(line, "pam_unix") == NULL)
+					bad = 1;
+			if (!bad && fb_http_status("127.0.0.1", (int)pg.patroni_port, "/health", 1000) <= 0)
+				bad = 1;
+		}
+		fr_buf_release(&vo);
+		if (bad) {
+			fb_fail(fb, "patroni --validate-config refuses the rendered configuration (see this module's log)");
+			goto out;
+		}
+		unlink("/etc/patroni/config.yml.check");
+	}
+	if ((changed = fb_file(fb, "/etc/patroni/config.yml", b.buf, b.len, 0600, owner)) < 0)
+		goto out;
+	memset(b.buf, 0, b.len);
+	fr_buf_reset(&b);
+	if (fb_systemctl(fb, "enable", "patroni") < 0)
+		goto out;
+	if (changed && fb_http_status("127.0.0.1", (int)pg.patroni_port, "/health", 1000) > 0) {
+		if (fb_systemctl(fb, "reload", "patroni") < 0)
+			goto out;
+	} else if (fb_systemctl(fb, "start", "patroni") < 0)
+		goto out;
+	if (fb_wait(fb, strcmp(pg.role, "primary") == 0 ? "patroni: this member leads" : "patroni: this member replicates",
+		    600, member_ready, &pg) < 0)
+		goto out;
+	fb_log(fb, "patroni: %s is %s", pg.instance, pg.role);
+
+	/* roles, users, databases; pgbouncer's users */
+	if (pg_sql_converge(fb, &pg, &users) < 0)
+		goto out;
+
+	/* pgbackrest: a stanza on the repository and a first full backup, from the primary */
+	pg_pgbackrest_conf(fb, &pg, &b);
+	if (fb_dir(fb, "/etc/pgbackrest", 0755, NULL) < 0 ||
+	    fb_file(fb, "/etc/pgbackrest/pgbackrest.conf", b.buf, b.len, 0640, owner) < 0)
+		goto out;
+	fr_buf_reset(&b);
+	if (strcmp(pg.role, "primary") == 0 && fb_bool(fb, "pgbackrest_enabled", 1) && backup(fb, &pg) < 0)
+		goto out;
+
+	/* pgbouncer */
+	pg_pgbouncer_ini(fb, &pg, &b);
+	changed = fb_file(fb, "/etc/pgbouncer/pgbouncer.ini", b.buf, b.len, 0640, owner);
+	fr_buf_reset(&b);
+	if (changed < 0)
+		goto out;
+	{
+		int c2 = fb_file(fb, "/etc/pgbouncer/userlist.txt", users.buf, users.len, 0600, owner);
+
+		if (c2 < 0)
+			goto out;
+		changed |= c2;
+	}
+	if (fb_systemctl(fb, "enable", "pgbouncer") < 0 ||
+	    fb_systemctl(fb, changed ? "restart" : "start", "pgbouncer") < 0)
+		goto out;
+	port = (int)pg.bouncer_port;
+	if (fb_wait(fb, "pgbouncer listens", 30, port_ready, &port) < 0)
+		goto out;
+
+	/* haproxy: the services, checked by haproxy before they replace the running ones */
+	pg_haproxy_cfg(fb, &pg, &b);
+	if (fb_file(fb, "/etc/haproxy/haproxy.cfg.check", b.buf, b.len, 0644, NULL) < 0)
+		goto out;
+	{
+		const char *v[] = { "haproxy", "-c", "-q", "-f", "/etc/haproxy/haproxy.cfg.check", NULL };
+
+		if (fb_run(fb, v, NULL, NULL) != 0) {
+			fb_fail(fb, "haproxy -c refuses the rendered configuration (see this module's log)");
+			goto out;
+		}
+		unlink("/etc/haproxy/haproxy.cfg.check");
+	}
+	{
+		/* haproxy needs two descriptors a connection; systemd's default limit is far below */
+		char dropin[96];
+		int d;
+
+		snprintf(dropin, sizeof(dropin), "# farrow: pgsql module\n[Service]\nLimitNOFILE=%ld\n", pg_haproxy_nofile());
+		if (fb_dir(fb, "/etc/systemd/system/haproxy.service.d", 0755, NULL) < 0 ||
+		    (d = fb_file(fb, "/etc/systemd/system/haproxy.service.d/farrow.conf", dropin, strlen(dropin), 0644,
+				 NULL)) < 0)
+			goto out;
+		if (d == 1) {
+			const char *v[] = { "systemctl", "daemon-reload", NULL };
+
+			fb_run(fb, v, NULL, NULL);
+		}
+	}
+	if ((changed = fb_file(fb, "/etc/haproxy/haproxy.cfg", b.buf, b.len, 0644, NULL)) < 0 ||
+	    fb_systemctl(fb, "enable", "haproxy") < 0 ||
+	    fb_systemctl(fb, changed ? "restart" : "start", "haproxy") < 0)
+		goto out;
+	port = 5433;
+	{
+		const struct fr_node *svc = fb_var(fb, "pg_default_services");
+		long long p0;
+
+		if (fr_node_is_seq(svc) && svc->n && fr_node_int(fr_node_get(svc->items[0], "port"), &p0))
+			port = (int)p0;
+	}
+	if (fb_wait(fb, "haproxy listens", 30, port_ready, &port) < 0)
+		goto out;
+	fb_log(fb, "%s: serving: postgres %lld, pgbouncer %lld, services from %d, patroni %lld", pg.instance, pg.port,
+	       pg.bouncer_port, port, pg.patroni_port);
+	r = 0;
+out:
+	if (b.len)
+		memset(b.buf, 0, b.len);
+	if (users.len)
+		memset(users.buf, 0, users.len);
+	fr_buf_release(&b);
+	fr_buf_release(&users);
+	return r;
+}

@@ -1,0 +1,49 @@
+/* pgsql.h -- inside the pgsql module: the instance it converges, its renderers and its SQL. */
+/* SPDX-License-Identifier: MIT */
+#ifndef FB_PGSQL_H
+#define FB_PGSQL_H
+
+#include "buf.h"
+#include "fb.h"
+
+struct pg {
+	const char *cluster, *instance, *role, *dbsu, *data, *repl, *admin, *monitor;
+	long long version, port, bouncer_port, patroni_port;
+	char bin_dir[128];
+	char stanza[128];
+	const char *backup_path;
+	const struct fr_node *members; /* peers.pg_cluster: [{ ip, name, seq, role }] */
+};
+
+/* The pg_rto plan: Pigsty's values for patroni and haproxy. */
+struct rto {
+	const char *name;
+	int ttl, loop_wait, retry_timeout, primary_start_timeout, safety_margin;
+	const char *inter, *fastinter, *downinter;
+	int rise, fall;
+};
+const struct rto *pg_rto_plan(const char *name);
+
+/* Renderers: each appends a whole config file. */
+void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out);
+void pg_hba(struct fb *fb, const struct pg *pg, const char *indent, struct fr_buf *out);
+void pg_pgbouncer_ini(struct fb *fb, const struct pg *pg, struct fr_buf *out);
+/* haproxy's descriptor limit (the hard limit this node allows) and the maxconn that fits in it. */
+long pg_haproxy_nofile(void);
+long pg_haproxy_maxconn(void);
+void pg_haproxy_cfg(struct fb *fb, const struct pg *pg, struct fr_buf *out);
+void pg_pgbackrest_conf(struct fb *fb, const struct pg *pg, struct fr_buf *out);
+
+/*
+ * Roles, users, databases, schemas, extensions and privileges over libpq,
+ * as the database superuser through the local socket: runs in a child
+ * that becomes pg->dbsu. On the primary it creates and alters; on every
+ * member it reads the pgbouncer users' verifiers into userlist (the text of
+ * pgbouncer's auth_file). 0 or -1 (logged).
+ */
+int pg_sql_converge(struct fb *fb, const struct pg *pg, struct fr_buf *userlist);
+
+/* Append s as a single-quoted YAML scalar. */
+void pg_yaml_quote(struct fr_buf *out, const char *s);
+
+#endif
