@@ -155,19 +155,24 @@ int fb_run_env(struct fb *fb, const char *const *argv, const char *const *extra,
 
 int fb_run_as(struct fb *fb, const char *user, const char *const *argv, const char *in, struct fr_buf *out)
 {
+	char reuid[96], regid[96];
 	const char **v;
 	size_t n = 0, i;
 	int st;
 
+	/* setpriv, not runuser or su: no PAM session, so no limits or log noise of its own */
+	snprintf(reuid, sizeof(reuid), "--reuid=%s", user);
+	snprintf(regid, sizeof(regid), "--regid=%s", user);
 	while (argv[n])
 		n++;
-	v = fr_xcalloc(n + 5, sizeof(*v));
-	v[0] = "runuser";
-	v[1] = "-u";
-	v[2] = user;
-	v[3] = "--";
+	v = fr_xcalloc(n + 6, sizeof(*v));
+	v[0] = "setpriv";
+	v[1] = reuid;
+	v[2] = regid;
+	v[3] = "--init-groups";
+	v[4] = "--reset-env";
 	for (i = 0; i < n; i++)
-		v[4 + i] = argv[i];
+		v[5 + i] = argv[i];
 	st = fb_run(fb, v, in, out);
 	free(v);
 	return st;

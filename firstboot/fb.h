@@ -48,7 +48,7 @@ int fb_fail(struct fb *fb, const char *fmt, ...) __attribute__((format(printf, 2
 int fb_run(struct fb *fb, const char *const *argv, const char *in, struct fr_buf *out);
 /* fb_run with extra environment ("NAME=value", NULL-terminated; never logged: secrets go here or stdin). */
 int fb_run_env(struct fb *fb, const char *const *argv, const char *const *env, const char *in, struct fr_buf *out);
-/* fb_run as a system user (runuser -u USER --). */
+/* fb_run as a system user (setpriv: its uid, gid, groups and a clean environment). */
 int fb_run_as(struct fb *fb, const char *user, const char *const *argv, const char *in, struct fr_buf *out);
 
 /*

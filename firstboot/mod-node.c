@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "fb.h"
@@ -99,11 +100,18 @@ static int tuning(struct fb *fb)
 	struct fr_buf s = FR_BUF_INIT;
 	size_t i;
 	int r, tiny = strcmp(tune, "tiny") == 0;
-	static const char limits[] = "# farrow: limits for database services (node module)\n"
-				     "*        soft nofile  1048576\n*        hard nofile  1048576\n"
-				     "*        soft nproc   unlimited\n*        hard nproc   unlimited\n"
-				     "*        soft memlock unlimited\n*        hard memlock unlimited\n";
+	struct fr_buf limits = FR_BUF_INIT;
+	struct rlimit rl;
+	unsigned long long nofile = 1048576;
 
+	/* never above what this node may grant: in a container the host's hard limit rules */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY && rl.rlim_max < nofile && fb->in_container)
+		nofile = rl.rlim_max;
+	fr_buf_addf(&limits, "# farrow: limits for database services (node module)\n"
+			     "*        soft nofile  %llu\n*        hard nofile  %llu\n", nofile, nofile);
+	if (!fb->in_container)
+		fr_buf_adds(&limits, "*        soft nproc   unlimited\n*        hard nproc   unlimited\n"
+				     "*        soft memlock unlimited\n*        hard memlock unlimited\n");
 	fr_buf_addf(&s, "# farrow: node_tune %s (node module)\n", tune);
 	fr_buf_addf(&s, "fs.file-max = 16777216\nfs.nr_open = 8388608\nnet.core.somaxconn = %d\n"
 			"net.ipv4.tcp_max_syn_backlog = %d\nnet.ipv4.ip_local_port_range = 10000 65535\n"
@@ -120,8 +128,11 @@ static int tuning(struct fb *fb)
 	r = fb_file(fb, "/etc/sysctl.d/90-farrow.conf", s.buf, s.len, 0644, NULL);
 	fr_buf_release(&s);
 	if (r < 0 || fb_dir(fb, "/etc/security/limits.d", 0755, NULL) < 0 ||
-	    fb_file(fb, "/etc/security/limits.d/90-farrow.conf", limits, strlen(limits), 0644, NULL) < 0)
+	    fb_file(fb, "/etc/security/limits.d/90-farrow.conf", limits.buf, limits.len, 0644, NULL) < 0) {
+		fr_buf_release(&limits);
 		return -1;
+	}
+	fr_buf_release(&limits);
 	if (r == 1 || !fb->in_container) {
 		if (fb->in_container)
 			fb_log(fb, "in a container: kernel parameters belong to the host; written, not applied");

@@ -432,8 +432,22 @@ static int converge(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 
 	if ((s.pq = connect_db(&s, "postgres")) == NULL)
 		return -1;
-	if (q(&s, "SELECT pg_is_in_recovery()", 0, NULL, &rows, 0) < 0)
+	/* a primary that patroni just started may still be in recovery (a reboot, a crash): wait for it */
+	for (i = 0; i < 240; i++) {
+		struct timespec half = { 0, 500000000 };
+
+		fr_buf_reset(&rows);
+		if (q(&s, "SELECT pg_is_in_recovery()", 0, NULL, &rows, 0) < 0)
+			goto out;
+		if (strcmp(pg->role, "primary") != 0 || strncmp(rows.buf, "f", 1) == 0)
+			break;
+		nanosleep(&half, NULL);
+	}
+	if (strcmp(pg->role, "primary") == 0 && strncmp(rows.buf, "f", 1) != 0) {
+		fb_fail(fb, "%s should be the primary but is still in recovery after 120 s", pg->instance);
+		s.failed = 1;
 		goto out;
+	}
 	if (strncmp(rows.buf, "f", 1) == 0) {
 		if (!fr_node_is_seq(defroles))
 			defroles = builtin = fr_yaml_parse(default_roles, strlen(default_roles), NULL);

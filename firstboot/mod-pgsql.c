@@ -115,6 +115,16 @@ static int existing_data(struct fb *fb, const struct pg *pg, const char *state_d
 	return r;
 }
 
+/* A file for a tool to check before it replaces the real one: not a change to the node. */
+static int scratch(struct fb *fb, const char *path, const struct fr_buf *b, mode_t mode, const char *owner)
+{
+	int r = fb_file(fb, path, b->buf, b->len, mode, owner);
+
+	if (r == 1)
+		fb->changes--;
+	return r;
+}
+
 static int backup(struct fb *fb, const struct pg *pg)
 {
 	const char *create[] = { "pgbackrest", "--stanza", pg->stanza, "stanza-create", NULL };
@@ -191,8 +201,7 @@ int fb_mod_pgsql(struct fb *fb, const char *state_dir)
 
 	/* patroni: rendered, validated by patroni itself, then (re)started or reloaded */
 	pg_patroni_yml(fb, &pg, &b);
-	if (fb_dir(fb, "/etc/patroni", 0750, owner) < 0 ||
-	    fb_file(fb, "/etc/patroni/config.yml.check", b.buf, b.len, 0600, owner) < 0)
+	if (fb_dir(fb, "/etc/patroni", 0750, owner) < 0 || scratch(fb, "/etc/patroni/config.yml.check", &b, 0600, owner) < 0)
 		goto out;
 	{
 		const char *v[] = { "patroni", "--validate-config", "/etc/patroni/config.yml.check", NULL };
@@ -268,7 +277,7 @@ int fb_mod_pgsql(struct fb *fb, const char *state_dir)
 
 	/* haproxy: the services, checked by haproxy before they replace the running ones */
 	pg_haproxy_cfg(fb, &pg, &b);
-	if (fb_file(fb, "/etc/haproxy/haproxy.cfg.check", b.buf, b.len, 0644, NULL) < 0)
+	if (scratch(fb, "/etc/haproxy/haproxy.cfg.check", &b, 0644, NULL) < 0)
 		goto out;
 	{
 		const char *v[] = { "haproxy", "-c", "-q", "-f", "/etc/haproxy/haproxy.cfg.check", NULL };

@@ -8,6 +8,7 @@
 #   sandbox.sh shell NODE      an interactive shell on NODE
 #   sandbox.sh ip NODE         print NODE's address
 #   sandbox.sh status          list the nodes that run
+#   sandbox.sh reboot NODE     power NODE off from inside, then boot it again from the same disk
 #   sandbox.sh down            stop every node; remove mounts, namespaces, links, the bridge
 #   sandbox.sh base            build (or find) the cached base root and print its path
 #
@@ -72,13 +73,15 @@ up_node() {
 		chmod 600 "$d/root/root/.ssh/authorized_keys"
 	fi
 	ip netns add "$ns" 2>/dev/null || true
-	ip link add "frv$i" type veth peer name "frp$i" 2>/dev/null || true
-	ip link set "frv$i" master "$BR" up
-	ip link set "frp$i" netns "$ns"
-	ip -n "$ns" link set "frp$i" name eth0
-	ip -n "$ns" addr add "$ip/24" dev eth0
-	ip -n "$ns" link set eth0 up
-	ip -n "$ns" link set lo up
+	if ! ip -n "$ns" link show eth0 >/dev/null 2>&1; then # a rebooted node keeps its link
+		ip link add "frv$i" type veth peer name "frp$i" 2>/dev/null || true
+		ip link set "frv$i" master "$BR" up
+		ip link set "frp$i" netns "$ns"
+		ip -n "$ns" link set "frp$i" name eth0
+		ip -n "$ns" addr add "$ip/24" dev eth0
+		ip -n "$ns" link set eth0 up
+		ip -n "$ns" link set lo up
+	fi
 	setsid systemd-nspawn --register=no --keep-unit --quiet -b -D "$d/root" --machine="node$i" \
 		--network-namespace-path="/run/netns/$ns" --console=read-only </dev/null >"$d/console.log" 2>&1 &
 	echo $! >"$d/nspawn.pid"
@@ -123,6 +126,26 @@ cmd_exec() {
 	exec nsenter -t "$pid" -m -u -i -n -p -- "$@"
 }
 
+# Power a node off from inside (services stop as on a real machine), then boot it again
+# from the same disk (its overlay), address and keys.
+cmd_reboot() {
+	local i=$1 d pid
+	d=$(node_dir "$i")
+	pid=$(init_pid "$i") || die "node$i is not up"
+	kill -0 "$pid" 2>/dev/null || die "node$i is not up"
+	nsenter -t "$pid" -m -u -i -n -p -- systemctl poweroff >/dev/null 2>&1 || true
+	for _ in $(seq 600); do kill -0 "$(cat "$d/nspawn.pid")" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$(cat "$d/nspawn.pid")" 2>/dev/null; then
+		echo "sandbox: node$i did not power off within 60 s: killing it" >&2
+		kill -KILL "$pid" 2>/dev/null || true
+		sleep 1
+	fi
+	echo "node$i powered off"
+	up_node "$i" "$(base)"
+	wait_node "$i"
+	echo "node$i $NET.$((9 + i)) up"
+}
+
 cmd_down() {
 	local d i pid
 	for d in "$SB"/node*; do
@@ -160,8 +183,9 @@ exec) shift; [ $# -ge 2 ] || die "exec NODE CMD..."; cmd_exec "$@" ;;
 shell) shift; cmd_exec "${1:?shell NODE}" /bin/bash -l ;;
 ip) echo "$NET.$((9 + ${2:?ip NODE}))" ;;
 status) cmd_status ;;
+reboot) shift; cmd_reboot "${1:?reboot NODE}" ;;
 down) cmd_down ;;
 base) base ;;
 key) echo "$SB/id_ed25519" ;;
-*) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+*) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
