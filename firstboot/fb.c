@@ -60,6 +60,11 @@ int fb_bool(const struct fb *fb, const char *name, int fallback)
 	return fr_node_bool(fb_var(fb, name), &v) ? v : fallback;
 }
 
+const char *fb_secret(const struct fb *fb, const char *name)
+{
+	return fb->mask ? "********" : fb_str(fb, name, "");
+}
+
 const char *fb_ident(const struct fb *fb, const char *name)
 {
 	return fr_node_str(fr_node_get(fb->ident, name));

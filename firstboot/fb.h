@@ -21,6 +21,7 @@ struct fb {
 	int log_fd;                    /* the module's log, -1 when none */
 	int in_container;              /* systemd-detect-virt -c says so: kernel settings are the host's */
 	int verbose;
+	int mask;                      /* render: print credentials as ******** */
 	int changes;                   /* what this run changed: files, services, data */
 };
 
@@ -31,6 +32,8 @@ int fb_explicit(const struct fb *fb, const char *name);
 const char *fb_str(const struct fb *fb, const char *name, const char *fallback);
 long long fb_int(const struct fb *fb, const char *name, long long fallback);
 int fb_bool(const struct fb *fb, const char *name, int fallback);
+/* A credential variable's value ("" when unset), or ******** when fb->mask. */
+const char *fb_secret(const struct fb *fb, const char *name);
 /* An identity ("pg_instance", ...) or NULL. */
 const char *fb_ident(const struct fb *fb, const char *name);
 

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "fb.h"
+#include "pgsql.h"
 #include "params.h"
 #include "yamlnode.h"
 
@@ -34,6 +35,8 @@
 	"       farrow-firstboot unpack <bundle> --key <public-key> --dest <dir>\n"             \
 	"       farrow-firstboot status [--state <dir>]\n"                                      \
 	"       farrow-firstboot run [--profile <file>] [--only <module>] [--state <dir>] [-v]\n"  \
+	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest> [--profile <file>]\n" \
+	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
 	"  verify   check <bundle>.sig with the key (gpgv), then every file against MANIFEST\n" \
 	"  unpack   verify, then unpack into <dir>/<bundle's top directory> (atomically);\n"    \
@@ -46,6 +49,8 @@
 	"           after a crash; stops at the first module that fails. State in\n"            \
 	"           /var/lib/farrow/<module>.{running,done,failed}, logs in\n"                  \
 	"           /var/log/farrow/<module>.log. An existing PGDATA is never wiped.\n"          \
+	"  render   print the configuration the pgsql module would write from the profile\n"  \
+	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
 	"\n"                                                                                      \
 	"exit status: 0 ok, 1 failed, 2 usage, 6 a signature or hash does not hold\n"
 
@@ -325,15 +330,95 @@ static int run_module(struct fb *fb, const char *name, const char *state, const 
 	return r;
 }
 
+/* Read and parse the node's profile into fb. 0, or -1 (reported). */
+static int load_profile(struct fb *fb, const char *profile)
+{
+	struct fr_err err = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	struct stat st;
+
+	if (fr_read_file(profile, 16u << 20, &text, &len, &err) < 0) {
+		fb_error("%s", err.msg);
+		return -1;
+	}
+	fb->root = fr_yaml_parse(text, len, &err);
+	memset(text, 0, len);
+	free(text);
+	if (fb->root == NULL) {
+		fb_error("%s:%s", profile, err.msg);
+		return -1;
+	}
+	if (!fr_node_is_map(fb->root) || (fb->host = fr_node_str(fr_node_get(fb->root, "host"))) == NULL) {
+		fb_error("%s:%d:%d: not a farrow node profile (no host:)", profile, fb->root->line, fb->root->col);
+		return -1;
+	}
+	fb->vars = fr_node_get(fb->root, "vars");
+	fb->ident = fr_node_get(fb->root, "identities");
+	fb->peers = fr_node_get(fb->root, "peers");
+	fb->pki = fr_node_get(fb->root, "pki");
+	fb->in_container = access("/run/systemd/container", F_OK) == 0 || access("/.dockerenv", F_OK) == 0;
+	if (fb->vars && !fr_node_is_map(fb->vars)) {
+		fb_error("%s:%d:%d: vars: a mapping is expected", profile, fb->vars->line, fb->vars->col);
+		return -1;
+	}
+	if (stat(profile, &st) == 0 && (st.st_mode & 077) != 0)
+		fprintf(stderr, "farrow-firstboot: warning: %s holds credentials but is mode %04o (want 0600)\n", profile,
+			(unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* Print what the pgsql module would write, credentials masked unless show_secrets. */
+static int render(const char *what, const char *profile, int show_secrets)
+{
+	struct fb fb;
+	struct pg pg;
+	struct fr_buf out = FR_BUF_INIT;
+	int r = FR_EXIT_OK;
+
+	memset(&fb, 0, sizeof(fb));
+	fb.log_fd = -1;
+	fb.mask = !show_secrets;
+	if (load_profile(&fb, profile) < 0) {
+		r = FR_EXIT_FAIL;
+		goto out;
+	}
+	if (pg_init(&fb, &pg) < 0) {
+		r = FR_EXIT_FAIL;
+		goto out;
+	}
+	if (strcmp(what, "patroni") == 0)
+		pg_patroni_yml(&fb, &pg, &out);
+	else if (strcmp(what, "hba") == 0)
+		pg_hba(&fb, &pg, "", &out);
+	else if (strcmp(what, "pgbouncer") == 0)
+		pg_pgbouncer_ini(&fb, &pg, &out);
+	else if (strcmp(what, "haproxy") == 0)
+		pg_haproxy_cfg(&fb, &pg, &out);
+	else if (strcmp(what, "pgbackrest") == 0)
+		pg_pgbackrest_conf(&fb, &pg, &out);
+	else {
+		fb_error("render: '%s': one of patroni, hba, pgbouncer, haproxy, pgbackrest", what);
+		r = FR_EXIT_USAGE;
+	}
+	fwrite(out.buf, 1, out.len, stdout);
+out:
+	if (out.len)
+		memset(out.buf, 0, out.len);
+	fr_buf_release(&out);
+	fr_node_free(fb.root);
+	fr_params_release();
+	return r;
+}
+
 static int run(const char *profile, const char *only, const char *state, int verbose)
 {
 	struct fb fb;
 	struct fr_err err = { 0 };
-	char *text = NULL, *lockp = NULL;
-	size_t len = 0, i;
+	char *lockp = NULL;
+	size_t i;
 	int lock = -1, r = FR_EXIT_FAIL, ran = 0;
 	const char *logdir = "/var/log/farrow";
-	struct stat st;
 
 	memset(&fb, 0, sizeof(fb));
 	fb.log_fd = -1;
@@ -346,25 +431,8 @@ static int run(const char *profile, const char *only, const char *state, int ver
 			return FR_EXIT_USAGE;
 		}
 	}
-	if (fr_read_file(profile, 16u << 20, &text, &len, &err) < 0) {
-		fb_error("%s", err.msg);
-		return FR_EXIT_FAIL;
-	}
-	if (stat(profile, &st) == 0 && (st.st_mode & 077) != 0)
-		fprintf(stderr, "farrow-firstboot: warning: %s holds credentials but is mode %04o (want 0600)\n", profile,
-			(unsigned)(st.st_mode & 07777));
-	fb.root = fr_yaml_parse(text, len, &err);
-	memset(text, 0, len);
-	free(text);
-	if (fb.root == NULL || !fr_node_is_map(fb.root) || (fb.host = fr_node_str(fr_node_get(fb.root, "host"))) == NULL) {
-		fb_error("%s:%s", profile, fb.root ? " not a farrow node profile (no host:)" : err.msg);
+	if (load_profile(&fb, profile) < 0)
 		goto out;
-	}
-	fb.vars = fr_node_get(fb.root, "vars");
-	fb.ident = fr_node_get(fb.root, "identities");
-	fb.peers = fr_node_get(fb.root, "peers");
-	fb.pki = fr_node_get(fb.root, "pki");
-	fb.in_container = access("/run/systemd/container", F_OK) == 0 || access("/.dockerenv", F_OK) == 0;
 	if (fr_mkdir_p(state, 0755, &err) < 0 || fr_mkdir_p(logdir, 0700, &err) < 0) {
 		fb_error("%s", err.msg);
 		goto out;
@@ -415,12 +483,13 @@ int main(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'p' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "show-secrets", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key = NULL, *dest = NULL, *state = "/var/lib/farrow", *verb;
 	const char *profile = "/etc/farrow/profile.yml", *only = NULL;
-	int c, verbose = 0;
+	int c, verbose = 0, show_secrets = 0;
 
 	if (argc < 2) {
 		fputs(FB_USAGE, stderr);
@@ -442,6 +511,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			verbose = 1;
+			break;
+		case 'S':
+			show_secrets = 1;
 			break;
 		case 'k':
 			key = optarg;
@@ -466,6 +538,8 @@ int main(int argc, char **argv)
 		return unpack(argv[optind], key, dest);
 	if (strcmp(verb, "status") == 0 && argc == optind)
 		return status(state);
+	if (strcmp(verb, "render") == 0 && argc - optind == 1)
+		return render(argv[optind], profile, show_secrets);
 	if (strcmp(verb, "run") == 0 && argc == optind)
 		return run(profile, only, state, verbose);
 	fb_error("'%s': bad command or arguments", verb);

@@ -143,14 +143,14 @@ void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 		    pg->patroni_port, fb->host, pg->patroni_port);
 	pg_yaml_quote(out, fb_str(fb, "patroni_username", "postgres"));
 	fr_buf_adds(out, "\n    password: ");
-	pg_yaml_quote(out, fb_str(fb, "patroni_password", ""));
+	pg_yaml_quote(out, fb_secret(fb, "patroni_password"));
 	fr_buf_adds(out, "\n\netcd3:\n  hosts:\n");
 	for (i = 0; fr_node_is_seq(etcd) && i < etcd->n; i++)
 		fr_buf_addf(out, "    - %s:%lld\n", fr_node_str(fr_node_get(etcd->items[i], "ip")), fb_int(fb, "etcd_port", 2379));
 	if (!fr_node_is_seq(etcd) || etcd->n == 0)
 		fr_buf_addf(out, "    - %s:%lld\n", fb->host, fb_int(fb, "etcd_port", 2379));
 	fr_buf_adds(out, "  protocol: https\n  cacert: /pg/cert/ca.crt\n  username: root\n  password: ");
-	pg_yaml_quote(out, fb_str(fb, "etcd_root_password", ""));
+	pg_yaml_quote(out, fb_secret(fb, "etcd_root_password"));
 	fr_buf_addf(out,
 		    "\n\nbootstrap:\n  dcs:\n    ttl: %d\n    loop_wait: %d\n    retry_timeout: %d\n"
 		    "    primary_start_timeout: %d\n    maximum_lag_on_failover: %lld\n    synchronous_mode: %s\n"
@@ -174,7 +174,7 @@ void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 		    "      password: ",
 		    fb_str(fb, "pg_listen", "0.0.0.0"), pg->port, fb->host, pg->port, pg->data, pg->bin_dir, pg->dbsu,
 		    pg->repl);
-	pg_yaml_quote(out, fb_str(fb, "pg_replication_password", ""));
+	pg_yaml_quote(out, fb_secret(fb, "pg_replication_password"));
 	fr_buf_addf(out, "\n    rewind:\n      username: %s\n  create_replica_methods: [ basebackup ]\n"
 			 "  basebackup:\n    - max-rate: 1000M\n    - checkpoint: fast\n"
 			 "  callbacks: {}\n  parameters:\n",
@@ -354,10 +354,13 @@ void pg_hba(struct fb *fb, const struct pg *pg, const char *ind, struct fr_buf *
 		n = k;
 	}
 	qsort(r, n, sizeof(*r), rule_cmp);
-	/* patroni's own needs first: local replication for the dbsu, replicator from localhost */
-	emit(out, ind, "local all %s peer", pg->dbsu);
-	emit(out, ind, "local replication %s peer", pg->dbsu);
-	emit(out, ind, "host replication %s 127.0.0.1/32 %s", pg->repl, fb_str(fb, "pg_pwd_enc", "scram-sha-256"));
+	/* own default rules replace Pigsty's: patroni's needs still come first (local access and
+	 * replication for the dbsu, the replicator from localhost) */
+	if (fr_node_is_seq(def)) {
+		emit(out, ind, "local all %s peer", pg->dbsu);
+		emit(out, ind, "local replication %s peer", pg->dbsu);
+		emit(out, ind, "host replication %s 127.0.0.1/32 %s", pg->repl, fb_str(fb, "pg_pwd_enc", "scram-sha-256"));
+	}
 	for (i = 0; i < n; i++) {
 		const struct fr_node *x = r[i].n, *rules;
 
@@ -408,7 +411,7 @@ void pg_pgbouncer_ini(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 		    "pool_mode = %s\nmax_client_conn = %d\ndefault_pool_size = 20\nreserve_pool_size = 5\n"
 		    "server_reset_query = DISCARD ALL\nserver_check_query = select 1\n"
 		    "admin_users = %s\nstats_users = %s\nignore_startup_parameters = ",
-		    pg->bouncer_port, fb_str(fb, "pgbouncer_poolmode", "transaction"), 1000, pg->dbsu, pg->monitor);
+		    pg->bouncer_port, fb_str(fb, "pgbouncer_poolmode", "transaction"), 1000, pg->admin, pg->monitor);
 	for (i = 0; fr_node_is_seq(ign) && i < ign->n; i++)
 		fr_buf_addf(out, "%s%s", i ? "," : "", fr_node_str(ign->items[i]) ? ign->items[i]->str : "");
 	if (!fr_node_is_seq(ign) || ign->n == 0)

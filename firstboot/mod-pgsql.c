@@ -163,34 +163,42 @@ out:
 	return r;
 }
 
+int pg_init(struct fb *fb, struct pg *pg)
+{
+	const struct fr_node *repo;
+
+	memset(pg, 0, sizeof(*pg));
+	pg->instance = fb_ident(fb, "pg_instance");
+	pg->cluster = fb_str(fb, "pg_cluster", NULL);
+	pg->role = fb_ident(fb, "pg_role") ? fb_ident(fb, "pg_role") : "replica";
+	pg->version = fb_int(fb, "pg_version", 15);
+	pg->dbsu = fb_str(fb, "pg_dbsu", "postgres");
+	pg->data = fb_str(fb, "pg_data", "/pg/data");
+	pg->repl = fb_str(fb, "pg_replication_username", "replicator");
+	pg->admin = fb_str(fb, "pg_admin_username", "dbuser_dba");
+	pg->monitor = fb_str(fb, "pg_monitor_username", "dbuser_monitor");
+	pg->port = fb_int(fb, "pg_port", 5432);
+	pg->bouncer_port = fb_int(fb, "pgbouncer_port", 6432);
+	pg->patroni_port = fb_int(fb, "patroni_port", 8008);
+	pg->members = fr_node_get(fb->peers, "pg_cluster");
+	repo = fr_node_get(fb_var(fb, "pgbackrest_repo"), fb_str(fb, "pgbackrest_method", "local"));
+	pg->backup_path = fr_node_str(fr_node_get(repo, "path")) ? fr_node_str(fr_node_get(repo, "path")) : "/pg/backup";
+	if (pg->instance == NULL || pg->cluster == NULL)
+		return fb_fail(fb, "this node has no PostgreSQL identity");
+	snprintf(pg->stanza, sizeof(pg->stanza), "%s", pg->cluster);
+	snprintf(pg->bin_dir, sizeof(pg->bin_dir), "/usr/lib/postgresql/%lld/bin", pg->version);
+	return 0;
+}
+
 int fb_mod_pgsql(struct fb *fb, const char *state_dir)
 {
 	struct pg pg;
 	struct fr_buf b = FR_BUF_INIT, users = FR_BUF_INIT;
-	const struct fr_node *repo;
 	char owner[96];
 	int r = -1, changed, port;
 
-	memset(&pg, 0, sizeof(pg));
-	pg.instance = fb_ident(fb, "pg_instance");
-	pg.cluster = fb_str(fb, "pg_cluster", NULL);
-	pg.role = fb_ident(fb, "pg_role") ? fb_ident(fb, "pg_role") : "replica";
-	pg.version = fb_int(fb, "pg_version", 15);
-	pg.dbsu = fb_str(fb, "pg_dbsu", "postgres");
-	pg.data = fb_str(fb, "pg_data", "/pg/data");
-	pg.repl = fb_str(fb, "pg_replication_username", "replicator");
-	pg.admin = fb_str(fb, "pg_admin_username", "dbuser_dba");
-	pg.monitor = fb_str(fb, "pg_monitor_username", "dbuser_monitor");
-	pg.port = fb_int(fb, "pg_port", 5432);
-	pg.bouncer_port = fb_int(fb, "pgbouncer_port", 6432);
-	pg.patroni_port = fb_int(fb, "patroni_port", 8008);
-	pg.members = fr_node_get(fb->peers, "pg_cluster");
-	repo = fr_node_get(fb_var(fb, "pgbackrest_repo"), fb_str(fb, "pgbackrest_method", "local"));
-	pg.backup_path = fr_node_str(fr_node_get(repo, "path")) ? fr_node_str(fr_node_get(repo, "path")) : "/pg/backup";
-	if (pg.instance == NULL || pg.cluster == NULL)
-		return fb_fail(fb, "this node has no PostgreSQL identity");
-	snprintf(pg.stanza, sizeof(pg.stanza), "%s", pg.cluster);
-	snprintf(pg.bin_dir, sizeof(pg.bin_dir), "/usr/lib/postgresql/%lld/bin", pg.version);
+	if (pg_init(fb, &pg) < 0)
+		return -1;
 	if (access(pg.bin_dir, X_OK) != 0)
 		return fb_fail(fb, "PostgreSQL %lld is not installed (no %s)", pg.version, pg.bin_dir);
 	snprintf(owner, sizeof(owner), "%s:%s", pg.dbsu, pg.dbsu);

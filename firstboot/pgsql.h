@@ -15,6 +15,9 @@ struct pg {
 	const struct fr_node *members; /* peers.pg_cluster: [{ ip, name, seq, role }] */
 };
 
+/* The instance this node's profile describes; 0, or -1 (logged) when it has no PostgreSQL identity. */
+int pg_init(struct fb *fb, struct pg *pg);
+
 /* The pg_rto plan: Pigsty's values for patroni and haproxy. */
 struct rto {
 	const char *name;

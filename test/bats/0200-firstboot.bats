@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# farrow-firstboot on the host, no node needed: what the pgsql module renders from a node
+# profile (pg_rto plans, pg_rpo, services, pg_hba, credentials masked), and its bad inputs.
+
+setup() {
+	load helpers/common
+	fr_isolate
+	cat >p.yml <<'YML'
+host: 10.10.10.11
+identities:
+  pg_instance: pg-test-1
+  pg_role: primary
+vars:
+  pg_cluster: pg-test
+  pg_version: 15
+  pg_rto: fast
+  pg_rpo: 0
+  patroni_password: Sekrit.Patroni
+  etcd_root_password: Sekrit.Etcd
+  pg_replication_password: Sekrit.Repl
+  pg_hba_rules:
+    - { user: dbuser_app, db: app, addr: 192.168.7.0/24, auth: ssl, title: app, order: 525 }
+  pg_databases: [ { name: app }, { name: quiet, pgbouncer: false } ]
+peers:
+  pg_cluster:
+    - { ip: 10.10.10.11, cluster: pg-test, seq: 1, name: pg-test-1, role: primary, pg_offline_query: false }
+    - { ip: 10.10.10.12, cluster: pg-test, seq: 2, name: pg-test-2, role: replica, pg_offline_query: false }
+    - { ip: 10.10.10.13, cluster: pg-test, seq: 3, name: pg-test-3, role: offline, pg_offline_query: false }
+  etcd_cluster:
+    - { ip: 10.10.10.10, cluster: etcd, seq: 1, name: etcd-1 }
+YML
+	chmod 600 p.yml
+}
+
+# plan -> "ttl loop_wait retry_timeout primary_start_timeout safety_margin inter fastinter downinter rise fall"
+plan_values() {
+	case $1 in
+	fast) echo "20 5 5 15 5 1s 0.5s 1s 3 3" ;;
+	norm) echo "30 5 10 25 5 2s 1s 2s 3 3" ;;
+	safe) echo "60 10 20 45 10 3s 1.5s 3s 3 3" ;;
+	wide) echo "120 20 30 95 15 4s 2s 4s 3 3" ;;
+	esac
+}
+
+@test "every pg_rto plan gives Pigsty's values to patroni and haproxy" {
+	for plan in fast norm safe wide; do
+		fr_mutate p.yml "pg_rto: fast" "pg_rto: $plan" q.yml
+		read -r ttl loop retry start margin inter fast down rise fall <<<"$(plan_values $plan)"
+		run -0 farrow-firstboot render patroni --profile q.yml
+		assert_output --partial "    ttl: $ttl
+    loop_wait: $loop
+    retry_timeout: $retry
+    primary_start_timeout: $start"
+		assert_output --partial "  safety_margin: $margin"
+		run -0 farrow-firstboot render haproxy --profile q.yml
+		assert_output --partial "default-server inter $inter fastinter $fast downinter $down rise $rise fall $fall "
+	done
+}
+
+@test "pg_rpo: 0 is synchronous mode; bytes are maximum_lag_on_failover; checksums on" {
+	run -0 farrow-firstboot render patroni --profile p.yml
+	assert_output --partial "synchronous_mode: true"
+	assert_output --partial "    - data-checksums"
+	fr_mutate p.yml "pg_rpo: 0" "pg_rpo: 33554432" q.yml
+	run -0 farrow-firstboot render patroni --profile q.yml
+	assert_output --partial "maximum_lag_on_failover: 33554432
+    synchronous_mode: false"
+}
+
+@test "services: 5433 primary and 5434 replica via pgbouncer, 5436 and 5438 direct, checked on patroni's API" {
+	run -0 farrow-firstboot render haproxy --profile p.yml
+	assert_output --partial "listen pg-test-primary
+    bind *:5433"
+	assert_output --partial "http-check send meth OPTIONS uri /primary"
+	assert_output --partial "    server pg-test-1 10.10.10.11:6432 check port 8008
+    server pg-test-2 10.10.10.12:6432 check port 8008"
+	# replica: the replicas, with the primary and the offline member as backups
+	assert_output --partial "uri /read-only"
+	assert_output --partial "    server pg-test-1 10.10.10.11:6432 check port 8008 backup
+    server pg-test-2 10.10.10.12:6432 check port 8008
+    server pg-test-3 10.10.10.13:6432 check port 8008 backup"
+	assert_output --partial "listen pg-test-default
+    bind *:5436"
+	assert_output --partial "    server pg-test-1 10.10.10.11:5432 check port 8008"
+	# offline: the offline member, a replica as its backup, never the primary
+	assert_output --partial "listen pg-test-offline
+    bind *:5438"
+	assert_output --partial "    server pg-test-2 10.10.10.12:5432 check port 8008 backup
+    server pg-test-3 10.10.10.13:5432 check port 8008"
+	run -0 farrow-firstboot render pgbouncer --profile p.yml
+	assert_output --partial "app = host=/var/run/postgresql port=5432 dbname=app"
+	refute_output --partial "quiet ="
+	assert_output --partial "pool_mode = transaction"
+	assert_output --partial "listen_port = 6432"
+}
+
+@test "pg_hba: the user's rule takes its place by order among Pigsty's defaults" {
+	run -0 farrow-firstboot render hba --profile p.yml
+	assert_line --index 0 "'local all postgres peer'"
+	# order 525: after the admin's rules (500), before the business roles' (550)
+	assert_output --partial "'hostssl all dbuser_dba ::/0 scram-sha-256'
+'hostssl app dbuser_app 192.168.7.0/24 scram-sha-256'
+'local all +dbrole_readonly scram-sha-256'"
+	assert_output --partial "'host replication replicator 127.0.0.1/32 scram-sha-256'"
+}
+
+@test "credentials are masked unless --show-secrets" {
+	run -0 farrow-firstboot render patroni --profile p.yml
+	refute_output --partial Sekrit
+	assert_output --partial "password: '********'"
+	run -0 farrow-firstboot render patroni --profile p.yml --show-secrets
+	assert_output --partial "password: 'Sekrit.Patroni'"
+	assert_output --partial "password: 'Sekrit.Etcd'"
+	assert_output --partial "password: 'Sekrit.Repl'"
+}
+
+@test "bad profiles and arguments: clear errors, non-zero exits, nothing written" {
+	run -1 farrow-firstboot render patroni --profile missing.yml
+	assert_output --partial "missing.yml"
+	printf 'host: [\n' >bad.yml
+	run -1 farrow-firstboot render patroni --profile bad.yml
+	assert_output --regexp "bad.yml:[0-9]+:[0-9]+: "
+	printf -- '- just\n- a list\n' >list.yml
+	run -1 farrow-firstboot render patroni --profile list.yml
+	assert_output "farrow-firstboot: list.yml:1:1: not a farrow node profile (no host:)"
+	printf 'host: 10.0.0.1\nvars: [ 1 ]\n' >vars.yml
+	run -1 farrow-firstboot render patroni --profile vars.yml
+	assert_output "farrow-firstboot: vars.yml:2:7: vars: a mapping is expected"
+	printf 'host: 10.0.0.1\nvars: {}\n' >nopg.yml
+	run -1 farrow-firstboot render patroni --profile nopg.yml
+	assert_output --partial "this node has no PostgreSQL identity"
+	run -2 farrow-firstboot render nginx --profile p.yml
+	assert_output --partial "render: 'nginx': one of patroni, hba, pgbouncer, haproxy, pgbackrest"
+	run -2 farrow-firstboot run --only nginx --profile p.yml
+	assert_output --partial "--only 'nginx': no such module (node, ca, etcd, pgsql)"
+	chmod 644 p.yml
+	run -0 farrow-firstboot render pgbackrest --profile p.yml
+	assert_output --partial "warning: p.yml holds credentials but is mode 0644 (want 0600)"
+	run -0 ls
+	assert_output "bad.yml
+home
+list.yml
+nopg.yml
+p.yml
+vars.yml"
+}
+
+@test "status: a module whose process died mid-way is reported as interrupted (exit 1)" {
+	mkdir st
+	echo done >st/node.done
+	run -0 farrow-firstboot status --state st
+	assert_line "node     done"
+	# a pid that cannot be alive
+	echo 2147483646 >st/pgsql.running
+	run -1 farrow-firstboot status --state st
+	assert_line "pgsql    interrupted"
+	echo $$ >st/pgsql.running
+	run -2 farrow-firstboot status --state st
+	assert_line "pgsql    running"
+}
