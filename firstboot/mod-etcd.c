@@ -42,7 +42,7 @@ static int healthy(struct fb *fb, void *arg)
 	return etcdctl(fb, e, 1, args, NULL, NULL) == 0 || etcdctl(fb, e, 0, args, NULL, NULL) == 0;
 }
 
-static int config(struct fb *fb, const char *name, int existing)
+static int config(struct fb *fb, const char *name)
 {
 	const struct fr_node *members = fr_node_get(fb->peers, "etcd_cluster");
 	struct fr_buf c = FR_BUF_INIT, init = FR_BUF_INIT;
@@ -75,7 +75,8 @@ static int config(struct fb *fb, const char *name, int existing)
 		    "ETCD_QUOTA_BACKEND_BYTES=17179869184\n",
 		    name, fb_str(fb, "etcd_data", "/data/etcd"), fb->host, port, port, fb->host, port, fb->host, pport,
 		    fb->host, pport, init.buf, fb_str(fb, "etcd_cluster", "etcd"),
-		    existing || strcmp(fb_str(fb, "etcd_init", "new"), "existing") == 0 ? "existing" : "new",
+		    /* etcd reads it only to make a new data dir: it must not flip once data exists */
+		    strcmp(fb_str(fb, "etcd_init", "new"), "existing") == 0 ? "existing" : "new",
 		    fb_int(fb, "etcd_election_timeout", 1000), fb_int(fb, "etcd_heartbeat_interval", 100));
 	r = fb_file(fb, "/etc/default/etcd", c.buf, c.len, 0644, NULL);
 	fr_buf_release(&c);
@@ -153,7 +154,7 @@ int fb_mod_etcd(struct fb *fb)
 			goto fail;
 		changed |= r;
 	}
-	if ((r = config(fb, name, existing)) < 0 || fb_dir(fb, data, 0700, "etcd:etcd") < 0)
+	if ((r = config(fb, name)) < 0 || fb_dir(fb, data, 0700, "etcd:etcd") < 0)
 		goto fail;
 	changed |= r;
 	if (fb_systemctl(fb, "enable", "etcd") < 0 ||
