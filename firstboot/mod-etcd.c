@@ -37,9 +37,19 @@ static int healthy(struct fb *fb, void *arg)
 {
 	struct etcd *e = arg;
 	const char *args[] = { "endpoint", "health", NULL };
+	struct fr_buf with = FR_BUF_INIT, without = FR_BUF_INIT;
+	int r = 0;
 
 	/* with root's credentials once RBAC is on, without them before */
-	return etcdctl(fb, e, 1, args, NULL, NULL) == 0 || etcdctl(fb, e, 0, args, NULL, NULL) == 0;
+	if (etcdctl(fb, e, 1, args, NULL, &with) == 0 || etcdctl(fb, e, 0, args, NULL, &without) == 0)
+		r = 1;
+	else if (strstr(with.buf, "authentication failed") && strstr(without.buf, "user name is empty"))
+		/* it answers, and its RBAC root has another password: another cluster's member, or another CA's */
+		r = fb_fail(fb, "etcd answers but refuses root with the profile's etcd_root_password: this member "
+				"belongs to an etcd set up with other credentials; not touching it");
+	fr_buf_release(&with);
+	fr_buf_release(&without);
+	return r;
 }
 
 static int config(struct fb *fb, const char *name)
