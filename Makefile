@@ -125,6 +125,7 @@ sandbox-down:
 # Figures, side by side with the tools farrow replaces (prints; asserts nothing).
 bench: all
 	bash test/bench/repo-builder.sh $(O)
+	bash test/bench/install.sh $(O)
 
 demo: deps all
 	sh tools/demo.sh $(O)

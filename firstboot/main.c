@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "fb.h"
@@ -461,6 +462,12 @@ static int run(const char *profile, const char *only, const char *state, int ver
 			r = FR_EXIT_FAIL;
 			break;
 		}
+	}
+	{
+		struct rusage ru;
+
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			printf("farrow-firstboot: peak RSS of this process %.1f MiB\n", (double)ru.ru_maxrss / 1024);
 	}
 	if (r == FR_EXIT_OK)
 		printf("farrow-firstboot: %d module%s converged, %d change%s\n", ran, ran == 1 ? "" : "s", fb.changes,
