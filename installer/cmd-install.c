@@ -21,6 +21,7 @@
 #include "fileio.h"
 #include "inventory.h"
 #include "pki.h"
+#include "plan.h"
 #include "ssh.h"
 #include "xalloc.h"
 
@@ -44,7 +45,8 @@
 struct opts {
 	const char *bundle, *key, *limit, *ssh_key, *known_hosts, *firstboot;
 	char *pki;          /* the CA directory: <pki>/ca/ca.{crt,key}, <pki>/<host>/server.{crt,key} */
-	int accept_new, timeout, wait;
+	int accept_new, timeout, wait, plan;
+	struct plan_bundle pb;
 	char bundle_sha[65];
 	struct fr_bundle_manifest man;
 };
@@ -331,6 +333,29 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 			snprintf(hr->summary, sizeof(hr->summary), "package '%s' is not in bundle %s", pk[i], base);
 			goto out;
 		}
+	/* the same survey as --plan, before anything changes: refuse what must not be touched */
+	{
+		struct fr_buf planned = FR_BUF_INIT;
+		int pr = plan_host(s, inv, h, &o->pb, pk, npk, &planned, hr->summary, sizeof(hr->summary));
+
+		if (o->plan)
+			logf_(hr, "%s", planned.buf);
+		else
+			logf_(hr, "$ survey (as farrow install --plan)\n%s", planned.buf);
+		fr_buf_release(&planned);
+		if (pr < 0)
+			goto out;
+		if (pr > 0) {
+			if (!o->plan)
+				strncat(hr->summary, "; nothing changed", sizeof(hr->summary) - strlen(hr->summary) - 1);
+			goto out;
+		}
+		if (o->plan) {
+			hr->code = FR_EXIT_OK;
+			goto out;
+		}
+		hr->summary[0] = '\0';
+	}
 	if (run(s, hr, "mkdir -p " NODE_DIR "/incoming " NODE_DIR "/keys " NODE_DIR "/bundles /var/log/farrow "
 			"/usr/local/sbin", NULL, &err) != 0)
 		goto failed;
@@ -633,6 +658,7 @@ int cmd_install(int argc, char **argv)
 		{ "known-hosts", required_argument, NULL, 'K' }, { "accept-new-host-keys", no_argument, NULL, 'A' },
 		{ "timeout", required_argument, NULL, 't' },  { "firstboot", required_argument, NULL, 'F' },
 		{ "pki", required_argument, NULL, 'P' },      { "wait", required_argument, NULL, 'W' },
+		{ "plan", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
 	};
 	struct opts o;
@@ -658,6 +684,7 @@ int cmd_install(int argc, char **argv)
 		case 'F': o.firstboot = optarg; break;
 		case 'P': free(o.pki); o.pki = fr_xstrdup(optarg); break;
 		case 'W': o.wait = atoi(optarg); break;
+		case 'p': o.plan = 1; break;
 		case 'h': fputs(INSTALL_USAGE, stdout); return FR_EXIT_OK;
 		default: fputs(INSTALL_USAGE, stderr); return FR_EXIT_USAGE;
 		}
@@ -691,6 +718,11 @@ int cmd_install(int argc, char **argv)
 		r = FR_EXIT_FAIL;
 		goto out;
 	}
+	if (plan_bundle_load(o.bundle, o.man.target, &o.pb, &err) < 0) {
+		fw_error("install: %s", err.msg);
+		r = FR_EXIT_FAIL;
+		goto out;
+	}
 	/* the farrow CA, beside the inventory as Pigsty keeps its own (files/pki/ca) */
 	if (o.pki == NULL) {
 		char *copy = fr_xstrdup(argv[optind]);
@@ -702,7 +734,7 @@ int cmd_install(int argc, char **argv)
 		char *cadir = fr_xasprintf("%s/ca", o.pki);
 		int created = 0;
 
-		if (fr_pki_ca_ensure(cadir, &created, &err) < 0) {
+		if (!o.plan && fr_pki_ca_ensure(cadir, &created, &err) < 0) {
 			fw_error("install: %s", err.msg);
 			free(cadir);
 			r = FR_EXIT_FAIL;
@@ -734,7 +766,7 @@ int cmd_install(int argc, char **argv)
 				selected = strcmp(inv->groups[h->groups[g]].name, o.limit) == 0;
 			if (!selected)
 				continue;
-			if (host_cert(&o, inv, h, &err) < 0) {
+			if (!o.plan && host_cert(&o, inv, h, &err) < 0) {
 				fw_error("install: %s: certificate: %s", h->ip, err.msg);
 				r = FR_EXIT_FAIL;
 				break;
@@ -744,8 +776,10 @@ int cmd_install(int argc, char **argv)
 				r = FR_EXIT_FAIL;
 				break;
 			}
-			printf("%-16s ...\n", h->ip);
-			fflush(stdout);
+			if (!o.plan) {
+				printf("%-16s ...\n", h->ip);
+				fflush(stdout);
+			}
 			jobs[nsel].h = h;
 			jobs[nsel].fd = p[0];
 			fr_buf_init(&jobs[nsel].data);
@@ -845,6 +879,16 @@ int cmd_install(int argc, char **argv)
 					}
 					fr_buf_adds(&hr.log, nl + 1);
 				}
+				if (o.plan) {
+					/* the plan of each host, whole */
+					printf("%-16s %s\n%s", jobs[i].h->ip, summary, hr.code == FR_EXIT_UNREACHABLE ? "" : hr.log.buf);
+					fflush(stdout);
+					if (hr.code != 0 && (r == FR_EXIT_OK || hr.code == FR_EXIT_UNREACHABLE))
+						r = hr.code;
+					fr_buf_release(&hr.log);
+					fr_buf_release(&jobs[i].data);
+					continue;
+				}
 				printf("%-16s %s: %s\n", jobs[i].h->ip, hr.code == 0 ? "ok" : "FAILED", summary);
 				fflush(stdout);
 				if (hr.code != 0) {
@@ -870,6 +914,7 @@ int cmd_install(int argc, char **argv)
 	}
 out:
 	fr_bundle_manifest_release(&o.man);
+	plan_bundle_release(&o.pb);
 	free(o.pki);
 	fr_inv_free(inv);
 	free(self);

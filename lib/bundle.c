@@ -157,8 +157,18 @@ static int is_manifest(const char *path)
 struct read_ctx {
 	struct fr_buf text;
 	int found;
+	const char *rel;  /* the member below the top directory */
+	size_t max;
 	struct fr_err *err;
 };
+
+/* 1 when path is <top>/<rel> for a single top directory. */
+static int is_member(const char *path, const char *rel)
+{
+	const char *s = strchr(path, '/');
+
+	return s && strcmp(s + 1, rel) == 0;
+}
 
 static int read_cb(void *ctx, const char *path, int is_file, long long size, void *reader)
 {
@@ -166,10 +176,10 @@ static int read_cb(void *ctx, const char *path, int is_file, long long size, voi
 	char buf[65536];
 	ssize_t n;
 
-	if (!is_file || !is_manifest(path))
+	if (!is_file || !(c->rel ? is_member(path, c->rel) : is_manifest(path)))
 		return 0;
-	if (size > (long long)MAX_MANIFEST)
-		return fr_err_set(c->err, FR_EINVALID, "MANIFEST is too large");
+	if (size > (long long)c->max)
+		return fr_err_set(c->err, FR_EINVALID, "%s is too large", c->rel ? c->rel : "MANIFEST");
 	while ((n = fr_tar_read(reader, buf, sizeof(buf))) > 0)
 		fr_buf_addn(&c->text, buf, (size_t)n);
 	c->found = 1;
@@ -178,11 +188,26 @@ static int read_cb(void *ctx, const char *path, int is_file, long long size, voi
 
 int fr_bundle_manifest_text(const char *bundle, struct fr_buf *out, struct fr_err *err)
 {
-	struct read_ctx c = { FR_BUF_INIT, 0, err };
+	struct read_ctx c = { FR_BUF_INIT, 0, NULL, MAX_MANIFEST, err };
 	int r = fr_tar_walk(bundle, read_cb, &c, err);
 
 	if (r >= 0 && !c.found)
 		r = fr_err_set(err, FR_EINVALID, "'%s' has no MANIFEST: not a farrow bundle", bundle);
+	if (r >= 0) {
+		fr_buf_addn(out, c.text.buf, c.text.len);
+		r = 0;
+	}
+	fr_buf_release(&c.text);
+	return r;
+}
+
+int fr_bundle_member(const char *bundle, const char *rel, size_t max, struct fr_buf *out, struct fr_err *err)
+{
+	struct read_ctx c = { FR_BUF_INIT, 0, rel, max, err };
+	int r = fr_tar_walk(bundle, read_cb, &c, err);
+
+	if (r >= 0 && !c.found)
+		r = fr_err_set(err, FR_ENOTFOUND, "'%s' has no %s", bundle, rel);
 	if (r >= 0) {
 		fr_buf_addn(out, c.text.buf, c.text.len);
 		r = 0;

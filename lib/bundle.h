@@ -55,6 +55,9 @@ void fr_bundle_manifest_release(struct fr_bundle_manifest *m);
 /* The MANIFEST's bytes out of a bundle file (it is the first member), appended to out. */
 int fr_bundle_manifest_text(const char *bundle, struct fr_buf *out, struct fr_err *err);
 
+/* The bytes of member <top>/<rel> of a bundle (at most max), appended to out. 0, FR_ENOTFOUND, FR_EIO. */
+int fr_bundle_member(const char *bundle, const char *rel, size_t max, struct fr_buf *out, struct fr_err *err);
+
 /* Read the MANIFEST out of a bundle file (it is the first member). */
 int fr_bundle_manifest_read(const char *bundle, struct fr_bundle_manifest *m, struct fr_err *err);
 
