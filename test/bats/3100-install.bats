@@ -71,6 +71,35 @@ sql() { # sql PORT SQL
 	run -0 "$SANDBOX" exec 1 sh -c 'test -e /etc/apt/sources.list && test ! -e /etc/apt/sources.list.d/farrow.list && test -z "$(ls /var/lib/farrow/bundles)"'
 }
 
+@test "install --plan: what the node will become, read only; an older node's clash is named and refused" {
+	run -0 install --plan
+	assert_line "10.10.10.10      ready"
+	assert_line --regexp "^  node +Debian GNU/Linux 12 \(bookworm\), point release 12\.[0-9]+$"
+	assert_line "  modules     node, ca, etcd, pgsql"
+	assert_line --regexp "^  packages +10 for its roles: [0-9]+ to install from the bundle, no installed package replaced$"
+	run -0 "$SANDBOX" exec 1 sh -c 'test ! -e /etc/farrow/profile.yml && test -e /etc/apt/sources.list &&
+		! dpkg -s postgresql-15 >/dev/null 2>&1 && test ! -e /var/lib/farrow/bundles/farrow-pkg-0.1.0.d12.x86_64'
+	# the node as an older point release would be (its libc6 from Debian 11): the bundle's
+	# packages need a newer one and the bundle rightly does not carry libc6 (the base's)
+	"$SANDBOX" exec 1 sh -c 'cp /var/lib/dpkg/status /root/status.orig &&
+		awk "/^Package: libc6\$/{p=1} p&&/^Version:/{print \"Version: 2.31-13+deb11u5\"; p=0; next} {print}" \
+		/root/status.orig >/var/lib/dpkg/status'
+	run install --plan
+	plan_rc=$status plan_out=$output
+	run install
+	install_rc=$status install_out=$output
+	"$SANDBOX" exec 1 cp /root/status.orig /var/lib/dpkg/status
+	[ "$plan_rc" -eq 1 ] && [ "$install_rc" -eq 1 ]
+	output=$plan_out
+	assert_output --partial "refused: the bundle does not fit this node's installed packages"
+	assert_output --regexp "nothing provides libc6 >= 2\.3[0-9] needed by postgresql-15-"
+	output=$install_out
+	assert_output --partial "FAILED: refused: the bundle does not fit this node's installed packages"
+	assert_output --partial "; nothing changed"
+	run -0 "$SANDBOX" exec 1 sh -c 'test ! -e /etc/farrow/profile.yml && test -e /etc/apt/sources.list &&
+		! dpkg -s postgresql-15 >/dev/null 2>&1 && test ! -e /var/lib/farrow/bundles/farrow-pkg-0.1.0.d12.x86_64'
+}
+
 @test "install: air-gapped node, packages from the bundle only, the modules converge with progress" {
 	run -0 "$SANDBOX" exec 1 ip route
 	refute_output --partial default
@@ -165,6 +194,23 @@ pgsql    done"
 		assert_output ""
 	done
 	[ "$n" -ge 10 ]
+}
+
+@test "a node that serves a member of another cluster is never re-initialised: plan and install refuse" {
+	fr_mutate "$W/meta.yml" "pg_cluster: pg-meta" "pg_cluster: pg-other" "$W/other.yml"
+	run -1 farrow install "$W/other.yml" --plan --bundle "$BUNDLE" --key "$W/key/farrow-signing.gpg" \
+		--ssh-key "$KEY" --known-hosts "$W/known_hosts"
+	assert_output --partial "refused: a running PostgreSQL member of cluster 'pg-meta' (patroni scope) serves here"
+	assert_line --regexp "^  found +PGDATA /pg/data \(PostgreSQL 15\), running: farrow's own: kept, converged$"
+	run -1 farrow install "$W/other.yml" --bundle "$BUNDLE" --key "$W/key/farrow-signing.gpg" \
+		--ssh-key "$KEY" --known-hosts "$W/known_hosts" --firstboot "$FB"
+	assert_output --partial "FAILED: refused: a running PostgreSQL member of cluster 'pg-meta'"
+	run -0 "$SANDBOX" exec 1 sh -c '! grep -q pg-other /etc/farrow/profile.yml /etc/patroni/config.yml'
+	run -0 sql 5433 "select count(*) from farrow.t"
+	assert_output 1000
+	# the same inventory as before plans cleanly
+	run -0 install --plan
+	assert_line "10.10.10.10      ready"
 }
 
 @test "farrow status gathers every node's module states" {
