@@ -28,17 +28,31 @@
 #define INSTALL_USAGE                                                                                  \
 	"usage: farrow install <inventory> --bundle <bundle> --key <bundle-public-key>\n"             \
 	"                      [-l <host|cluster>] [--ssh-key <file>] [--known-hosts <file>]\n"       \
-	"                      [--accept-new-host-keys] [--timeout <seconds>]\n"                       \
+	"                      [--accept-new-host-keys] [--timeout <seconds>] [--wait <seconds>]\n"   \
+	"                      [--pki <dir>] [--firstboot <file>] [--plan]\n"                          \
 	"\n"                                                                                            \
-	"For each host (of the cluster or host given with -l), over SSH: copy the bundle (skipped\n"  \
-	"when the node has the same one), verify its signature and every file on the node before\n"  \
-	"anything changes, unpack it, point apt at the bundle's repository only, and install what\n"  \
-	"the node's roles need. Host keys are checked against known_hosts: an unknown one is\n"        \
-	"refused unless --accept-new-host-keys. A second run changes nothing and says so. On\n"        \
-	"failure the node's output is kept in ./farrow-logs/<host>/.\n"                               \
+	"For each host (of the cluster or host given with -l), all at once, over SSH: survey the\n"   \
+	"node as --plan does and refuse what must not be touched; copy the bundle (skipped when\n"    \
+	"the node has the same one), verify its signature and every file on the node before\n"       \
+	"anything changes, unpack it, point apt at the bundle's repository only, install what the\n" \
+	"node's roles need, write /etc/farrow/profile.yml (0600), then start\n"                      \
+	"farrow-firstboot.service and print its module states until the node has converged.\n"      \
+	"Host keys are checked against known_hosts: an unknown one is refused unless\n"              \
+	"--accept-new-host-keys. A second run changes nothing and says so. On failure the node's\n"  \
+	"logs are kept in ./farrow-logs/<host>/.\n"                                                  \
 	"\n"                                                                                            \
-	"exit status: 0 installed or unchanged, 1 a host failed, 2 usage, 3 invalid inventory,\n"     \
-	"             6 the bundle does not verify, 10 a host cannot be reached or authenticated\n"
+	"  --plan          change nothing: print what each node will become (modules, services,\n"  \
+	"                  packages) and what it found (PGDATA, etcd data, running members), and\n" \
+	"                  solve the bundle against the node's installed packages (libsolv)\n"      \
+	"  --pki <dir>     the farrow CA and host certificates (default: files/pki beside the\n"    \
+	"                  inventory; made once)\n"                                                  \
+	"  --wait <s>      how long firstboot may run on a node (default 1800)\n"                   \
+	"  --timeout <s>   SSH connect and step timeout (default 10)\n"                              \
+	"  --firstboot <f> the farrow-firstboot binary for the nodes (default: beside farrow)\n"     \
+	"\n"                                                                                            \
+	"exit status: 0 installed, unchanged or (--plan) ready, 1 a host failed or was refused,\n"  \
+	"             2 usage, 3 invalid inventory, 6 the bundle does not verify,\n"                 \
+	"             10 a host cannot be reached or authenticated\n"
 
 #define NODE_DIR "/var/lib/farrow"
 
