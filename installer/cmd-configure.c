@@ -17,6 +17,7 @@
 #include "fileio.h"
 #include "inventory.h"
 #include "xalloc.h"
+#include "yamlnode.h"
 
 #define CONFIGURE_USAGE                                                                                      \
 	"usage: farrow configure [-c <template>] [-i <ip>] [--nodes <ip>,<ip>...] [-v <13-18>]\n"          \
@@ -40,6 +41,9 @@
 	"  -p, --port <port>        SSH port of the nodes (written as ansible_port)\n"                      \
 	"  -g, --generate           replace every default credential with a random 24-character one\n"     \
 	"      --show-secrets       print the generated credentials (otherwise they are only in the file)\n" \
+	"      --secrets-file <f>   with -g: credentials you choose, a YAML map (mode 0600) from the\n"     \
+	"                           names --show-secrets prints (pg_admin_password, DBUser.Meta, ...)\n"  \
+	"                           to values of 8-128 characters of A-Z a-z 0-9 . _ ~ -\n"              \
 	"  -h, --help               this text\n"                                                            \
 	"\n"                                                                                                \
 	"exit status:\n"                                                                                    \
@@ -139,6 +143,59 @@ static char *ask_ip(const struct fr_detect *d)
 	return NULL;
 }
 
+/* --secrets-file: a YAML map of credential name to value, readable by its owner only. */
+static int read_secrets(const char *path, struct fr_secret **out, size_t *n)
+{
+	struct fr_err err = { 0 };
+	struct fr_node *root;
+	struct stat st;
+	char *text = NULL;
+	size_t len, i;
+	int r = FR_EXIT_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (stat(path, &st) == 0 && (st.st_mode & 077)) {
+		fw_error("configure: %s holds credentials but is mode %04o: chmod 600 it first", path,
+			 (unsigned)(st.st_mode & 07777));
+		return FR_EXIT_USAGE;
+	}
+	if (fr_read_file(path, 1u << 20, &text, &len, &err) < 0) {
+		fw_error("configure: %s", err.msg);
+		return FR_EXIT_FAIL;
+	}
+	root = fr_yaml_parse(text, len, &err);
+	memset(text, 0, len);
+	free(text);
+	if (root == NULL) {
+		fw_error("configure: %s:%s", path, err.msg);
+		return FR_EXIT_USAGE;
+	}
+	if (!fr_node_is_map(root)) {
+		fw_error("configure: %s:%d:%d: a mapping of credential names to values is expected", path, root->line,
+			 root->col);
+		r = FR_EXIT_USAGE;
+		goto done;
+	}
+	for (i = 0; i < root->n; i++) {
+		const char *k = fr_node_str(root->keys[i]), *v = fr_node_str(root->items[i]);
+
+		if (k == NULL || v == NULL || !fr_secret_value_ok(v)) {
+			fw_error("configure: %s:%d:%d: %s: the value must be 8-128 characters of A-Z a-z 0-9 . _ ~ -", path,
+				 root->items[i]->line, root->items[i]->col, k ? k : "?");
+			r = FR_EXIT_USAGE;
+			goto done;
+		}
+		*out = fr_xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[*n].name = fr_xstrdup(k);
+		(*out)[*n].value = fr_xstrdup(v);
+		(*n)++;
+	}
+done:
+	fr_node_free(root);
+	return r;
+}
+
 int cmd_configure(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -157,13 +214,16 @@ int cmd_configure(int argc, char **argv)
 		{ "generate-password", no_argument, NULL, 'g' },
 		{ "nodes", required_argument, NULL, 'N' },
 		{ "show-secrets", no_argument, NULL, 'S' },
+		{ "secrets-file", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct fr_configure c = { 0 };
 	struct fr_detect d;
 	struct fr_err err = { 0 };
-	const char *output = "farrow.yml", *ip = NULL;
+	const char *output = "farrow.yml", *ip = NULL, *secrets_file = NULL;
+	struct fr_secret *given = NULL;
+	size_t ngiven = 0;
 	char **nodes = NULL, *ipbuf = NULL, *end;
 	size_t nnodes = 0, i, j;
 	int opt, skip = 0, noninteractive = 0, show_secrets = 0, r = FR_EXIT_OK;
@@ -231,6 +291,9 @@ int cmd_configure(int argc, char **argv)
 		case 'S':
 			show_secrets = 1;
 			break;
+		case 'F':
+			secrets_file = optarg;
+			break;
 		case 'h':
 			fputs(CONFIGURE_USAGE, stdout);
 			goto out;
@@ -243,6 +306,16 @@ int cmd_configure(int argc, char **argv)
 	if (optind < argc) {
 		r = usage_error("unexpected argument '%s'", argv[optind]);
 		goto out;
+	}
+	if (secrets_file) {
+		if (!c.generate) {
+			r = usage_error("--secrets-file goes with -g (the credentials it does not name are generated)");
+			goto out;
+		}
+		if ((r = read_secrets(secrets_file, &given, &ngiven)) != FR_EXIT_OK)
+			goto out;
+		c.given = given;
+		c.ngiven = ngiven;
 	}
 	if (ip && !fr_is_ipv4(ip)) {
 		fw_error("configure: invalid IP address '%s'", ip);
@@ -378,6 +451,12 @@ int cmd_configure(int argc, char **argv)
 	r = FR_EXIT_OK;
 out:
 	fr_configure_release(&c);
+	for (i = 0; i < ngiven; i++) {
+		memset(given[i].value, 0, strlen(given[i].value));
+		free(given[i].name);
+		free(given[i].value);
+	}
+	free(given);
 	for (i = 0; i < nnodes; i++)
 		free(nodes[i]);
 	free(nodes);

@@ -344,6 +344,19 @@ static const char *secret_for(struct secrets *s, const char *label)
 	for (i = 0; i < c->nsecrets; i++)
 		if (strcmp(c->secrets[i].name, label) == 0)
 			return c->secrets[i].value;
+	for (i = 0; i < c->ngiven; i++) {
+		const char *g = c->given[i].name;
+		size_t gl = strlen(g);
+
+		/* a parameter's name, or a default value ('DBUser.Meta', labelled with its quotes) */
+		if (strcmp(g, label) == 0 || (label[0] == '\'' && strncmp(label + 1, g, gl) == 0 &&
+					      strcmp(label + 1 + gl, "'") == 0)) {
+			c->secrets = fr_xrealloc(c->secrets, (c->nsecrets + 1) * sizeof(*c->secrets));
+			c->secrets[c->nsecrets].name = fr_xstrdup(label);
+			c->secrets[c->nsecrets].value = fr_xstrdup(c->given[i].value);
+			return c->secrets[c->nsecrets++].value;
+		}
+	}
 	if (fr_random_password(value, FR_SECRET_LEN, s->err) < 0) {
 		s->failed = 1;
 		return NULL;
@@ -698,11 +711,29 @@ static int validate(const char *text, size_t len, struct fr_err *err)
 	return r;
 }
 
+int fr_secret_value_ok(const char *v)
+{
+	size_t n = strlen(v), i;
+
+	if (n < 8 || n > 128)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') ||
+		      strchr("._~-", v[i])))
+			return 0;
+	return 1;
+}
+
 int fr_configure_render(struct fr_configure *c, struct fr_err *err)
 {
 	char *text = NULL, num[32];
-	size_t len = 0;
+	size_t len = 0, gi;
 	int r, tver;
+
+	for (gi = 0; gi < c->ngiven; gi++)
+		if (!fr_secret_value_ok(c->given[gi].value))
+			return fr_err_set(err, FR_EARG, "the credential for '%s' must be 8-128 characters of A-Z a-z 0-9 . _ ~ -",
+					  c->given[gi].name);
 
 	if ((r = fr_template_load(c->conf, &text, &len, &c->template_name, err)) < 0)
 		return r;
@@ -747,7 +778,23 @@ int fr_configure_render(struct fr_configure *c, struct fr_err *err)
 	if (c->generate) {
 		if ((r = generate_secrets(c, &text, &len, err)) < 0)
 			goto out;
-		note(&c->notes, &c->nnotes, "%zu credentials generated", c->nsecrets);
+		/* every credential the user chose must have found its place */
+		for (gi = 0; gi < c->ngiven; gi++) {
+			size_t k;
+			int used = 0;
+
+			for (k = 0; k < c->nsecrets; k++)
+				used |= strcmp(c->secrets[k].value, c->given[gi].value) == 0;
+			if (!used) {
+				r = fr_err_set(err, FR_EARG, "'%s' is not a credential of template '%s'", c->given[gi].name,
+					       c->conf);
+				goto out;
+			}
+		}
+		if (c->ngiven)
+			note(&c->notes, &c->nnotes, "%zu credentials set, %zu chosen by you", c->nsecrets, c->ngiven);
+		else
+			note(&c->notes, &c->nnotes, "%zu credentials generated", c->nsecrets);
 	}
 	if ((r = validate(text, len, err)) < 0) {
 		char *m = fr_xstrdup(err->msg);

@@ -35,6 +35,14 @@ struct fr_configure {
 	const char *http_proxy, *https_proxy, *all_proxy, *no_proxy;
 	int ssh_port;            /* 0 keeps the template's */
 	int generate;            /* replace every default credential */
+	/*
+	 * With generate: credentials the user chose, by the name --show-secrets
+	 * prints (a parameter, pg_admin_password, or a template's default value,
+	 * DBUser.Meta); the others are random. Values: 8-128 characters of
+	 * A-Z a-z 0-9 . _ ~ - (safe in YAML, URLs and pgpass files).
+	 */
+	const struct fr_secret *given;
+	size_t ngiven;
 
 	/* results, owned by the struct: free with fr_configure_release */
 	char *text;
@@ -68,6 +76,9 @@ int fr_template_load(const char *conf, char **text, size_t *len, char **origin, 
  */
 int fr_configure_render(struct fr_configure *c, struct fr_err *err);
 void fr_configure_release(struct fr_configure *c);
+
+/* 1 when v may be a chosen credential (see given above). */
+int fr_secret_value_ok(const char *v);
 
 /* The template's node addresses, sorted numerically (for --nodes). Free each and the array. */
 int fr_template_nodes(const char *text, size_t len, char ***ips, size_t *n, struct fr_err *err);
