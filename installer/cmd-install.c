@@ -340,6 +340,8 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 		hr->code = FR_EXIT_UNREACHABLE;
 		return;
 	}
+	/* connected within --timeout; from here a step may be silent for long (apt, firstboot) */
+	fr_ssh_set_timeout(s, o->wait > o->timeout ? o->wait : o->timeout);
 	/* what the roles need, all of it in the bundle, before anything changes */
 	pk = role_packages(inv, h, &npk);
 	for (i = 0; i < npk; i++)
@@ -726,6 +728,25 @@ int cmd_install(int argc, char **argv)
 		fw_print_diags(inv);
 		r = FR_EXIT_INVALID;
 		goto out;
+	}
+	/* a bundle that does not verify here never reaches a node (each node verifies it again) */
+	{
+		struct fr_bundle_check check;
+		int vr = fr_bundle_verify(o.bundle, o.key, &check, &err);
+
+		if (vr != 0) {
+			if (vr == FR_EIO)
+				fw_error("install: %s", err.msg);
+			else
+				fw_error("install: %s does not verify: nothing was sent to any node\n    %s%s%s", o.bundle,
+					 !check.sig_ok ? "signature does not hold: " : check.first_bad ? check.first_bad : "",
+					 !check.sig_ok ? check.sig_error : check.first_bad ? ": " : "",
+					 !check.sig_ok ? "" : check.bad_reason);
+			free(check.first_bad);
+			r = vr == FR_EIO ? FR_EXIT_FAIL : FR_EXIT_BADSIG;
+			goto out;
+		}
+		free(check.first_bad);
 	}
 	if (fr_bundle_manifest_read(o.bundle, &o.man, &err) < 0) {
 		fw_error("install: %s", err.msg);

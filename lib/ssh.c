@@ -192,6 +192,11 @@ fail:
 	return NULL;
 }
 
+void fr_ssh_set_timeout(struct fr_ssh *c, int seconds)
+{
+	libssh2_session_set_timeout(c->s, (long)seconds * 1000);
+}
+
 void fr_ssh_close(struct fr_ssh *c)
 {
 	if (c == NULL)

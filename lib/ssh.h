@@ -29,6 +29,9 @@ struct fr_ssh_opts {
 struct fr_ssh *fr_ssh_connect(const struct fr_ssh_opts *o, struct fr_err *err);
 void fr_ssh_close(struct fr_ssh *s);
 
+/* How long a step may block from now on (a long package install is silent for minutes). */
+void fr_ssh_set_timeout(struct fr_ssh *s, int seconds);
+
 /*
  * Run cmd (a shell command line on the node); its output goes to out and
  * errout (either may be NULL), its exit status to *status. in/inlen, if

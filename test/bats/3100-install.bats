@@ -60,19 +60,20 @@ sql() { # sql PORT SQL
 	run -0 "$SANDBOX" exec 1 test ! -e /var/lib/farrow
 }
 
-@test "a tampered bundle is refused on the node before anything changes; its log is kept" {
+@test "a tampered bundle is refused before anything on the node changes" {
 	cp "$BUNDLE" "$W/bad.tar.zst"
 	cp "$BUNDLE.sig" "$W/bad.tar.zst.sig"
 	printf 'X' | dd of="$W/bad.tar.zst" bs=1 seek=5000 conv=notrunc 2>/dev/null
 	run -6 farrow install "$W/meta.yml" --bundle "$W/bad.tar.zst" --key "$W/key/farrow-signing.gpg" \
 		--ssh-key "$KEY" --known-hosts "$W/known_hosts" --accept-new-host-keys --firstboot "$FB"
-	assert_output --partial "FAILED: the bundle does not verify on the node: nothing changed"
-	grep -q "signature does not hold" "$W/farrow-logs/10.10.10.10/install.log"
-	run -0 "$SANDBOX" exec 1 sh -c 'test -e /etc/apt/sources.list && test ! -e /etc/apt/sources.list.d/farrow.list && test -z "$(ls /var/lib/farrow/bundles)"'
+	assert_output --partial "bad.tar.zst does not verify: nothing was sent to any node"
+	assert_output --partial "signature does not hold: gpgv: BAD signature"
+	run -0 "$SANDBOX" exec 1 sh -c 'test -e /etc/apt/sources.list && test ! -e /var/lib/farrow'
+	# (each node verifies the bundle again before unpacking it: bats 3000 tampers on the node)
 }
 
 @test "install --plan: what the node will become, read only; an older node's clash is named and refused" {
-	run -0 install --plan
+	run -0 install --plan --accept-new-host-keys
 	assert_line "10.10.10.10      ready"
 	assert_line --regexp "^  node +Debian GNU/Linux 12 \(bookworm\), point release 12\.[0-9]+$"
 	assert_line "  modules     node, ca, etcd, pgsql"
