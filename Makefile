@@ -27,7 +27,7 @@ WARN += -Werror
 endif
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = $(CFLAGS) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -I$(O) \
+ALL_CFLAGS = $(CFLAGS) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Itui -I$(O) \
 	$(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) -Wl,--as-needed
 ifneq ($(SANITIZE),)
@@ -37,7 +37,7 @@ endif
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/obj/%.o) $(O)/obj/embedded.o
-FARROW_SRCS := $(wildcard installer/*.c)
+FARROW_SRCS := $(wildcard installer/*.c tui/*.c)
 RB_SRCS := $(wildcard repo-builder/*.c)
 FB_SRCS := $(wildcard firstboot/*.c)
 UNIT_SRCS := $(wildcard test/unit/t-*.c)

@@ -16,6 +16,7 @@
 #include "farrow.h"
 #include "fileio.h"
 #include "inventory.h"
+#include "tui.h"
 #include "xalloc.h"
 #include "yamlnode.h"
 
@@ -343,6 +344,27 @@ int cmd_configure(int argc, char **argv)
 		goto out;
 	}
 
+	/* on a terminal, without -n: the wizard, starting from what the flags said */
+	if (!noninteractive && isatty(0) && isatty(1) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0 &&
+	    nnodes == 0 && secrets_file == NULL) {
+		struct tui_prefill pre = { 0 };
+
+		pre.conf = c.conf;
+		pre.ip = ip;
+		pre.pg_version = c.pg_version;
+		pre.region = c.region;
+		pre.output = output;
+		pre.ssh_port = c.ssh_port;
+		if (c.proxy) {
+			pre.proxy = 1;
+			pre.http_proxy = env2("HTTP_PROXY", "http_proxy");
+			pre.https_proxy = env2("HTTPS_PROXY", "https_proxy");
+			pre.all_proxy = env2("ALL_PROXY", "all_proxy");
+			pre.no_proxy = env2("NO_PROXY", "no_proxy");
+		}
+		r = tui_configure(&pre);
+		goto out;
+	}
 	fr_detect_run(&d, NULL);
 	if (c.region)
 		ok("region", "%s", c.region);
