@@ -48,7 +48,8 @@
 	"                  inventory; made once)\n"                                                  \
 	"  --wait <s>      how long firstboot may run on a node (default 1800)\n"                   \
 	"  --timeout <s>   SSH connect and step timeout (default 10)\n"                              \
-	"  --firstboot <f> the farrow-firstboot binary for the nodes (default: beside farrow)\n"     \
+	"  --firstboot <f> the farrow-firstboot binary for the nodes (default: $FARROW_FIRSTBOOT,\n"  \
+	"                  else the one beside farrow)\n"                                            \
 	"\n"                                                                                            \
 	"exit status: 0 installed, unchanged or (--plan) ready, 1 a host failed or was refused,\n"  \
 	"             2 usage, 3 invalid inventory, 6 the bundle does not verify,\n"                 \
@@ -709,6 +710,8 @@ int cmd_install(int argc, char **argv)
 		fputs(INSTALL_USAGE, stderr);
 		return FR_EXIT_USAGE;
 	}
+	if (o.firstboot == NULL && getenv("FARROW_FIRSTBOOT") && *getenv("FARROW_FIRSTBOOT"))
+		o.firstboot = getenv("FARROW_FIRSTBOOT");
 	if (o.firstboot == NULL) {
 		/* farrow-firstboot beside this farrow */
 		self = realpath("/proc/self/exe", NULL);

@@ -649,7 +649,7 @@ static int step_network(struct wiz *w)
 	char *bufs[4];
 	size_t sizes[4];
 
-	frame(w, "Enter next   Tab field   Up/Down this machine's addresses   Esc back   F1 help   Ctrl-C quit");
+	frame(w, "Enter next   Tab field   Up/Down addresses   Esc back   F1 help   Ctrl-C quit");
 	text(4, 4, "The primary IP replaces the template's %s everywhere.", FR_PLACEHOLDER_IP);
 	if (w->ncands)
 		text(5, 4, "Up/Down choose one of this machine's %d address%s, or type one.", w->ncands,
@@ -1082,8 +1082,8 @@ static int step_review(struct wiz *w)
 	for (;;) {
 		frame(w, "Enter next   Up/Down/PgUp/PgDn scroll   Esc back   F1 help   Ctrl-C quit");
 		h = LINES - 8;
-		text(3, 4, "%s: %d changed line%s against template %s%s", "Your inventory", n, n == 1 ? "" : "s",
-		     w->templates[w->tpl], w->c.nsecrets ? "; credentials shown as ********" : "");
+		text(3, 4, "%d changed line%s against template %s%s", n, n == 1 ? "" : "s", w->templates[w->tpl],
+		     w->c.nsecrets ? "; credentials shown as ********" : "");
 		for (i = 0; i < h && top + i < n; i++) {
 			const char *l = lines[top + i];
 			int plus = l[5] == '+';
@@ -1398,7 +1398,7 @@ static int step_install(struct wiz *w)
 	char *bufs[3] = { w->inst_bundle, w->inst_key, w->ssh_key };
 	size_t sizes[3] = { sizeof(w->inst_bundle), sizeof(w->inst_key), sizeof(w->ssh_key) };
 
-	frame(w, "Enter choose   Tab fields   Space toggle accept-new   Esc back   F1 help   Ctrl-C quit");
+	frame(w, "Enter choose   Tab fields   Space accept-new   Esc back   F1 help   Ctrl-C quit");
 	text(4, 4, "Install now?");
 	list_open(&l, choices, NULL, 2, 0, 5, 4, 2, 60);
 	text(9, 4, "bundle");
