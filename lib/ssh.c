@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "ssh.h"
 #include "xalloc.h"
 
@@ -137,6 +138,16 @@ static int check_host_key(struct fr_ssh *c, const struct fr_ssh_opts *o, struct 
 			snprintf(hostspec, sizeof(hostspec), "%s", o->host);
 		else
 			snprintf(hostspec, sizeof(hostspec), "[%s]:%d", o->host, port);
+		{
+			/* like ssh: the directory of known_hosts (~/.ssh) is made, 0700, when missing */
+			char *dir = fr_xstrdup(path), *slash = strrchr(dir, '/');
+
+			if (slash && slash != dir) {
+				*slash = '\0';
+				fr_mkdir_p(dir, 0700, NULL);
+			}
+			free(dir);
+		}
 		if (libssh2_knownhost_addc(kh, hostspec, NULL, key, len, NULL, 0,
 					   LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | kt, NULL) != 0 ||
 		    libssh2_knownhost_writefile(kh, path, LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)

@@ -23,7 +23,7 @@ wait_for "1/8 Welcome"
 shot 1-welcome
 keys Enter; wait_for "2/8 Template"; shot 2-template
 keys Enter; wait_for "3/8 Network"
-for _ in $(seq 20); do keys BSpace; done
+keys C-u
 keys 10.0.0.300 Enter; wait_for "not a valid IPv4 address"; shot 3-network-invalid
 keys BSpace BSpace BSpace 10 Enter; wait_for "4/8 PostgreSQL"; shot 4-postgresql
 keys Enter; wait_for "5/8 Credentials"; shot 5-credentials

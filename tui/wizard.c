@@ -382,6 +382,8 @@ static void fields_open(struct fields *fs, int n, const int *ys, int x, int widt
 	}
 	fs->f[n] = NULL;
 	fs->form = new_form(fs->f);
+	/* Backspace at a field's start stays in it (form's default would jump to the previous field) */
+	form_opts_off(fs->form, O_BS_OVERLOAD | O_NL_OVERLOAD);
 	/* the form's window covers its fields' rows and columns only: the text beside them stays */
 	fs->sub = derwin(stdscr, bottom - top + 1, width + 1, top, x);
 	set_form_win(fs->form, stdscr);
@@ -447,6 +449,8 @@ static int fields_key(struct fields *fs, int k)
 		form_driver(fs->form, REQ_DEL_PREV);
 	else if (k == KEY_DC)
 		form_driver(fs->form, REQ_DEL_CHAR);
+	else if (k == 21) /* Ctrl-U, as in a shell: the whole field */
+		form_driver(fs->form, REQ_CLR_FIELD);
 	else if (k == KEY_HOME)
 		form_driver(fs->form, REQ_BEG_LINE);
 	else if (k == KEY_END)

@@ -215,3 +215,34 @@ YML
 	assert_output --partial "[FAIL] package  = none found"
 	[ ! -e out.yml ]
 }
+
+@test "--secrets-file: chosen credentials; bad files refused with their position, nothing written" {
+	printf 'DBUser.Meta: Chosen.Pass-1\npatroni_password: Chosen.Pass-2\n' >s.yml
+	chmod 600 s.yml
+	run -0 farrow configure -n -c meta -i 10.0.0.5 -g --secrets-file s.yml -o out.yml --show-secrets
+	assert_output --regexp "DBUser.Meta +Chosen.Pass-1"
+	assert_output --regexp "patroni_password +Chosen.Pass-2"
+	grep -q "name: dbuser_meta, password: Chosen.Pass-1," out.yml
+	grep -q "^    patroni_password: Chosen.Pass-2$" out.yml
+	! grep -q "DBUser.DBA" out.yml
+	# without -g, group-readable, a short or odd value, a name the template lacks
+	run -2 farrow configure -n -c meta -i 10.0.0.5 --secrets-file s.yml -o bad.yml
+	assert_output --partial "--secrets-file goes with -g"
+	chmod 644 s.yml
+	run -2 farrow configure -n -c meta -i 10.0.0.5 -g --secrets-file s.yml -o bad.yml
+	assert_output --partial "s.yml holds credentials but is mode 0644: chmod 600 it first"
+	printf 'DBUser.Meta: short\n' >t.yml
+	chmod 600 t.yml
+	run -2 farrow configure -n -c meta -i 10.0.0.5 -g --secrets-file t.yml -o bad.yml
+	assert_output --partial "t.yml:1:14: DBUser.Meta: the value must be 8-128 characters of A-Z a-z 0-9 . _ ~ -"
+	printf 'DBUser.Meta: "has space 123"\n' >t.yml
+	run -2 farrow configure -n -c meta -i 10.0.0.5 -g --secrets-file t.yml -o bad.yml
+	assert_output --partial "t.yml:1:14: DBUser.Meta: the value must be"
+	printf 'Nope.Cred: abcdefghij\n' >t.yml
+	run -2 farrow configure -n -c meta -i 10.0.0.5 -g --secrets-file t.yml -o bad.yml
+	assert_output --partial "'Nope.Cred' is not a credential of template 'meta'"
+	printf -- '- a list\n' >t.yml
+	run -2 farrow configure -n -c meta -i 10.0.0.5 -g --secrets-file t.yml -o bad.yml
+	assert_output --partial "t.yml:1:1: a mapping of credential names to values is expected"
+	[ ! -e bad.yml ]
+}

@@ -30,6 +30,7 @@ setup() {
 	command -v tmux >/dev/null || skip "needs tmux"
 	. /etc/os-release
 	[ "$ID$VERSION_ID" = debian12 ] || skip "the default bundle is built by a Debian 12 host"
+	fr_isolate # HOME too: the node's host key goes to a known_hosts of this test's own
 }
 
 teardown() {
@@ -67,8 +68,18 @@ teardown() {
 	tui_clear_field
 	tui_keys "$("$SANDBOX" key)" Tab Enter
 	tui_wait "farrow install farrow.yml"
-	tui_wait "pgsql" 
-	tui_wait "Installed. PostgreSQL serves:" 300
+	tui_wait "pgsql"
+	tui_wait "running" 120
+	# FARROW_TUI_CAPTURES=docs/tui keeps the screens for the README
+	[ -z "${FARROW_TUI_CAPTURES:-}" ] || tui_screen | sed 's/[[:space:]]*$//' >"$FARROW_TUI_CAPTURES/8-installing.txt"
+	for _ in $(seq 600); do
+		tui_screen | grep -qE "Installed. PostgreSQL serves:|install failed" && break
+		sleep 0.5
+	done
+	run -0 tui_screen
+	refute_output --partial "install failed"
+	assert_output --partial "Installed. PostgreSQL serves:"
+	[ -z "${FARROW_TUI_CAPTURES:-}" ] || tui_screen | sed 's/[[:space:]]*$//' >"$FARROW_TUI_CAPTURES/8-installed.txt"
 	run -0 tui_screen
 	assert_output --partial "postgres://dbuser_meta@10.10.10.10:5432/meta   (postgres)"
 	assert_output --partial "postgres://dbuser_meta@10.10.10.10:6432/meta   (pgbouncer)"

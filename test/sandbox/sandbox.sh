@@ -95,8 +95,12 @@ up_node() {
 }
 
 wait_node() {
-	local i=$1 state
+	local i=$1 state pid d
+	d=$(node_dir "$i")
 	for _ in $(seq 120); do
+		# nspawn's first child can be its short-lived outer child: follow the one that stays (init)
+		pid=$(pgrep -P "$(cat "$d/nspawn.pid")" 2>/dev/null | tail -1 || true)
+		[ -n "$pid" ] && [ "$pid" != "$(init_pid "$i")" ] && echo "$pid" >"$d/init.pid"
 		state=$(nsenter -t "$(init_pid "$i")" -m -u -i -n -p -- systemctl is-system-running 2>/dev/null || true)
 		case "$state" in
 		running | degraded) return 0 ;;

@@ -43,8 +43,7 @@ tui_exit_status() {
 	return 1
 }
 
-# tui_clear_field: erase what the focused field holds (up to 40 characters).
+# tui_clear_field: erase what the focused field holds (Ctrl-U, as in a shell).
 tui_clear_field() {
-	local i
-	for ((i = 0; i < 40; i++)); do tui_keys BSpace; done
+	tui_keys C-u
 }
