@@ -34,5 +34,20 @@ int main(void)
 	fr_sha256_hex("abc", 3, h);
 	ASSERT_STR_EQ(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	TEST_DONE();
+	TEST_START("SCRAM-SHA-256 verifiers (vector from Python's hashlib, RFC 5802/7677)");
+	{
+		static const char v[] = "SCRAM-SHA-256$4096:ZmFycm93LXRlc3Qtc2FsdA==$"
+					"D3zDkxZCY8IkIjrGGiTmNj8XSr3KavbYatT7LGRMVZs=:"
+					"gCfd7Wk/ZWO7zU+RbD0lHxkWHk8uEdG9qs6CFRNob3Y=";
+
+		ASSERT_INT_EQ(fr_scram_matches(v, "Correct.Horse-9"), 1);
+		ASSERT_INT_EQ(fr_scram_matches(v, "Correct.Horse-8"), 0);
+		ASSERT_INT_EQ(fr_scram_matches(v, ""), 0);
+		ASSERT_INT_EQ(fr_scram_matches("md5abcdef", "Correct.Horse-9"), 0);
+		ASSERT_INT_EQ(fr_scram_matches("SCRAM-SHA-256$x:abc$def:ghi", "Correct.Horse-9"), 0);
+		ASSERT_INT_EQ(fr_scram_matches("SCRAM-SHA-256$4096:!!!!$D3zD:gCfd", "Correct.Horse-9"), 0);
+		ASSERT_INT_EQ(fr_scram_matches("", "x"), 0);
+	}
+	TEST_DONE();
 	return TAP_END();
 }
