@@ -234,6 +234,14 @@ static struct fr_pq *connect_db(struct sql *s, const char *db)
 	return pq;
 }
 
+static const struct {
+	const char *key, *clause;
+	int ident;
+} create_opts[] = {
+	{ "template", "TEMPLATE", 1 },     { "encoding", "ENCODING", 0 }, { "locale", "LOCALE", 0 },
+	{ "lc_collate", "LC_COLLATE", 0 }, { "lc_ctype", "LC_CTYPE", 0 }, { "tablespace", "TABLESPACE", 1 },
+};
+
 static void database(struct sql *s, const struct fr_node *d)
 {
 	const char *name = fr_node_str(fr_node_get(d, "name")), *owner = fr_node_str(fr_node_get(d, "owner"));
@@ -257,30 +265,12 @@ static void database(struct sql *s, const struct fr_node *d)
 			fr_buf_adds(&sql, " OWNER ");
 			fr_pq_ident(s->pq, owner, &sql);
 		}
-		if ((opt = fr_node_str(fr_node_get(d, "template"))) != NULL) {
-			fr_buf_adds(&sql, " TEMPLATE ");
-			fr_pq_ident(s->pq, opt, &sql);
-		}
-		if ((opt = fr_node_str(fr_node_get(d, "encoding"))) != NULL) {
-			fr_buf_adds(&sql, " ENCODING ");
-			fr_pq_literal(s->pq, opt, &sql);
-		}
-		if ((opt = fr_node_str(fr_node_get(d, "locale"))) != NULL) {
-			fr_buf_adds(&sql, " LOCALE ");
-			fr_pq_literal(s->pq, opt, &sql);
-		}
-		if ((opt = fr_node_str(fr_node_get(d, "lc_collate"))) != NULL) {
-			fr_buf_adds(&sql, " LC_COLLATE ");
-			fr_pq_literal(s->pq, opt, &sql);
-		}
-		if ((opt = fr_node_str(fr_node_get(d, "lc_ctype"))) != NULL) {
-			fr_buf_adds(&sql, " LC_CTYPE ");
-			fr_pq_literal(s->pq, opt, &sql);
-		}
-		if ((opt = fr_node_str(fr_node_get(d, "tablespace"))) != NULL) {
-			fr_buf_adds(&sql, " TABLESPACE ");
-			fr_pq_ident(s->pq, opt, &sql);
-		}
+		/* the options CREATE DATABASE takes from the entry: an identifier or a literal each */
+		for (i = 0; i < sizeof(create_opts) / sizeof(create_opts[0]); i++)
+			if ((opt = fr_node_str(fr_node_get(d, create_opts[i].key))) != NULL) {
+				fr_buf_addf(&sql, " %s ", create_opts[i].clause);
+				(create_opts[i].ident ? fr_pq_ident : fr_pq_literal)(s->pq, opt, &sql);
+			}
 		if (q(s, sql.buf, 0, NULL, NULL, 0) < 0)
 			goto out;
 		fb_log(s->fb, "database %s: created", name);

@@ -464,6 +464,26 @@ static int fields_key(struct fields *fs, int k)
 	return r;
 }
 
+struct wiz;
+static int common_key(struct wiz *w, int k);
+
+/* Keys every step understands, on a step with fields: their text is kept first. 0 for other keys. */
+static int fields_common(struct wiz *w, struct fields *fs, int k)
+{
+	if (k == KEY_ESC || k == KEY_CTRL_C || k == KEY_F(1) || k == KEY_RESIZE || got_term) {
+		fields_sync(fs);
+		return common_key(w, k);
+	}
+	return 0;
+}
+
+/* The cursor back into the focused field, and the screen out. */
+static void fields_show(struct fields *fs)
+{
+	pos_form_cursor(fs->form);
+	refresh();
+}
+
 static void fields_close(struct fields *fs)
 {
 	int i;
@@ -670,15 +690,11 @@ static int step_network(struct wiz *w)
 	fields_open(&fs, n, ys, 16, 20, bufs, sizes, NULL, 0);
 	if (*w->msg)
 		message(w, msg_y, 1, "%s", w->msg);
-	pos_form_cursor(fs.form);
-	refresh();
+	fields_show(&fs);
 	for (;;) {
 		k = getch();
-		if (k == KEY_ESC || k == KEY_CTRL_C || k == KEY_F(1) || k == KEY_RESIZE || got_term) {
-			fields_sync(&fs);
-			if ((r = common_key(w, k)) != 0)
-				break;
-		}
+		if ((r = fields_common(w, &fs, k)) != 0)
+			break;
 		if (is_enter(k)) {
 			int bad = -1;
 
@@ -704,8 +720,7 @@ static int step_network(struct wiz *w)
 			/* refused in place: the message, and the field keeps the focus */
 			message(w, msg_y, 1, "%s", w->msg);
 			fields_set_focus(&fs, bad);
-			pos_form_cursor(fs.form);
-			refresh();
+			fields_show(&fs);
 			continue;
 		}
 		if ((k == KEY_UP || k == KEY_DOWN) && fields_focus(&fs) == 0 && w->ncands) {
@@ -721,8 +736,7 @@ static int step_network(struct wiz *w)
 			message(w, msg_y, 1, "'%.40s' is not a valid IPv4 address (yet)", w->ip[i]);
 		else if (*w->ip[i])
 			message(w, msg_y, 0, "%s", w->ip[i]);
-		pos_form_cursor(fs.form);
-		refresh();
+		fields_show(&fs);
 	}
 	fields_close(&fs);
 	return r;
@@ -872,21 +886,16 @@ static int enter_credential(struct wiz *w)
 	fields_open(&fs, 2, ys, 16, 40, bufs, sizes, masked, 0);
 	if (*w->msg)
 		message(w, 12, 1, "%s", w->msg);
-	pos_form_cursor(fs.form);
-	refresh();
+	fields_show(&fs);
 	for (;;) {
 		k = getch();
-		if (k == KEY_ESC || k == KEY_CTRL_C || k == KEY_F(1) || k == KEY_RESIZE || got_term) {
-			fields_sync(&fs);
-			if ((r = common_key(w, k)) != 0)
-				break;
-		}
+		if ((r = fields_common(w, &fs, k)) != 0)
+			break;
 		if (is_enter(k)) {
 			fields_sync(&fs);
 			if (fields_focus(&fs) == 0) {
 				fields_set_focus(&fs, 1);
-				pos_form_cursor(fs.form);
-				refresh();
+				fields_show(&fs);
 				continue;
 			}
 			if (!fr_secret_value_ok(w->pw[2 * i]))
@@ -901,13 +910,11 @@ static int enter_credential(struct wiz *w)
 			message(w, 12, 1, "%s", w->msg);
 			fields_set(&fs, 1, "");
 			fields_set_focus(&fs, 0);
-			pos_form_cursor(fs.form);
-			refresh();
+			fields_show(&fs);
 			continue;
 		}
 		fields_key(&fs, k);
-		pos_form_cursor(fs.form);
-		refresh();
+		fields_show(&fs);
 	}
 	fields_close(&fs);
 	return r;
@@ -1173,15 +1180,11 @@ static int step_write(struct wiz *w)
 	fields_open(&fs, 1, ys, 16, 50, bufs, sizes, NULL, 0);
 	if (*w->msg)
 		message(w, 8, 1, "%s", w->msg);
-	pos_form_cursor(fs.form);
-	refresh();
+	fields_show(&fs);
 	for (;;) {
 		k = getch();
-		if (k == KEY_ESC || k == KEY_CTRL_C || k == KEY_F(1) || k == KEY_RESIZE || got_term) {
-			fields_sync(&fs);
-			if ((r = common_key(w, k)) != 0)
-				break;
-		}
+		if ((r = fields_common(w, &fs, k)) != 0)
+			break;
 		if (is_enter(k)) {
 			struct fr_err err = { 0 };
 			struct stat st;
@@ -1203,13 +1206,11 @@ static int step_write(struct wiz *w)
 				break;
 			}
 			message(w, 8, 1, "%s", w->msg);
-			pos_form_cursor(fs.form);
-			refresh();
+			fields_show(&fs);
 			continue;
 		}
 		fields_key(&fs, k);
-		pos_form_cursor(fs.form);
-		refresh();
+		fields_show(&fs);
 	}
 	fields_close(&fs);
 	return r;
@@ -1417,11 +1418,8 @@ static int step_install(struct wiz *w)
 	refresh();
 	for (;;) {
 		k = getch();
-		if (k == KEY_ESC || k == KEY_CTRL_C || k == KEY_F(1) || k == KEY_RESIZE || got_term) {
-			fields_sync(&fs);
-			if ((r = common_key(w, k)) != 0)
-				break;
-		}
+		if ((r = fields_common(w, &fs, k)) != 0)
+			break;
 		if (k == '\t' || k == KEY_BTAB) {
 			if (focus == 0) {
 				focus = 1;
@@ -1433,8 +1431,7 @@ static int step_install(struct wiz *w)
 			} else
 				fields_key(&fs, k);
 			if (focus)
-				pos_form_cursor(fs.form);
-			refresh();
+				fields_show(&fs);
 			continue;
 		}
 		if (k == ' ' && focus == 0) {

@@ -75,16 +75,8 @@ to_network() {
 	run -0 tui_screen
 	assert_output --partial "3/8 Network"
 	# the focus stayed: the next keys edit the same field, and it is accepted
-	tui_keys BSpace BSpace Enter
-	tui_wait "4/8 PostgreSQL"
-	tui_keys Enter
-	tui_wait "5/8 Credentials"
-	tui_keys Enter
-	tui_wait "6/8 Review"
-	tui_keys Enter
-	tui_wait "7/8 Write"
-	tui_keys Enter
-	tui_wait "written farrow.yml"
+	tui_keys BSpace BSpace
+	tui_write_defaults
 	grep -q "^    admin_ip: 10.0.0.3 " farrow.yml
 	# generated credentials: shown once on request, never in the review
 	tui_keys s

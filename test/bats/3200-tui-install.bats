@@ -45,16 +45,8 @@ teardown() {
 	tui_keys Enter
 	tui_wait "3/8 Network"
 	tui_clear_field
-	tui_keys 10.10.10.10 Enter
-	tui_wait "4/8 PostgreSQL"
-	tui_keys Enter
-	tui_wait "5/8 Credentials"
-	tui_keys Enter
-	tui_wait "6/8 Review"
-	tui_keys Enter
-	tui_wait "7/8 Write"
-	tui_keys Enter
-	tui_wait "written farrow.yml"
+	tui_keys 10.10.10.10
+	tui_write_defaults
 	tui_keys Enter
 	tui_wait "8/8 Install"
 	# accept the node's host key on first contact; the bundle, its key, the sandbox's SSH key

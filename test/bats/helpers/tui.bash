@@ -47,3 +47,18 @@ tui_exit_status() {
 tui_clear_field() {
 	tui_keys C-u
 }
+
+# tui_write_defaults: from step 3's Enter on, the defaults (template's version, the local
+# bundle, generated credentials) through the review to a written farrow.yml.
+tui_write_defaults() {
+	tui_keys Enter
+	tui_wait "4/8 PostgreSQL"
+	tui_keys Enter
+	tui_wait "5/8 Credentials"
+	tui_keys Enter
+	tui_wait "6/8 Review"
+	tui_keys Enter
+	tui_wait "7/8 Write"
+	tui_keys Enter
+	tui_wait "written farrow.yml"
+}
