@@ -405,6 +405,29 @@ void pg_pgbouncer_ini(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 		if (name && on)
 			fr_buf_addf(out, "%s = host=/var/run/postgresql port=%lld dbname=%s\n", name, pg->port, name);
 	}
+	/* per-user pool settings of pg_users (pool_mode, pool_connlimit) */
+	{
+		const struct fr_node *users = fb_var(fb, "pg_users");
+		int header = 0;
+
+		for (i = 0; fr_node_is_seq(users) && i < users->n; i++) {
+			const char *name = fr_node_str(fr_node_get(users->items[i], "name"));
+			const char *mode = fr_node_str(fr_node_get(users->items[i], "pool_mode"));
+			long long lim = -1;
+
+			fr_node_int(fr_node_get(users->items[i], "pool_connlimit"), &lim);
+			if (name == NULL || (mode == NULL && lim < 0))
+				continue;
+			if (!header++)
+				fr_buf_adds(out, "\n[users]\n");
+			fr_buf_addf(out, "%s =", name);
+			if (mode)
+				fr_buf_addf(out, " pool_mode=%s", mode);
+			if (lim >= 0)
+				fr_buf_addf(out, " max_user_connections=%lld", lim);
+			fr_buf_addc(out, '\n');
+		}
+	}
 	fr_buf_addf(out,
 		    "\n[pgbouncer]\nlisten_addr = *\nlisten_port = %lld\nunix_socket_dir = /var/run/postgresql\n"
 		    "auth_type = scram-sha-256\nauth_file = /etc/pgbouncer/userlist.txt\n"
