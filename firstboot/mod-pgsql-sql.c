@@ -146,7 +146,25 @@ static void role(struct sql *s, const struct fr_node *m, const char *password, i
 		fr_buf_addf(&sql, "ALTER ROLE %s SET ", id.buf);
 		fr_pq_ident(s->pq, params->keys[i]->str, &sql);
 		fr_buf_adds(&sql, " = ");
-		fr_pq_literal(s->pq, params->items[i]->str, &sql);
+		/* a list value (search_path: 'app,public') is a list of literals, not one name with a comma */
+		{
+			char *copy = fr_xstrdup(params->items[i]->str), *tok, *save = NULL;
+			int first = 1;
+
+			for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				while (*tok == ' ')
+					tok++;
+				while (*tok && tok[strlen(tok) - 1] == ' ')
+					tok[strlen(tok) - 1] = '\0';
+				if (!first)
+					fr_buf_adds(&sql, ", ");
+				fr_pq_literal(s->pq, tok, &sql);
+				first = 0;
+			}
+			if (first)
+				fr_pq_literal(s->pq, "", &sql);
+			free(copy);
+		}
 		q(s, sql.buf, 0, NULL, NULL, 0);
 	}
 out:

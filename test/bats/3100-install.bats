@@ -185,7 +185,7 @@ pgsql    done"
 		rolbypassrls, rolconnlimit, to_char(rolvaliduntil, 'YYYY-MM-DD'), array_to_string(rolconfig, ';'),
 		shobj_description(oid, 'pg_authid'), pg_has_role(rolname, 'dbrole_readwrite', 'member')
 		from pg_roles where rolname = 'dbuser_app'"
-	assert_output "t|f|t|f|t|f|t|7|2030-12-31|search_path=farrow,public|every attribute|t"
+	assert_output "t|f|t|f|t|f|t|7|2030-12-31|search_path=farrow, public|every attribute|t"
 	run -0 sql 5432 "select datconnlimit, pg_encoding_to_char(encoding), datcollate, datdba::regrole,
 		shobj_description(oid, 'pg_database'), has_database_privilege('dbuser_view', datname, 'CONNECT'),
 		has_database_privilege('dbuser_app', datname, 'CONNECT') from pg_database where datname = 'app'"
