@@ -151,7 +151,17 @@ static void role(struct sql *s, const struct fr_node *m, const char *password, i
 			char *copy = fr_xstrdup(params->items[i]->str), *tok, *save = NULL;
 			int first = 1;
 
-			for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			static const char *const lists[] = { "search_path", "temp_tablespaces", "local_preload_libraries",
+							     "session_preload_libraries", NULL };
+			const char *sep = ",";
+			size_t li;
+
+			for (li = 0; lists[li] && strcmp(lists[li], params->keys[i]->str) != 0; li++)
+				;
+			if (lists[li] == NULL)
+				sep = ""; /* one value, whatever it holds */
+			for (tok = *sep ? strtok_r(copy, sep, &save) : copy; tok;
+			     tok = *sep ? strtok_r(NULL, sep, &save) : NULL) {
 				while (*tok == ' ')
 					tok++;
 				while (*tok && tok[strlen(tok) - 1] == ' ')
