@@ -7,17 +7,9 @@ setup_file() {
 	[ "$(id -u)" = 0 ] && command -v systemd-nspawn >/dev/null && command -v tmux >/dev/null || return 0
 	. /etc/os-release
 	[ "$ID$VERSION_ID" = debian12 ] || return 0
-	export FARROW_SANDBOX=${FARROW_SANDBOX:-/var/tmp/farrow-sandbox}
-	export SANDBOX="$BATS_TEST_DIRNAME/../sandbox/sandbox.sh" W=$BATS_FILE_TMPDIR
+	export W=$BATS_FILE_TMPDIR
 	load helpers/mirror
-	"$SANDBOX" down
-	"$SANDBOX" up 1 >&3
-	# the bundle is this suite's fixture: built by the plain repo-builder (a sanitizer build of its
-	# resolver takes minutes over the whole Debian archive; bats 1010 runs that one)
-	rb="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/repo-builder"
-	"$rb" keygen --out "$W/key" >/dev/null
-	"$rb" build "$FARROW_ROOT/profiles/bundles/d12-meta.yml" --key "$W/key/farrow-signing.key" \
-		--out "$W/dist" --cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
+	fr_node_fixture "$W"
 }
 
 teardown_file() {

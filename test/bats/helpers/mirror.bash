@@ -112,3 +112,19 @@ fr_apt_opts() { # fr_apt_opts <dir> -> prints options
 		"-o Dir::State::status=$BATS_FILE_TMPDIR/base.status -o Debug::NoLocking=1" \
 		"-o Acquire::Check-Date=true -o Acquire::Check-Valid-Until=true -o APT::Sandbox::User=root"
 }
+
+# fr_node_fixture <dir>: for the sandbox suites, one node up (after a clean teardown) and the
+# default bundle in <dir>/dist with its key in <dir>/key; exports SANDBOX and BUNDLE. The bundle
+# is built by the plain repo-builder: a sanitizer build of its resolver takes minutes over the
+# whole Debian archive (bats 1010 runs that one).
+fr_node_fixture() {
+	local dir=$1 rb="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/repo-builder"
+	export FARROW_SANDBOX=${FARROW_SANDBOX:-/var/tmp/farrow-sandbox}
+	export SANDBOX="$FARROW_ROOT/test/sandbox/sandbox.sh"
+	"$SANDBOX" down
+	"$SANDBOX" up 1 >&3
+	"$rb" keygen --out "$dir/key" >/dev/null
+	"$rb" build "$FARROW_ROOT/profiles/bundles/d12-meta.yml" --key "$dir/key/farrow-signing.key" \
+		--out "$dir/dist" --cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
+	export BUNDLE=$dir/dist/farrow-pkg-0.1.0.d12.x86_64.tar.zst
+}
