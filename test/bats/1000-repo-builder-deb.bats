@@ -102,12 +102,12 @@ setup() {
 	cp "$BUNDLE" b.tar.zst && cp "$BUNDLE.sig" b.tar.zst.sig
 	run -0 repo-builder verify b.tar.zst --key "$KEYDIR/farrow-signing.gpg"
 	# one byte of the tarball
-	printf '\x00' | dd of=b.tar.zst bs=1 seek=2000 conv=notrunc 2>/dev/null
+	fr_flip_byte b.tar.zst 2000
 	run -6 repo-builder verify b.tar.zst --key "$KEYDIR/farrow-signing.gpg"
 	assert_output --partial "b.tar.zst.sig: signature does not hold"
 	# one byte of the signature
 	cp "$BUNDLE" b.tar.zst
-	printf '\x01' | dd of=b.tar.zst.sig bs=1 seek=100 conv=notrunc 2>/dev/null
+	fr_flip_byte b.tar.zst.sig 100
 	run -6 repo-builder verify b.tar.zst --key "$KEYDIR/farrow-signing.gpg"
 	assert_output --partial "signature does not hold"
 	# another key
@@ -119,7 +119,7 @@ setup() {
 	mkdir u && tar -C u -xf "$BUNDLE"
 	top=farrow-test-0.1.0.d12.x86_64
 	deb=$(cd u && find "$top/repo/pool" -name 'pgbouncer_*.deb')
-	printf 'X' | dd of="u/$deb" bs=1 seek=500 conv=notrunc 2>/dev/null
+	fr_flip_byte "u/$deb" 500
 	tar -C u --sort=name -cf - "$top" | zstd -q -o t.tar.zst
 	h=$(mktemp -d /tmp/frgpg.XXXXXX)
 	gpg --homedir "$h" --batch --import "$KEYDIR/farrow-signing.key" 2>/dev/null

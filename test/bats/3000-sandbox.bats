@@ -82,7 +82,7 @@ setup() {
 	# a tampered copy is refused before anything changes
 	cp "$root/var/lib/farrow/incoming/$b" "$root/var/lib/farrow/incoming/bad.tar.zst"
 	cp "$root/var/lib/farrow/incoming/$b.sig" "$root/var/lib/farrow/incoming/bad.tar.zst.sig"
-	printf 'X' | dd of="$root/var/lib/farrow/incoming/bad.tar.zst" bs=1 seek=3000 conv=notrunc 2>/dev/null
+	fr_flip_byte "$root/var/lib/farrow/incoming/bad.tar.zst" 3000
 	run -6 "$SANDBOX" exec 1 farrow-firstboot unpack /var/lib/farrow/incoming/bad.tar.zst \
 		--key /var/lib/farrow/incoming/bundle-key.gpg --dest /var/lib/farrow/bundles
 	assert_output --partial "signature does not hold"

@@ -76,7 +76,7 @@ sql() { # sql PORT SQL
 @test "a tampered bundle is refused before anything on the node changes" {
 	cp "$BUNDLE" "$W/bad.tar.zst"
 	cp "$BUNDLE.sig" "$W/bad.tar.zst.sig"
-	printf 'X' | dd of="$W/bad.tar.zst" bs=1 seek=5000 conv=notrunc 2>/dev/null
+	fr_flip_byte "$W/bad.tar.zst" 5000
 	run -6 farrow install "$W/meta.yml" --bundle "$W/bad.tar.zst" --key "$W/key/farrow-signing.gpg" \
 		--ssh-key "$KEY" --known-hosts "$W/known_hosts" --accept-new-host-keys --firstboot "$FB"
 	assert_output --partial "bad.tar.zst does not verify: nothing was sent to any node"

@@ -33,3 +33,18 @@ assert old in text, f"{old!r} not in {src}"
 open(dst, "w").write(text.replace(old, new, 1))
 PY
 }
+
+# fr_flip_byte FILE OFFSET: change the byte at OFFSET to another value (never the same one:
+# writing a fixed 'X' leaves a file untouched whenever that byte already was an 'X').
+fr_flip_byte() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+path, off = sys.argv[1], int(sys.argv[2])
+with open(path, "r+b") as f:
+    f.seek(off)
+    b = f.read(1)
+    assert b, f"{path} is shorter than {off + 1} bytes"
+    f.seek(off)
+    f.write(bytes([b[0] ^ 0x5A]))
+PY
+}
