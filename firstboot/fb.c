@@ -209,7 +209,8 @@ static int owner_ids(struct fb *fb, const char *owner, uid_t *uid, gid_t *gid)
 	return 0;
 }
 
-int fb_file(struct fb *fb, const char *path, const char *data, size_t len, mode_t mode, const char *owner)
+static int write_file(struct fb *fb, const char *path, const char *data, size_t len, mode_t mode, const char *owner,
+		      int counts)
 {
 	struct fr_err err = { 0 };
 	struct stat st;
@@ -230,8 +231,18 @@ int fb_file(struct fb *fb, const char *path, const char *data, size_t len, mode_
 	if (chown(path, uid, gid) < 0 || chmod(path, mode) < 0)
 		return fb_fail(fb, "cannot set owner/mode of '%s': %s", path, strerror(errno));
 	fb_log(fb, "%s %s", same ? "fixed owner/mode of" : "wrote", path);
-	fb->changes++;
+	fb->changes += counts;
 	return 1;
+}
+
+int fb_file(struct fb *fb, const char *path, const char *data, size_t len, mode_t mode, const char *owner)
+{
+	return write_file(fb, path, data, len, mode, owner, 1);
+}
+
+int fb_scratch_file(struct fb *fb, const char *path, const char *data, size_t len, mode_t mode, const char *owner)
+{
+	return write_file(fb, path, data, len, mode, owner, 0);
 }
 
 int fb_dir(struct fb *fb, const char *path, mode_t mode, const char *owner)

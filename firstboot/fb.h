@@ -60,6 +60,8 @@ int fb_run_as(struct fb *fb, const char *user, const char *const *argv, const ch
  * -1 on error (logged).
  */
 int fb_file(struct fb *fb, const char *path, const char *data, size_t len, mode_t mode, const char *owner);
+/* fb_file for a candidate a tool checks before it replaces the real file: not a change to the node. */
+int fb_scratch_file(struct fb *fb, const char *path, const char *data, size_t len, mode_t mode, const char *owner);
 /* mkdir -p, then mode and owner of the last component. 0 or -1. */
 int fb_dir(struct fb *fb, const char *path, mode_t mode, const char *owner);
 

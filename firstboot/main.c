@@ -238,10 +238,13 @@ static int running_alive(const char *path)
 	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
+/* The modules, in the order run converges them. */
+static const char *const all_modules[] = { "node", "ca", "etcd", "pgsql", NULL };
+
 /* The state of the modules: files <state>/<module>.{done,failed,running}. */
 static int status(const char *state)
 {
-	static const char *const modules[] = { "node", "ca", "etcd", "pgsql", NULL };
+	const char *const *modules = all_modules;
 	int any = 0, failed = 0, running = 0, i;
 
 	for (i = 0; modules[i]; i++) {
@@ -270,8 +273,6 @@ static int status(const char *state)
 	}
 	return failed ? 1 : running ? 2 : any ? 0 : 3;
 }
-
-static const char *const all_modules[] = { "node", "ca", "etcd", "pgsql", NULL };
 
 static void state_write(const char *state, const char *module, const char *kind, const char *text)
 {

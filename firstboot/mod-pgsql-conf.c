@@ -195,23 +195,20 @@ struct rule {
 	const struct fr_node *n;
 };
 
-static const struct {
-	const char *user, *db, *addr, *auth, *title;
-	int order;
-} default_hba[] = {
-	{ "${dbsu}", "all", "local", "ident", "dbsu access via local os user ident", 100 },
-	{ "${dbsu}", "replication", "local", "ident", "dbsu replication from local os ident", 150 },
-	{ "${repl}", "replication", "localhost", "pwd", "replicator replication from localhost", 200 },
-	{ "${repl}", "replication", "intra", "pwd", "replicator replication from intranet", 250 },
-	{ "${repl}", "postgres", "intra", "pwd", "replicator postgres db from intranet", 300 },
-	{ "${monitor}", "all", "localhost", "pwd", "monitor from localhost with password", 350 },
-	{ "${monitor}", "all", "infra", "pwd", "monitor from infra host with password", 400 },
-	{ "${admin}", "all", "infra", "ssl", "admin @ infra nodes with pwd & ssl", 450 },
-	{ "${admin}", "all", "world", "ssl", "admin @ everywhere with ssl & pwd", 500 },
-	{ "+dbrole_readonly", "all", "localhost", "pwd", "pgbouncer read/write via local socket", 550 },
-	{ "+dbrole_readonly", "all", "intra", "pwd", "read/write biz user via password", 600 },
-	{ "+dbrole_offline", "all", "intra", "pwd", "allow etl offline tasks from intranet", 650 },
-};
+/* Pigsty's pg_default_hba_rules, as YAML so they and the user's rules take one path. */
+static const char default_hba[] =
+	"- { user: '${dbsu}',    db: all,         addr: local,     auth: ident, order: 100 }\n"
+	"- { user: '${dbsu}',    db: replication, addr: local,     auth: ident, order: 150 }\n"
+	"- { user: '${repl}',    db: replication, addr: localhost, auth: pwd,   order: 200 }\n"
+	"- { user: '${repl}',    db: replication, addr: intra,     auth: pwd,   order: 250 }\n"
+	"- { user: '${repl}',    db: postgres,    addr: intra,     auth: pwd,   order: 300 }\n"
+	"- { user: '${monitor}', db: all,         addr: localhost, auth: pwd,   order: 350 }\n"
+	"- { user: '${monitor}', db: all,         addr: infra,     auth: pwd,   order: 400 }\n"
+	"- { user: '${admin}',   db: all,         addr: infra,     auth: ssl,   order: 450 }\n"
+	"- { user: '${admin}',   db: all,         addr: world,     auth: ssl,   order: 500 }\n"
+	"- { user: '+dbrole_readonly', db: all,   addr: localhost, auth: pwd,   order: 550 }\n"
+	"- { user: '+dbrole_readonly', db: all,   addr: intra,     auth: pwd,   order: 600 }\n"
+	"- { user: '+dbrole_offline',  db: all,   addr: intra,     auth: pwd,   order: 650 }\n";
 
 static int rule_cmp(const void *a, const void *b)
 {
@@ -311,66 +308,43 @@ static void hba_line(struct fb *fb, const struct pg *pg, const char *ind, const 
 		emit(out, ind, "%s %s %s %s %s", type, db, user, addrs[i], method);
 }
 
+/* Append the rules of list to r, each with its order (1000 when it has none). */
+static void add_rules(const struct fr_node *list, struct rule **r, size_t *n, size_t *cap)
+{
+	size_t i;
+
+	for (i = 0; fr_node_is_seq(list) && i < list->n; i++) {
+		FR_ALLOC_GROW(*r, *n + 1, *cap);
+		(*r)[*n].index = *n;
+		(*r)[*n].n = list->items[i];
+		if (!fr_node_int(fr_node_get(list->items[i], "order"), &(*r)[*n].order))
+			(*r)[*n].order = 1000;
+		(*n)++;
+	}
+}
+
 void pg_hba(struct fb *fb, const struct pg *pg, const char *ind, struct fr_buf *out)
 {
 	const struct fr_node *user = fb_var(fb, "pg_hba_rules"), *def = fr_node_get(fb->vars, "pg_default_hba_rules");
+	struct fr_node *builtin = NULL;
 	struct rule *r = NULL;
 	size_t n = 0, cap = 0, i, j;
 
 	if (fr_node_is_seq(def)) {
-		for (i = 0; i < def->n; i++) {
-			FR_ALLOC_GROW(r, n + 1, cap);
-			r[n].index = n;
-			r[n].n = def->items[i];
-			if (!fr_node_int(fr_node_get(def->items[i], "order"), &r[n].order))
-				r[n].order = 1000;
-			n++;
-		}
-	}
-	for (i = 0; fr_node_is_seq(user) && i < user->n; i++) {
-		FR_ALLOC_GROW(r, n + 1, cap);
-		r[n].index = n;
-		r[n].n = user->items[i];
-		if (!fr_node_int(fr_node_get(user->items[i], "order"), &r[n].order))
-			r[n].order = 1000;
-		n++;
-	}
-	/* the built-in defaults interleave by order with the user's rules */
-	if (!fr_node_is_seq(def)) {
-		size_t k = 0;
-		struct rule *all = fr_xcalloc(n + 16, sizeof(*all));
-
-		for (i = 0; i < sizeof(default_hba) / sizeof(default_hba[0]); i++, k++) {
-			all[k].order = default_hba[i].order;
-			all[k].index = k;
-			all[k].n = NULL;
-		}
-		for (i = 0; i < n; i++, k++) {
-			all[k] = r[i];
-			all[k].index = k;
-		}
-		free(r);
-		r = all;
-		n = k;
-	}
-	qsort(r, n, sizeof(*r), rule_cmp);
-	/* own default rules replace Pigsty's: patroni's needs still come first (local access and
-	 * replication for the dbsu, the replicator from localhost) */
-	if (fr_node_is_seq(def)) {
+		/* own default rules replace Pigsty's: patroni's needs still come first (local access and
+		 * replication for the dbsu, the replicator from localhost) */
 		emit(out, ind, "local all %s peer", pg->dbsu);
 		emit(out, ind, "local replication %s peer", pg->dbsu);
 		emit(out, ind, "host replication %s 127.0.0.1/32 %s", pg->repl, fb_str(fb, "pg_pwd_enc", "scram-sha-256"));
-	}
+	} else
+		def = builtin = fr_yaml_parse(default_hba, strlen(default_hba), NULL);
+	/* the default rules interleave by order with the user's */
+	add_rules(def, &r, &n, &cap);
+	add_rules(user, &r, &n, &cap);
+	qsort(r, n, sizeof(*r), rule_cmp);
 	for (i = 0; i < n; i++) {
 		const struct fr_node *x = r[i].n, *rules;
 
-		if (x == NULL) {
-			size_t d = r[i].index;
-
-			hba_line(fb, pg, ind, default_hba[d].user, default_hba[d].db, default_hba[d].addr,
-				 default_hba[d].auth, out);
-			continue;
-		}
 		if (fr_node_is_seq(rules = fr_node_get(x, "rules"))) {
 			for (j = 0; j < rules->n; j++)
 				if (fr_node_str(rules->items[j])) {
@@ -385,6 +359,7 @@ void pg_hba(struct fb *fb, const struct pg *pg, const char *ind, struct fr_buf *
 			 fr_node_str(fr_node_get(x, "auth")) ?: "pwd", out);
 	}
 	free(r);
+	fr_node_free(builtin);
 }
 
 /* ---- pgbouncer */

@@ -92,13 +92,12 @@ static int port_ready(struct fb *fb, void *arg)
 static int existing_data(struct fb *fb, const struct pg *pg, const char *state_dir)
 {
 	char *ver = fr_xasprintf("%s/PG_VERSION", pg->data), *done = fr_xasprintf("%s/pgsql.done", state_dir);
-	int has = access(ver, F_OK) == 0, clean = 0, r = 0;
+	int has = access(ver, F_OK) == 0, r = 0;
 
 	if (has && fb_explicit(fb, "pg_clean") && fb_bool(fb, "pg_clean", 0) && access(done, F_OK) != 0) {
 		char aside[256];
 		time_t now = time(NULL);
 
-		clean = 1;
 		snprintf(aside, sizeof(aside), "%s.farrow-removed-%lld", pg->data, (long long)now);
 		if (fb_port_open("127.0.0.1", (int)pg->port))
 			r = fb_fail(fb, "pg_clean: true, but a PostgreSQL serves port %lld here: not touching %s", pg->port,
@@ -108,20 +107,9 @@ static int existing_data(struct fb *fb, const struct pg *pg, const char *state_d
 		else
 			fb_log(fb, "pg_clean: true: the existing %s was moved to %s", pg->data, aside);
 	} else if (has)
-		fb_log(fb, "existing PGDATA %s (PostgreSQL %s): kept", pg->data, "data");
-	(void)clean;
+		fb_log(fb, "existing PGDATA %s: kept", pg->data);
 	free(ver);
 	free(done);
-	return r;
-}
-
-/* A file for a tool to check before it replaces the real one: not a change to the node. */
-static int scratch(struct fb *fb, const char *path, const struct fr_buf *b, mode_t mode, const char *owner)
-{
-	int r = fb_file(fb, path, b->buf, b->len, mode, owner);
-
-	if (r == 1)
-		fb->changes--;
 	return r;
 }
 
@@ -209,7 +197,8 @@ int fb_mod_pgsql(struct fb *fb, const char *state_dir)
 
 	/* patroni: rendered, validated by patroni itself, then (re)started or reloaded */
 	pg_patroni_yml(fb, &pg, &b);
-	if (fb_dir(fb, "/etc/patroni", 0750, owner) < 0 || scratch(fb, "/etc/patroni/config.yml.check", &b, 0600, owner) < 0)
+	if (fb_dir(fb, "/etc/patroni", 0750, owner) < 0 ||
+	    fb_scratch_file(fb, "/etc/patroni/config.yml.check", b.buf, b.len, 0600, owner) < 0)
 		goto out;
 	{
 		const char *v[] = { "patroni", "--validate-config", "/etc/patroni/config.yml.check", NULL };
@@ -285,7 +274,7 @@ int fb_mod_pgsql(struct fb *fb, const char *state_dir)
 
 	/* haproxy: the services, checked by haproxy before they replace the running ones */
 	pg_haproxy_cfg(fb, &pg, &b);
-	if (scratch(fb, "/etc/haproxy/haproxy.cfg.check", &b, 0644, NULL) < 0)
+	if (fb_scratch_file(fb, "/etc/haproxy/haproxy.cfg.check", b.buf, b.len, 0644, NULL) < 0)
 		goto out;
 	{
 		const char *v[] = { "haproxy", "-c", "-q", "-f", "/etc/haproxy/haproxy.cfg.check", NULL };
