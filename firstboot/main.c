@@ -19,6 +19,7 @@
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <dirent.h>
 
 #include "fb.h"
 #include "pgsql.h"
@@ -71,157 +72,127 @@ static void fb_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Verify bundle (extracting it below dir when dir is not NULL); say what was found. */
+static int verify_into(const char *bundle, const char *key, const char *dir, struct fr_bundle_check *check)
+{
+	struct fr_err err = { 0 };
+	struct fr_buf msg = FR_BUF_INIT;
+	int r = fr_bundle_verify(bundle, key, dir, check, &err);
+
+	if (r == FR_EIO)
+		fb_error("%s", err.msg);
+	else {
+		fr_bundle_check_describe(check, bundle, &msg);
+		if (r == 0 && dir == NULL)
+			printf("%s\n", msg.buf);
+		else if (r != 0)
+			fb_error("%s", msg.buf);
+	}
+	fr_buf_release(&msg);
+	return r == 0 ? FR_EXIT_OK : r == FR_EIO ? FR_EXIT_FAIL : FB_EXIT_BADSIG;
+}
+
 static int verify(const char *bundle, const char *key)
 {
 	struct fr_bundle_check check;
-	struct fr_err err = { 0 };
-	int r = fr_bundle_verify(bundle, key, &check, &err);
+	int r = verify_into(bundle, key, NULL, &check);
 
-	if (r == FR_EIO) {
-		fb_error("%s", err.msg);
-		free(check.first_bad);
-		return FR_EXIT_FAIL;
-	}
-	if (!check.sig_ok)
-		fb_error("%s.sig: signature does not hold: %s", bundle, check.sig_error);
-	if (check.first_bad)
-		fb_error("%s: %s", check.first_bad, check.bad_reason);
-	if (r == 0)
-		printf("%s: signature good, %zu files verified\n", bundle, check.files_ok);
-	free(check.first_bad);
-	return r == 0 ? FR_EXIT_OK : FB_EXIT_BADSIG;
-}
-
-struct unpack {
-	const char *tmp;   /* where members go */
-	const char *top;   /* the bundle's top directory */
-	struct fr_err *err;
-};
-
-static int safe(const char *p)
-{
-	return p[0] != '/' && strstr(p, "../") == NULL && strcmp(p, "..") != 0 &&
-	       (strlen(p) < 3 || strcmp(p + strlen(p) - 3, "/..") != 0);
-}
-
-static int unpack_cb(void *ctx, const char *path, int is_file, long long size, void *reader)
-{
-	struct unpack *u = ctx;
-	size_t tl = strlen(u->top);
-	char *dst, buf[65536];
-	FILE *f;
-	ssize_t n;
-	long long got = 0;
-	int r = 0;
-
-	(void)size;
-	if (!safe(path) || strncmp(path, u->top, tl) != 0 || (path[tl] != '/' && path[tl] != '\0'))
-		return fr_err_set(u->err, FR_EINVALID, "'%s' is outside the bundle's top directory", path);
-	dst = fr_xasprintf("%s/%s", u->tmp, path[tl] ? path + tl + 1 : "");
-	if (!is_file) {
-		size_t l = strlen(dst);
-
-		while (l > 1 && dst[l - 1] == '/')
-			dst[--l] = '\0';
-		r = fr_mkdir_p(dst, 0755, u->err);
-		free(dst);
-		return r;
-	}
-	{
-		char *slash = strrchr(dst, '/');
-
-		*slash = '\0';
-		r = fr_mkdir_p(dst, 0755, u->err);
-		*slash = '/';
-	}
-	if (r == 0 && (f = fopen(dst, "wbx")) == NULL)
-		r = fr_err_set(u->err, FR_EIO, "cannot write '%s': %s", dst, strerror(errno));
-	else if (r == 0) {
-		while ((n = fr_tar_read(reader, buf, sizeof(buf))) > 0) {
-			if (fwrite(buf, 1, (size_t)n, f) != (size_t)n) {
-				r = fr_err_set(u->err, FR_EIO, "cannot write '%s': %s", dst, strerror(errno));
-				break;
-			}
-			got += n;
-		}
-		if (n < 0 && r == 0)
-			r = fr_err_set(u->err, FR_EIO, "'%s' cannot be read from the bundle", path);
-		if (fclose(f) != 0 && r == 0)
-			r = fr_err_set(u->err, FR_EIO, "cannot write '%s': %s", dst, strerror(errno));
-		chmod(dst, 0644);
-	}
-	(void)got;
-	free(dst);
+	fr_bundle_check_release(&check);
 	return r;
 }
 
+/* Remove what an unpack killed half-way left: <dest>/.unpack-* (names only farrow-firstboot makes). */
+static void remove_stale(const char *dest)
+{
+	DIR *d = opendir(dest);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, ".unpack-", 8) == 0) {
+			char *p = fr_xasprintf("%s/%s", dest, e->d_name);
+
+			fr_rm_rf(p);
+			free(p);
+		}
+	if (d)
+		closedir(d);
+}
+
+/*
+ * Unpack: verify and write out in one pass over one open file, into a
+ * private directory of ours (dest/.unpack-XXXXXX, 0700), renamed to
+ * dest/<top> only when everything held. <top> comes from the verified
+ * MANIFEST and is a single safe name (lib/bundle.c), so nothing outside
+ * dest is ever named, written or removed.
+ */
 static int unpack(const char *bundle, const char *key, const char *dest)
 {
-	struct fr_bundle_manifest m;
-	struct fr_buf old = FR_BUF_INIT, now = FR_BUF_INIT;
+	struct fr_bundle_check check;
 	struct fr_err err = { 0 };
-	struct unpack u;
-	char *final = NULL, *tmp = NULL, *oldman = NULL, *data = NULL;
+	char *final = NULL, *tmp = NULL, *oldman = NULL, *data = NULL, *aside = NULL;
 	size_t len;
 	int r;
 
-	if ((r = verify(bundle, key)) != FR_EXIT_OK)
+	if ((r = verify_into(bundle, key, NULL, &check)) != FR_EXIT_OK) {
+		fr_bundle_check_release(&check);
 		return r; /* nothing changes before the bundle verifies */
-	if (fr_bundle_manifest_read(bundle, &m, &err) < 0 || fr_bundle_manifest_text(bundle, &now, &err) < 0) {
-		fb_error("%s", err.msg);
-		fr_buf_release(&now);
-		return FR_EXIT_FAIL;
 	}
-	final = fr_xasprintf("%s/%s", dest, m.top);
+	final = fr_xasprintf("%s/%s", dest, check.m.top);
 	oldman = fr_xasprintf("%s/MANIFEST", final);
-	if (fr_read_file(oldman, 64u << 20, &data, &len, NULL) == 0) {
-		fr_buf_addn(&old, data, len);
-		free(data);
-		if (old.len == now.len && memcmp(old.buf, now.buf, now.len) == 0) {
-			printf("%s: already unpacked\n", final);
-			r = FR_EXIT_OK;
-			goto out;
-		}
+	if (fr_read_file(oldman, 64u << 20, &data, &len, NULL) == 0 && len == check.manifest.len &&
+	    memcmp(data, check.manifest.buf, len) == 0) {
+		printf("%s: already unpacked\n", final);
+		goto out;
 	}
+	fr_bundle_check_release(&check);
 	if (fr_mkdir_p(dest, 0755, &err) < 0) {
 		fb_error("%s", err.msg);
 		r = FR_EXIT_FAIL;
 		goto out;
 	}
-	tmp = fr_xasprintf("%s/.%s.tmp", dest, m.top);
-	fr_rm_rf(tmp);
-	u.tmp = tmp;
-	u.top = m.top;
-	u.err = &err;
-	if (fr_tar_walk(bundle, unpack_cb, &u, &err) != 0) {
-		fb_error("unpack: %s", err.msg);
-		fr_rm_rf(tmp);
+	remove_stale(dest);
+	tmp = fr_xasprintf("%s/.unpack-XXXXXX", dest);
+	if (mkdtemp(tmp) == NULL) {
+		fb_error("cannot make a directory in '%s': %s", dest, strerror(errno));
 		r = FR_EXIT_FAIL;
 		goto out;
 	}
-	if (access(final, F_OK) == 0) {
-		char *aside = fr_xasprintf("%s/.%s.old", dest, m.top);
-
-		fr_rm_rf(aside);
-		if (rename(final, aside) < 0 || rename(tmp, final) < 0) {
-			fb_error("cannot replace '%s': %s", final, strerror(errno));
-			r = FR_EXIT_FAIL;
-		} else
-			fr_rm_rf(aside);
-		free(aside);
+	if ((r = verify_into(bundle, key, tmp, &check)) != FR_EXIT_OK) {
+		fr_rm_rf(tmp);
+		goto out;
+	}
+	chmod(tmp, 0755);
+	free(final);
+	final = fr_xasprintf("%s/%s", dest, check.m.top); /* this pass's verified top */
+	aside = fr_xasprintf("%s/.unpack-old-%s", dest, check.m.top);
+	fr_rm_rf(aside);
+	if (access(final, F_OK) == 0 && rename(final, aside) < 0) {
+		fb_error("cannot replace '%s': %s", final, strerror(errno));
+		fr_rm_rf(tmp);
+		r = FR_EXIT_FAIL;
 	} else if (rename(tmp, final) < 0) {
 		fb_error("cannot rename '%s': %s", tmp, strerror(errno));
+		fr_rm_rf(tmp);
+		if (access(aside, F_OK) == 0)
+			rename(aside, final); /* the bundle that was there stays */
 		r = FR_EXIT_FAIL;
-	}
-	if (r == FR_EXIT_OK)
+	} else {
+		int dfd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+		fr_rm_rf(aside);
 		printf("%s: unpacked\n", final);
+	}
 out:
-	fr_bundle_manifest_release(&m);
-	fr_buf_release(&old);
-	fr_buf_release(&now);
+	fr_bundle_check_release(&check);
+	free(data);
 	free(final);
 	free(tmp);
 	free(oldman);
+	free(aside);
 	return r;
 }
 

@@ -131,16 +131,17 @@ static int run(struct fr_ssh *s, struct host_result *hr, const char *cmd, struct
 static int sync_file(struct fr_ssh *s, struct host_result *hr, const char *local, const char *remote, int mode,
 		     struct fr_err *err)
 {
-	char hex[65], *cmd = fr_xasprintf("sha256sum '%s' 2>/dev/null", remote);
-	struct fr_buf out = FR_BUF_INIT;
+	char hex[65];
+	struct fr_buf out = FR_BUF_INIT, cmd = FR_BUF_INIT;
 	int r;
 
-	if (fr_sha256_file(local, hex, NULL, err) < 0) {
-		free(cmd);
+	if (fr_sha256_file(local, hex, NULL, err) < 0)
 		return -1;
-	}
-	run(s, hr, cmd, &out, err);
-	free(cmd);
+	fr_buf_adds(&cmd, "sha256sum ");
+	fr_buf_add_shq(&cmd, remote);
+	fr_buf_adds(&cmd, " 2>/dev/null");
+	run(s, hr, cmd.buf, &out, err);
+	fr_buf_release(&cmd);
 	if (out.len >= 64 && strncmp(out.buf, hex, 64) == 0) {
 		fr_buf_release(&out);
 		return 0;
@@ -387,8 +388,9 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 	hr->changed |= c1 | c2 | c3 | c4;
 	/* verify on the node before anything else changes */
 	fr_buf_reset(&cmd);
-	fr_buf_addf(&cmd, "farrow-firstboot unpack '%s' --key " NODE_DIR "/keys/bundle.gpg --dest " NODE_DIR "/bundles",
-		    remote_bundle);
+	fr_buf_adds(&cmd, "farrow-firstboot unpack ");
+	fr_buf_add_shq(&cmd, remote_bundle);
+	fr_buf_adds(&cmd, " --key " NODE_DIR "/keys/bundle.gpg --dest " NODE_DIR "/bundles");
 	fr_buf_reset(&out);
 	st = run(s, hr, cmd.buf, &out, &err);
 	if (st != 0) {
@@ -401,9 +403,11 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 	top = fr_xasprintf(NODE_DIR "/bundles/%s", o->man.top);
 	/* apt: the bundle's repository only; no service starts during installation */
 	fr_buf_reset(&cmd);
-	fr_buf_addf(&cmd,
-		    "set -e; l=/etc/apt/sources.list.d/farrow.list; "
-		    "want='deb [signed-by=%s/keys/farrow-signing.gpg] file:%s/repo farrow main'; "
+	fr_buf_adds(&cmd, "set -e; top=");
+	fr_buf_add_shq(&cmd, top);
+	fr_buf_adds(&cmd,
+		    "; l=/etc/apt/sources.list.d/farrow.list; "
+		    "want=\"deb [signed-by=$top/keys/farrow-signing.gpg] file:$top/repo farrow main\"; "
 		    "if [ \"$(cat $l 2>/dev/null)\" != \"$want\" ]; then "
 		    "mkdir -p /etc/apt/farrow-disabled; "
 		    "for f in /etc/apt/sources.list /etc/apt/sources.list.d/*; do "
@@ -411,8 +415,7 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 		    "echo \"$want\" > $l; echo CHANGED; fi; "
 		    "mkdir -p /etc/postgresql-common/createcluster.d; "
 		    "echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/00-farrow.conf; "
-		    "apt-get -q -o Acquire::Check-Date=true -o Acquire::Check-Valid-Until=true update",
-		    top, top);
+		    "apt-get -q -o Acquire::Check-Date=true -o Acquire::Check-Valid-Until=true update");
 	fr_buf_reset(&out);
 	if (run(s, hr, cmd.buf, &out, &err) != 0) {
 		snprintf(hr->summary, sizeof(hr->summary), "apt could not read the bundle's repository");
@@ -424,8 +427,10 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 	fr_buf_adds(&cmd, "printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d; "
 			  "DEBIAN_FRONTEND=noninteractive apt-get -q -y --no-install-recommends "
 			  "-o Acquire::Check-Date=true install");
-	for (i = 0; i < npk; i++)
-		fr_buf_addf(&cmd, " '%s'", pk[i]);
+	for (i = 0; i < npk; i++) {
+		fr_buf_addc(&cmd, ' ');
+		fr_buf_add_shq(&cmd, pk[i]);
+	}
 	fr_buf_adds(&cmd, "; rc=$?; rm -f /usr/sbin/policy-rc.d; exit $rc");
 	fr_buf_reset(&out);
 	if (npk && run(s, hr, cmd.buf, &out, &err) != 0) {
@@ -732,29 +737,40 @@ int cmd_install(int argc, char **argv)
 		r = FR_EXIT_INVALID;
 		goto out;
 	}
+	/* names that reach a node's shell and file system: checked here, quoted there */
+	{
+		const char *base = strrchr(o.bundle, '/') ? strrchr(o.bundle, '/') + 1 : o.bundle;
+		const char *why = fr_path_problem(base, 1);
+
+		if (why) {
+			fw_error("install: the bundle's file name '%s' %s", base, why);
+			r = FR_EXIT_USAGE;
+			goto out;
+		}
+	}
 	/* a bundle that does not verify here never reaches a node (each node verifies it again) */
 	{
 		struct fr_bundle_check check;
-		int vr = fr_bundle_verify(o.bundle, o.key, &check, &err);
+		int vr = fr_bundle_verify(o.bundle, o.key, NULL, &check, &err);
 
 		if (vr != 0) {
+			struct fr_buf msg = FR_BUF_INIT;
+
+			fr_bundle_check_describe(&check, o.bundle, &msg);
 			if (vr == FR_EIO)
 				fw_error("install: %s", err.msg);
 			else
-				fw_error("install: %s does not verify: nothing was sent to any node\n    %s%s%s", o.bundle,
-					 !check.sig_ok ? "signature does not hold: " : check.first_bad ? check.first_bad : "",
-					 !check.sig_ok ? check.sig_error : check.first_bad ? ": " : "",
-					 !check.sig_ok ? "" : check.bad_reason);
-			free(check.first_bad);
+				fw_error("install: %s does not verify: nothing was sent to any node\n    %s", o.bundle,
+					 msg.buf);
+			fr_buf_release(&msg);
+			fr_bundle_check_release(&check);
 			r = vr == FR_EIO ? FR_EXIT_FAIL : FR_EXIT_BADSIG;
 			goto out;
 		}
-		free(check.first_bad);
-	}
-	if (fr_bundle_manifest_read(o.bundle, &o.man, &err) < 0) {
-		fw_error("install: %s", err.msg);
-		r = FR_EXIT_FAIL;
-		goto out;
+		/* what was verified is what the rest reads: the MANIFEST of this pass */
+		o.man = check.m;
+		check.have_manifest = 0;
+		fr_bundle_check_release(&check);
 	}
 	if (plan_bundle_load(o.bundle, o.man.target, &o.pb, &err) < 0) {
 		fw_error("install: %s", err.msg);

@@ -129,3 +129,14 @@ void fr_buf_add_json_str(struct fr_buf *b, const char *s)
 	}
 	fr_buf_addc(b, '"');
 }
+
+void fr_buf_add_shq(struct fr_buf *b, const char *s)
+{
+	fr_buf_addc(b, '\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			fr_buf_adds(b, "'\\''");
+		else
+			fr_buf_addc(b, *s);
+	fr_buf_addc(b, '\'');
+}

@@ -30,6 +30,10 @@ void fr_buf_adds(struct fr_buf *b, const char *s);
 void fr_buf_addc(struct fr_buf *b, char c);
 void fr_buf_addf(struct fr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fr_buf_vaddf(struct fr_buf *b, const char *fmt, va_list ap);
+/* Append s quoted for a POSIX shell: '...' with each ' written as '\''. The one way farrow puts
+ * a value into a command line run by sh (on a node, over SSH). */
+void fr_buf_add_shq(struct fr_buf *b, const char *s);
+
 /* Append s as a JSON string literal, quotes included. */
 void fr_buf_add_json_str(struct fr_buf *b, const char *s);
 

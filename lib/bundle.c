@@ -1,6 +1,13 @@
 /* bundle.c -- farrow bundles: the MANIFEST format, reading it, verifying a bundle. */
 /* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <limits.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +19,37 @@
 #include "xalloc.h"
 
 #define MAX_MANIFEST (64u << 20)
+
+/* A non-negative decimal number (digits only) into *v; 0, or -1 when it is not one. */
+static int decimal(const char *s, long long *v)
+{
+	long long x = 0;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || x > (LLONG_MAX - 9) / 10)
+			return -1;
+		x = x * 10 + (*s - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+static int is_sha256(const char *h)
+{
+	size_t i;
+
+	for (i = 0; h[i]; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+			return 0;
+	return i == 64;
+}
+
+static int cmp_file_path(const void *a, const void *b)
+{
+	return strcmp(((const struct fr_bundle_file *)a)->path, ((const struct fr_bundle_file *)b)->path);
+}
 
 static char *tok(char **p)
 {
@@ -63,12 +101,21 @@ int fr_bundle_manifest_parse(const char *text, size_t len, struct fr_bundle_mani
 						  : strcmp(k, "top") == 0 ? &m->top
 									  : &m->manifest_sha256;
 
-			free(*dst);
+			if (*dst) {
+				r = fr_err_set(err, FR_EINVALID, "MANIFEST:%d: '%s' is given twice", n, k);
+				break;
+			}
 			*dst = fr_xstrdup(v ? v : "");
+			if (dst == &m->top && fr_path_problem(*dst, 1)) {
+				r = fr_err_set(err, FR_EINVALID, "MANIFEST:%d: top '%s' %s", n, *dst,
+					       fr_path_problem(*dst, 1));
+				break;
+			}
 		} else if (strcmp(k, "epoch") == 0) {
-			char *v = tok(&p);
-
-			m->epoch = v ? strtoll(v, NULL, 10) : 0;
+			if (decimal(tok(&p), &m->epoch) < 0) {
+				r = fr_err_set(err, FR_EINVALID, "MANIFEST:%d: epoch is not a number of seconds", n);
+				break;
+			}
 		} else if (strcmp(k, "input") == 0) {
 			FR_ALLOC_GROW(m->inputs, m->ninputs + 1, ia);
 			m->inputs[m->ninputs++] = fr_xstrdup(p);
@@ -91,25 +138,49 @@ int fr_bundle_manifest_parse(const char *text, size_t len, struct fr_bundle_mani
 			x->arch = fr_xstrdup(f[2]);
 			x->repo = fr_xstrdup(f[3]);
 			x->path = fr_xstrdup(f[4]);
-			sz = f[5];
-			x->size = strtoll(sz, NULL, 10);
 			x->sha256 = fr_xstrdup(f[6]);
+			sz = f[5];
+			if (decimal(sz, &x->size) < 0 || !is_sha256(f[6]) || fr_path_problem(f[4], 0)) {
+				r = fr_err_set(err, FR_EINVALID, "MANIFEST:%d: package %s: %s", n, f[0],
+					       fr_path_problem(f[4], 0) ? fr_path_problem(f[4], 0)
+					       : !is_sha256(f[6]) ? "not a SHA-256" : "its size is not a number");
+				break;
+			}
 		} else if (strcmp(k, "file") == 0) {
 			struct fr_bundle_file *x;
 			char *h = tok(&p), *sz = tok(&p), *path = tok(&p);
 
-			if (h == NULL || sz == NULL || path == NULL || strlen(h) != 64) {
+			long long size;
+
+			if (h == NULL || sz == NULL || path == NULL || tok(&p) != NULL || !is_sha256(h) ||
+			    decimal(sz, &size) < 0) {
 				r = fr_err_set(err, FR_EINVALID, "MANIFEST:%d: a file line is 'file <sha256> <size> <path>'", n);
+				break;
+			}
+			if (fr_path_problem(path, 0) || strcmp(path, "MANIFEST") == 0) {
+				r = fr_err_set(err, FR_EINVALID, "MANIFEST:%d: file '%s' %s", n, path,
+					       fr_path_problem(path, 0) ? fr_path_problem(path, 0) : "is MANIFEST itself");
 				break;
 			}
 			FR_ALLOC_GROW(m->files, m->nfiles + 1, fa);
 			x = &m->files[m->nfiles++];
 			x->sha256 = fr_xstrdup(h);
-			x->size = strtoll(sz, NULL, 10);
+			x->size = size;
 			x->path = fr_xstrdup(path);
 		}
 	}
 	free(copy);
+	if (r == 0 && m->nfiles > 1) {
+		struct fr_bundle_file *sorted = fr_xmalloc(m->nfiles * sizeof(*sorted));
+		size_t i;
+
+		memcpy(sorted, m->files, m->nfiles * sizeof(*sorted));
+		qsort(sorted, m->nfiles, sizeof(*sorted), cmp_file_path);
+		for (i = 1; i < m->nfiles && r == 0; i++)
+			if (strcmp(sorted[i - 1].path, sorted[i].path) == 0)
+				r = fr_err_set(err, FR_EINVALID, "MANIFEST: file '%s' is listed twice", sorted[i].path);
+		free(sorted);
+	}
 	if (r == 0 && (m->bundle == NULL || m->version == NULL || m->target == NULL || m->top == NULL))
 		r = fr_err_set(err, FR_EINVALID, "MANIFEST: bundle, version, target or top missing");
 	if (r < 0)
@@ -170,14 +241,16 @@ static int is_member(const char *path, const char *rel)
 	return s && strcmp(s + 1, rel) == 0;
 }
 
-static int read_cb(void *ctx, const char *path, int is_file, long long size, void *reader)
+static int read_cb(void *ctx, const char *path, int type, long long size, void *reader)
 {
 	struct read_ctx *c = ctx;
 	char buf[65536];
 	ssize_t n;
 
-	if (!is_file || !(c->rel ? is_member(path, c->rel) : is_manifest(path)))
+	if (!(c->rel ? is_member(path, c->rel) : is_manifest(path)))
 		return 0;
+	if (type != FR_TAR_FILE)
+		return fr_err_set(c->err, FR_EINVALID, "'%s' is %s, not a regular file", path, fr_tar_type_name(type));
 	if (size > (long long)c->max)
 		return fr_err_set(c->err, FR_EINVALID, "%s is too large", c->rel ? c->rel : "MANIFEST");
 	while ((n = fr_tar_read(reader, buf, sizeof(buf))) > 0)
@@ -228,139 +301,316 @@ int fr_bundle_manifest_read(const char *bundle, struct fr_bundle_manifest *m, st
 }
 
 struct verify_ctx {
-	struct fr_bundle_manifest m;
-	int have_manifest;
-	unsigned char *seen;
 	struct fr_bundle_check *check;
+	char *top;            /* the archive's top directory: the first component of its first member */
+	unsigned char *seen;
+	const char *dir;      /* extract here, or NULL */
 	struct fr_err *err;
+	int io_error;         /* writing out failed: FR_EIO rather than FR_ECRYPTO */
 };
 
-static void bad(struct fr_bundle_check *c, const char *path, const char *why)
+static void bad(struct fr_bundle_check *c, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void bad(struct fr_bundle_check *c, const char *path, const char *fmt, ...)
 {
+	va_list ap;
+
 	if (c->first_bad)
 		return;
 	c->first_bad = fr_xstrdup(path);
-	snprintf(c->bad_reason, sizeof(c->bad_reason), "%s", why);
+	va_start(ap, fmt);
+	vsnprintf(c->bad_reason, sizeof(c->bad_reason), fmt, ap);
+	va_end(ap);
 }
 
-static int verify_cb(void *ctx, const char *path, int is_file, long long size, void *reader)
+static int find_file(const struct fr_bundle_manifest *m, const char *rel)
 {
-	struct verify_ctx *v = ctx;
-	EVP_MD_CTX *md;
+	size_t k;
+
+	for (k = 0; k < m->nfiles; k++)
+		if (strcmp(m->files[k].path, rel) == 0)
+			return (int)k;
+	return -1;
+}
+
+/* Read the current member into a file below dir (or nowhere), hashing it. 0, or FR_EIO (err set). */
+static int take_member(struct verify_ctx *v, const char *rel, void *reader, char hex[65], long long *total)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char d[32], buf[1 << 16];
-	char hex[65];
 	unsigned int n = 0, i;
 	ssize_t got;
-	long long total = 0;
-	size_t k, toplen;
-	const char *rel;
+	int fd = -1, r = 0;
+	char *dst = NULL;
 
-	if (!is_file)
-		return 0;
-	if (is_manifest(path)) {
-		struct fr_buf text = FR_BUF_INIT;
+	if (v->dir) {
+		char *slash;
 
-		while ((got = fr_tar_read(reader, buf, sizeof(buf))) > 0 && text.len < MAX_MANIFEST)
-			fr_buf_addn(&text, buf, (size_t)got);
-		if (fr_bundle_manifest_parse(text.buf, text.len, &v->m, v->err) < 0) {
-			bad(v->check, path, v->err->msg);
-			fr_buf_release(&text);
-			return 1;
-		}
-		fr_buf_release(&text);
-		v->have_manifest = 1;
-		v->seen = fr_xcalloc(v->m.nfiles + 1, 1);
-		return 0;
+		dst = fr_xasprintf("%s/%s", v->dir, rel);
+		slash = strrchr(dst, '/');
+		*slash = '\0';
+		r = fr_mkdir_p(dst, 0755, v->err);
+		*slash = '/';
+		if (r == 0 && (fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0)
+			r = fr_err_set(v->err, FR_EIO, "cannot write '%s': %s", dst, strerror(errno));
 	}
-	if (!v->have_manifest) {
-		bad(v->check, path, "comes before MANIFEST");
-		return 1;
-	}
-	toplen = strlen(v->m.top);
-	if (strncmp(path, v->m.top, toplen) != 0 || path[toplen] != '/') {
-		bad(v->check, path, "outside the bundle's top directory");
-		return 0;
-	}
-	rel = path + toplen + 1;
-	md = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	while ((got = fr_tar_read(reader, buf, sizeof(buf))) > 0) {
+	*total = 0;
+	while (r == 0 && (got = fr_tar_read(reader, buf, sizeof(buf))) > 0) {
 		EVP_DigestUpdate(md, buf, (size_t)got);
-		total += got;
+		*total += got;
+		if (fd >= 0) {
+			size_t off = 0;
+
+			while (off < (size_t)got) {
+				ssize_t w = write(fd, buf + off, (size_t)got - off);
+
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w < 0) {
+					r = fr_err_set(v->err, FR_EIO, "cannot write '%s': %s", dst, strerror(errno));
+					break;
+				}
+				off += (size_t)w;
+			}
+		}
 	}
+	if (r == 0 && got < 0)
+		r = fr_err_set(v->err, FR_EIO, "'%s' cannot be read (the archive is damaged)", rel);
 	EVP_DigestFinal_ex(md, d, &n);
 	EVP_MD_CTX_free(md);
-	if (got < 0) {
-		bad(v->check, path, "cannot be read (the archive is damaged)");
-		return 1;
-	}
 	for (i = 0; i < n; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
 	hex[64] = '\0';
-	(void)size;
-	for (k = 0; k < v->m.nfiles; k++)
-		if (strcmp(v->m.files[k].path, rel) == 0)
-			break;
-	if (k == v->m.nfiles) {
-		bad(v->check, path, "is not listed in MANIFEST");
-		return 0;
-	}
-	v->seen[k] = 1;
-	if (v->m.files[k].size != total || strcmp(v->m.files[k].sha256, hex) != 0) {
-		char why[256];
-
-		snprintf(why, sizeof(why), "SHA-256 %s (%lld bytes) differs from MANIFEST's %.16s... (%lld bytes)", hex,
-			 total, v->m.files[k].sha256, v->m.files[k].size);
-		bad(v->check, path, why);
-		return 0;
-	}
-	v->check->files_ok++;
-	return 0;
+	if (fd >= 0 && close(fd) < 0 && r == 0)
+		r = fr_err_set(v->err, FR_EIO, "cannot write '%s': %s", dst, strerror(errno));
+	free(dst);
+	return r;
 }
 
-int fr_bundle_verify(const char *bundle, const char *keyfile, struct fr_bundle_check *check, struct fr_err *err)
+static int verify_cb(void *ctx, const char *path, int type, long long size, void *reader)
+{
+	struct verify_ctx *v = ctx;
+	struct fr_bundle_check *c = v->check;
+	char *name = fr_xstrdup(path), hex[65];
+	const char *problem, *rel;
+	size_t len = strlen(name), toplen;
+	long long total;
+	int k, r = 1;
+
+	(void)size;
+	if (type == FR_TAR_DIR)
+		while (len > 1 && name[len - 1] == '/')
+			name[--len] = '\0';
+	if (type != FR_TAR_FILE && type != FR_TAR_DIR) {
+		bad(c, path, "is %s: a bundle holds only regular files and directories", fr_tar_type_name(type));
+		goto out;
+	}
+	if ((problem = fr_path_problem(name, 0)) != NULL) {
+		bad(c, path, "%s", problem);
+		goto out;
+	}
+	if (v->top == NULL)
+		v->top = fr_xstrndup(name, strcspn(name, "/"));
+	toplen = strlen(v->top);
+	if (strncmp(name, v->top, toplen) != 0 || (name[toplen] != '/' && name[toplen] != '\0')) {
+		bad(c, path, "is outside the bundle's top directory '%s'", v->top);
+		goto out;
+	}
+	rel = name[toplen] ? name + toplen + 1 : "";
+	if (type == FR_TAR_DIR) {
+		if (*rel && !c->have_manifest) {
+			bad(c, path, "comes before MANIFEST");
+			goto out;
+		}
+		if (*rel && v->dir) {
+			char *dst = fr_xasprintf("%s/%s", v->dir, rel);
+
+			if (fr_mkdir_p(dst, 0755, v->err) < 0) {
+				v->io_error = 1;
+				bad(c, path, "%s", v->err->msg);
+			}
+			free(dst);
+			if (v->io_error)
+				goto out;
+		}
+		r = 0;
+		goto out;
+	}
+	if (*rel == '\0') {
+		bad(c, path, "is a file where the top directory should be");
+		goto out;
+	}
+	if (strcmp(rel, "MANIFEST") == 0) {
+		if (c->have_manifest) {
+			bad(c, path, "is a second MANIFEST");
+			goto out;
+		}
+		{
+			char buf[1 << 16];
+			ssize_t got;
+
+			while ((got = fr_tar_read(reader, buf, sizeof(buf))) > 0 && c->manifest.len < MAX_MANIFEST)
+				fr_buf_addn(&c->manifest, buf, (size_t)got);
+			if (got != 0) {
+				bad(c, path, got < 0 ? "cannot be read (the archive is damaged)" : "is too large");
+				goto out;
+			}
+		}
+		if (fr_bundle_manifest_parse(c->manifest.buf, c->manifest.len, &c->m, v->err) < 0) {
+			bad(c, path, "%s", v->err->msg);
+			goto out;
+		}
+		c->have_manifest = 1;
+		if (strcmp(c->m.top, v->top) != 0) {
+			bad(c, path, "names the top directory '%s', the archive's is '%s'", c->m.top, v->top);
+			goto out;
+		}
+		if (c->m.nfiles == 0) {
+			bad(c, path, "lists no files: an empty bundle");
+			goto out;
+		}
+		v->seen = fr_xcalloc(c->m.nfiles + 1, 1);
+		if (v->dir) {
+			char *dst = fr_xasprintf("%s/MANIFEST", v->dir);
+
+			if (fr_write_atomic(dst, c->manifest.buf, c->manifest.len, 0644, 0, v->err) < 0) {
+				v->io_error = 1;
+				bad(c, path, "%s", v->err->msg);
+			}
+			free(dst);
+			if (v->io_error)
+				goto out;
+		}
+		r = 0;
+		goto out;
+	}
+	if (!c->have_manifest) {
+		bad(c, path, "comes before MANIFEST");
+		goto out;
+	}
+	if ((k = find_file(&c->m, rel)) < 0) {
+		bad(c, path, "is not listed in MANIFEST");
+		goto out;
+	}
+	if (v->seen[k]) {
+		bad(c, path, "appears twice in the archive");
+		goto out;
+	}
+	v->seen[k] = 1;
+	if (take_member(v, rel, reader, hex, &total) < 0) {
+		v->io_error = 1;
+		bad(c, path, "%s", v->err->msg);
+		goto out;
+	}
+	if (c->m.files[k].size != total || strcmp(c->m.files[k].sha256, hex) != 0) {
+		bad(c, path, "SHA-256 %s (%lld bytes) differs from MANIFEST's %.16s... (%lld bytes)", hex, total,
+		    c->m.files[k].sha256, c->m.files[k].size);
+		goto out;
+	}
+	c->files_ok++;
+	r = 0;
+out:
+	free(name);
+	return r;
+}
+
+void fr_bundle_check_release(struct fr_bundle_check *c)
+{
+	free(c->first_bad);
+	c->first_bad = NULL;
+	fr_buf_release(&c->manifest);
+	if (c->have_manifest)
+		fr_bundle_manifest_release(&c->m);
+	c->have_manifest = 0;
+}
+
+void fr_bundle_check_describe(const struct fr_bundle_check *c, const char *bundle, struct fr_buf *out)
+{
+	if (!c->sig_ok)
+		fr_buf_addf(out, "%s.sig: signature does not hold: %s", bundle, c->sig_error);
+	if (c->first_bad)
+		fr_buf_addf(out, "%s%s: %s", c->sig_ok ? "" : "; ", c->first_bad, c->bad_reason);
+	if (c->sig_ok && !c->first_bad)
+		fr_buf_addf(out, "%s: signature good, %zu files verified", bundle, c->files_ok);
+}
+
+int fr_bundle_verify(const char *bundle, const char *keyfile, const char *extract_dir, struct fr_bundle_check *check,
+		     struct fr_err *err)
 {
 	struct verify_ctx v;
-	char *sigpath = fr_xasprintf("%s.sig", bundle), *sig = NULL;
+	char *sigpath = fr_xasprintf("%s.sig", bundle), *sig = NULL, *datapath = NULL;
+	struct stat st;
 	size_t siglen, k;
-	int r;
+	int r, fd;
 
 	memset(&v, 0, sizeof(v));
 	memset(check, 0, sizeof(*check));
+	fr_buf_init(&check->manifest);
 	v.check = check;
 	v.err = err;
+	/* one open file for the signature and the members: a file swapped in meanwhile is never read */
+	if ((fd = open(bundle, O_RDONLY)) < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = fr_err_set(err, FR_EIO, "cannot read '%s': %s", bundle, fd < 0 ? strerror(errno) : "not a regular file");
+		if (fd >= 0)
+			close(fd);
+		free(sigpath);
+		return r;
+	}
 	if (fr_read_file(sigpath, 1u << 20, &sig, &siglen, err) < 0) {
 		snprintf(check->sig_error, sizeof(check->sig_error), "%s", err->msg);
 	} else {
 		struct fr_err serr = { 0 };
 
-		if (fr_pgp_verify_detached(keyfile, sig, siglen, bundle, &serr) == 0)
+		datapath = fr_xasprintf("/proc/self/fd/%d", fd); /* gpgv inherits fd and reads the same file */
+		if (fr_pgp_verify_detached(keyfile, sig, siglen, datapath, &serr) == 0)
 			check->sig_ok = 1;
 		else
 			snprintf(check->sig_error, sizeof(check->sig_error), "%s", serr.msg);
 	}
 	free(sig);
 	free(sigpath);
-	r = fr_tar_walk(bundle, verify_cb, &v, err);
+	free(datapath);
+	v.dir = check->sig_ok ? extract_dir : NULL; /* nothing is written for a bundle nobody signed */
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		r = fr_err_set(err, FR_EIO, "cannot read '%s': %s", bundle, strerror(errno));
+	else
+		r = fr_tar_walk_fd(fd, bundle, verify_cb, &v, err);
 	if (r < 0 && !check->first_bad) {
 		/* a damaged archive: say so, naming the bundle */
 		check->first_bad = fr_xstrdup(bundle);
 		snprintf(check->bad_reason, sizeof(check->bad_reason), "%s", err->msg);
 	}
-	if (!v.have_manifest && !check->first_bad) {
-		check->first_bad = fr_xstrdup("MANIFEST");
-		snprintf(check->bad_reason, sizeof(check->bad_reason), "is missing: not a farrow bundle");
-	}
-	for (k = 0; v.have_manifest && k < v.m.nfiles && !check->first_bad; k++)
+	if (!check->have_manifest && !check->first_bad)
+		bad(check, "MANIFEST", "is missing: not a farrow bundle");
+	for (k = 0; check->have_manifest && k < check->m.nfiles && !check->first_bad; k++)
 		if (!v.seen[k]) {
-			char *p = fr_xasprintf("%s/%s", v.m.top, v.m.files[k].path);
+			char *p = fr_xasprintf("%s/%s", check->m.top, check->m.files[k].path);
 
 			bad(check, p, "is listed in MANIFEST but missing");
 			free(p);
 		}
+	for (k = 0; check->have_manifest && k < check->m.npkgs && !check->first_bad; k++)
+		if (find_file(&check->m, check->m.pkgs[k].path) < 0)
+			bad(check, "MANIFEST", "package %s's path '%s' is not a file of the bundle", check->m.pkgs[k].name,
+			    check->m.pkgs[k].path);
+	if (v.dir && !check->first_bad) {
+		int dfd = open(v.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd < 0 || syncfs(dfd) < 0) {
+			v.io_error = 1;
+			bad(check, v.dir, "cannot be synced: %s", strerror(errno));
+		}
+		if (dfd >= 0)
+			close(dfd);
+	}
+	close(fd);
 	free(v.seen);
-	fr_bundle_manifest_release(&v.m);
+	free(v.top);
 	if (check->sig_ok && !check->first_bad)
 		return 0;
+	if (v.io_error)
+		return fr_err_set(err, FR_EIO, "%s: %s", check->first_bad, check->bad_reason);
 	return FR_ECRYPTO;
 }

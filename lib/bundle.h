@@ -66,17 +66,40 @@ struct fr_bundle_check {
 	int sig_ok;            /* the detached signature verifies with the key */
 	char sig_error[1024];
 	size_t files_ok;       /* members whose hash and size match MANIFEST */
-	char *first_bad;       /* the first member that does not (or is missing/extra) */
+	char *first_bad;       /* the first member that does not hold (or is missing, extra, unsafe) */
 	char bad_reason[1024];
+	struct fr_buf manifest;        /* MANIFEST's bytes, as this pass read them */
+	struct fr_bundle_manifest m;   /* parsed: to be trusted only when fr_bundle_verify returned 0 */
+	int have_manifest;
 };
+void fr_bundle_check_release(struct fr_bundle_check *c);
 
 /*
- * Verify bundle: its detached signature (<bundle>.sig) with keyfile, then
- * every member's SHA-256 and size against MANIFEST; a member missing from
- * MANIFEST, or listed there but absent, is bad too. Returns 0 when all
- * hold, FR_ECRYPTO when something does not (check says what), FR_EIO when
- * the bundle cannot be read. Free check->first_bad.
+ * Verify bundle, reading it through one open file: its detached signature
+ * (<bundle>.sig, gpgv with keyfile only) over that file, then every member
+ * of the same file against MANIFEST. The one set of member rules every
+ * reader of a bundle applies (repo-builder verify, farrow-firstboot verify
+ * and unpack, farrow install's local check):
+ *   - only regular files and directories (no symlink, hard link, device, fifo);
+ *   - every path passes fr_path_problem() and lies under the one top
+ *     directory, which MANIFEST's `top` names (a single component);
+ *   - MANIFEST is the first file, and there is one; every other file is
+ *     listed in it once, appears once, with its SHA-256 and size; every
+ *     listed file is there; every package's path is a listed file;
+ *   - a MANIFEST that lists no file is refused.
+ * When extract_dir is not NULL (an empty directory of the caller's) and the
+ * signature holds, the members are written below it as they are checked
+ * (<extract_dir>/<path below top>, files 0644, directories 0755) and synced:
+ * what is written is exactly what was verified. On failure the caller
+ * removes extract_dir. Returns 0 when all holds, FR_ECRYPTO when something
+ * does not (check says what), FR_EIO when the bundle cannot be read or
+ * written out. Release check with fr_bundle_check_release in every case.
  */
-int fr_bundle_verify(const char *bundle, const char *keyfile, struct fr_bundle_check *check, struct fr_err *err);
+int fr_bundle_verify(const char *bundle, const char *keyfile, const char *extract_dir, struct fr_bundle_check *check,
+		     struct fr_err *err);
+
+/* What check found, in one line ("<bundle>.sig: signature does not hold: ...", "<member>: <reason>",
+ * "<bundle>: signature good, N files verified"). */
+void fr_bundle_check_describe(const struct fr_bundle_check *check, const char *bundle, struct fr_buf *out);
 
 #endif

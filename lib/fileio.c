@@ -158,3 +158,39 @@ int fr_mkdir_p(const char *path, mode_t mode, struct fr_err *err)
 	free(p);
 	return r;
 }
+
+const char *fr_path_problem(const char *p, int single)
+{
+	const char *c, *comp = p;
+
+	if (p == NULL || *p == '\0')
+		return "is empty";
+	if (strlen(p) > FR_PATH_MAX)
+		return "is longer than 1024 bytes";
+	if (*p == '/')
+		return "is absolute (starts with '/')";
+	for (c = p;; c++) {
+		if (*c == '/' || *c == '\0') {
+			size_t n = (size_t)(c - comp);
+
+			if (n == 0)
+				return "has an empty component ('//' or a trailing '/')";
+			if ((n == 1 && comp[0] == '.') || (n == 2 && comp[0] == '.' && comp[1] == '.'))
+				return "has a '.' or '..' component";
+			if (comp[0] == '-')
+				return "has a component starting with '-'";
+			if (*c == '\0')
+				break;
+			if (single)
+				return "is not a single name (has a '/')";
+			comp = c + 1;
+			continue;
+		}
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return "holds a control character";
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      strchr("._+~^:@%,=-", *c)))
+			return "holds a character outside [A-Za-z0-9._+~^:@%,=-]";
+	}
+	return NULL;
+}

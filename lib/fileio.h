@@ -29,4 +29,14 @@ int fr_rm_rf(const char *path);
 /* mkdir -p with mode for the directories it creates. Returns 0 or FR_EIO. */
 int fr_mkdir_p(const char *path, mode_t mode, struct fr_err *err);
 
+/*
+ * The one rule for a path that untrusted data names and farrow joins below
+ * a directory of its own (bundle members, MANIFEST entries, upstream
+ * Filename/location, a manifest's bundle name): relative, '/'-separated
+ * components of [A-Za-z0-9._+~^:@%,=-], none empty, "." or "..", no leading
+ * '-', at most FR_PATH_MAX bytes; with single, exactly one component.
+ * Returns NULL when p is fine, else what is wrong with it (for messages).
+ */
+#define FR_PATH_MAX 1024
+const char *fr_path_problem(const char *p, int single);
 #endif

@@ -40,15 +40,35 @@ struct fr_tar_entry {
 int fr_tar_zst_write(const char *path, struct fr_tar_entry *entries, size_t n, long long epoch, int level,
 		     int threads, struct fr_err *err);
 
+/* A member's type, as tar's typeflag says it ('\0' and '7' read as FR_TAR_FILE). */
+enum fr_tar_type {
+	FR_TAR_FILE = '0',
+	FR_TAR_HARDLINK = '1',
+	FR_TAR_SYMLINK = '2',
+	FR_TAR_CHARDEV = '3',
+	FR_TAR_BLOCKDEV = '4',
+	FR_TAR_DIR = '5',
+	FR_TAR_FIFO = '6',
+};
+
+/* "a regular file", "a symbolic link", ...: for messages. */
+const char *fr_tar_type_name(int type);
+
 /*
  * Walk a zstd-compressed tarball (lib/tarread.c: libzstd only, no
- * libarchive, so bare nodes can run it). For each member, cb gets its path,
- * whether it is a regular file, its size, and a reader handle for
- * fr_tar_read(). cb returns 0 to go on, non-zero to stop (returned as is).
- * Returns 0, the callback's value, or FR_EIO for a damaged archive.
+ * libarchive, so bare nodes can run it). For each member, cb gets its path
+ * (as the headers give it: ustar name and prefix, a GNU long name or a pax
+ * path; never truncated), its type (enum fr_tar_type, or another typeflag
+ * byte), its size, and a reader handle for fr_tar_read(). cb returns 0 to
+ * go on, non-zero to stop (returned as is). Returns 0, the callback's
+ * value, or FR_EIO for a damaged archive (a header that does not add up, a
+ * path with a NUL byte or longer than 4095 bytes, a pax or GNU header this
+ * reader does not know).
  */
-typedef int (*fr_tar_cb)(void *ctx, const char *path, int is_file, long long size, void *reader);
+typedef int (*fr_tar_cb)(void *ctx, const char *path, int type, long long size, void *reader);
 int fr_tar_walk(const char *path, fr_tar_cb cb, void *ctx, struct fr_err *err);
+/* The same over an open file, read from its current offset (name is for messages). */
+int fr_tar_walk_fd(int fd, const char *name, fr_tar_cb cb, void *ctx, struct fr_err *err);
 /* Read up to len bytes of the current member; returns bytes read, 0 at its end, -1 on error. */
 ssize_t fr_tar_read(void *reader, void *buf, size_t len);
 

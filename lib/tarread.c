@@ -8,9 +8,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #include "tarball.h"
@@ -77,22 +80,28 @@ static ssize_t zread(struct zreader *r, void *dst, size_t n)
 	return (ssize_t)done;
 }
 
+/* A numeric header field: octal, or GNU base-256 for large values. -1 when it does not fit. */
 static long long octal(const char *p, size_t n)
 {
 	long long v = 0;
 	size_t i = 0;
 
 	if (n && ((unsigned char)p[0] & 0x80)) {
-		/* base-256 (GNU) for large values */
 		v = (unsigned char)p[0] & 0x7f;
-		for (i = 1; i < n; i++)
+		for (i = 1; i < n; i++) {
+			if (v > (LLONG_MAX >> 8))
+				return -1;
 			v = (v << 8) | (unsigned char)p[i];
+		}
 		return v;
 	}
 	while (i < n && (p[i] == ' ' || p[i] == '\0'))
 		i++;
-	for (; i < n && p[i] >= '0' && p[i] <= '7'; i++)
+	for (; i < n && p[i] >= '0' && p[i] <= '7'; i++) {
+		if (v > (LLONG_MAX >> 3))
+			return -1;
 		v = v * 8 + (p[i] - '0');
+	}
 	return v;
 }
 
@@ -106,27 +115,64 @@ static int checksum_ok(const unsigned char *h)
 	return sum == want;
 }
 
-/* The value of key in a pax extended header's records, copied; or NULL. */
-static char *pax_value(const char *rec, size_t len, const char *key)
+/*
+ * The value of key in a pax extended header's records, copied; NULL when
+ * absent. *bad is set when the records do not parse or the value holds a
+ * NUL byte (a path that would read as another, shorter one).
+ */
+static char *pax_value(const char *rec, size_t len, const char *key, int *bad)
 {
 	size_t i = 0, kl = strlen(key);
 
 	while (i < len) {
 		char *end;
-		long n = strtol(rec + i, &end, 10);
+		long n;
 		const char *kv;
 
-		if (n <= 0 || *end != ' ' || i + (size_t)n > len)
+		if (rec[i] < '1' || rec[i] > '9') {
+			*bad = 1;
 			return NULL;
+		}
+		n = strtol(rec + i, &end, 10);
+		if (n <= 0 || *end != ' ' || (size_t)n > len - i || rec[i + (size_t)n - 1] != '\n') {
+			*bad = 1;
+			return NULL;
+		}
 		kv = end + 1;
 		if (strncmp(kv, key, kl) == 0 && kv[kl] == '=') {
 			const char *v = kv + kl + 1, *stop = rec + i + n - 1; /* before the newline */
 
+			if (v > stop || memchr(v, '\0', (size_t)(stop - v))) {
+				*bad = 1;
+				return NULL;
+			}
 			return fr_xstrndup(v, (size_t)(stop - v));
 		}
 		i += (size_t)n;
 	}
 	return NULL;
+}
+
+const char *fr_tar_type_name(int type)
+{
+	switch (type) {
+	case FR_TAR_FILE:
+		return "a regular file";
+	case FR_TAR_HARDLINK:
+		return "a hard link";
+	case FR_TAR_SYMLINK:
+		return "a symbolic link";
+	case FR_TAR_CHARDEV:
+		return "a character device";
+	case FR_TAR_BLOCKDEV:
+		return "a block device";
+	case FR_TAR_DIR:
+		return "a directory";
+	case FR_TAR_FIFO:
+		return "a fifo";
+	default:
+		return "a member of an unknown type";
+	}
 }
 
 ssize_t fr_tar_read(void *reader, void *buf, size_t len)
@@ -167,17 +213,47 @@ static char *read_payload(struct zreader *r, long long size)
 	return p;
 }
 
+#define FR_TAR_PATH_MAX 4095
+#define FR_TAR_SIZE_MAX (1LL << 48)
+
+/* The member's path from its ustar header: prefix/name (each field may fill its width, unterminated). */
+static char *ustar_name(const unsigned char *h)
+{
+	size_t nl = strnlen((const char *)h, 100), pl = 0;
+
+	if (memcmp(h + 257, "ustar", 5) == 0)
+		pl = strnlen((const char *)h + 345, 155);
+	if (pl)
+		return fr_xasprintf("%.*s/%.*s", (int)pl, (const char *)h + 345, (int)nl, (const char *)h);
+	return fr_xstrndup((const char *)h, nl);
+}
+
 int fr_tar_walk(const char *path, fr_tar_cb cb, void *ctx, struct fr_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return fr_err_set(err, FR_EIO, "cannot read '%s': %s", path, strerror(errno));
+	rc = fr_tar_walk_fd(fd, path, cb, ctx, err);
+	close(fd);
+	return rc;
+}
+
+int fr_tar_walk_fd(int fd, const char *path, fr_tar_cb cb, void *ctx, struct fr_err *err)
 {
 	struct zreader r;
 	unsigned char h[512];
 	char *longname = NULL, *paxpath = NULL;
 	long long paxsize = -1;
-	int rc = 0, zeros = 0;
+	int rc = 0, zeros = 0, dfd;
 
 	memset(&r, 0, sizeof(r));
-	if ((r.f = fopen(path, "rb")) == NULL)
-		return fr_err_set(err, FR_EIO, "cannot read '%s': %s", path, strerror(errno));
+	if ((dfd = dup(fd)) < 0 || (r.f = fdopen(dfd, "rb")) == NULL) {
+		rc = fr_err_set(err, FR_EIO, "cannot read '%s': %s", path, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		return rc;
+	}
 	r.z = ZSTD_createDStream();
 	ZSTD_initDStream(r.z);
 	r.insize = ZSTD_DStreamInSize();
@@ -187,7 +263,7 @@ int fr_tar_walk(const char *path, fr_tar_cb cb, void *ctx, struct fr_err *err)
 	r.ib.src = r.in;
 	for (;;) {
 		ssize_t n = zread(&r, h, 512);
-		char name[512];
+		char *name;
 		long long size;
 		int type, i, zero = 1;
 
@@ -214,44 +290,79 @@ int fr_tar_walk(const char *path, fr_tar_cb cb, void *ctx, struct fr_err *err)
 		}
 		size = octal((const char *)h + 124, 12);
 		type = h[156];
-		if (type == 'x' || type == 'g' || type == 'L') {
+		if (size < 0 || size > FR_TAR_SIZE_MAX) {
+			rc = fr_err_set(err, FR_EIO, "'%s' is damaged: a member's size does not fit", path);
+			break;
+		}
+		if (type == 'x' || type == 'L' || type == 'K') {
 			char *payload = read_payload(&r, size);
+			int bad = 0;
 
 			if (payload == NULL) {
 				rc = fr_err_set(err, FR_EIO, "'%s' is damaged: bad extended header", path);
 				break;
 			}
 			if (type == 'x') {
-				char *ps = pax_value(payload, (size_t)size, "size");
+				char *ps = pax_value(payload, (size_t)size, "size", &bad), *end = NULL;
 
 				free(paxpath);
-				paxpath = pax_value(payload, (size_t)size, "path");
-				paxsize = ps ? strtoll(ps, NULL, 10) : -1;
+				paxpath = pax_value(payload, (size_t)size, "path", &bad);
+				paxsize = -1;
+				if (ps) {
+					errno = 0;
+					paxsize = strtoll(ps, &end, 10);
+					if (errno || end == ps || *end || paxsize < 0)
+						bad = 1;
+				}
 				free(ps);
 			} else if (type == 'L') {
 				free(longname);
+				if (strlen(payload) != (size_t)size && strlen(payload) + 1 != (size_t)size)
+					bad = 1; /* a NUL inside the name */
 				longname = fr_xstrdup(payload);
-			}
+			} /* 'K' (a GNU long link name): the member's type says what it is */
 			free(payload);
+			if (bad) {
+				rc = fr_err_set(err, FR_EIO, "'%s' is damaged: a pax or GNU long-name header does not parse",
+						path);
+				break;
+			}
 			continue;
+		}
+		if (type == 'g') {
+			rc = fr_err_set(err, FR_EIO, "'%s': a pax global header: not an archive farrow reads", path);
+			break;
+		}
+		if (paxsize > FR_TAR_SIZE_MAX) {
+			rc = fr_err_set(err, FR_EIO, "'%s' is damaged: a member's size does not fit", path);
+			break;
 		}
 		if (paxsize >= 0)
 			size = paxsize;
 		if (paxpath)
-			snprintf(name, sizeof(name), "%s", paxpath);
+			name = paxpath;
 		else if (longname)
-			snprintf(name, sizeof(name), "%s", longname);
-		else if (memcmp(h + 257, "ustar", 5) == 0 && h[345])
-			snprintf(name, sizeof(name), "%.155s/%.100s", (const char *)h + 345, (const char *)h);
+			name = longname;
 		else
-			snprintf(name, sizeof(name), "%.100s", (const char *)h);
-		free(paxpath);
-		free(longname);
+			name = ustar_name(h);
+		if (name != paxpath)
+			free(paxpath);
+		if (name != longname)
+			free(longname);
 		paxpath = longname = NULL;
 		paxsize = -1;
-		r.member_left = (type == '0' || type == '\0' || type == '7') ? size : (type == '5' ? 0 : size);
+		if (strlen(name) > FR_TAR_PATH_MAX) {
+			free(name);
+			rc = fr_err_set(err, FR_EIO, "'%s' is damaged: a member's path is longer than %d bytes", path,
+					FR_TAR_PATH_MAX);
+			break;
+		}
+		if (type == '\0' || type == '7')
+			type = FR_TAR_FILE;
+		r.member_left = size;
 		r.pad = (size + 511) / 512 * 512 - size;
-		rc = cb(ctx, name, type == '0' || type == '\0' || type == '7', size, &r);
+		rc = cb(ctx, name, type, size, &r);
+		free(name);
 		if (rc)
 			break;
 		/* skip what the callback did not read, and the padding */

@@ -54,20 +54,21 @@ int rb_cmd_verify(int argc, char **argv)
 		rb_error("verify: which key? pass --key <public-key> or set FARROW_BUNDLE_KEY");
 		return FR_EXIT_USAGE;
 	}
-	r = fr_bundle_verify(argv[optind], key, &check, &err);
-	if (r == FR_EIO) {
+	r = fr_bundle_verify(argv[optind], key, NULL, &check, &err);
+	if (r == FR_EIO)
 		rb_error("verify: %s", err.msg);
-		free(check.first_bad);
-		return FR_EXIT_FAIL;
+	else {
+		struct fr_buf msg = FR_BUF_INIT;
+
+		fr_bundle_check_describe(&check, argv[optind], &msg);
+		if (r == 0)
+			printf("%s\n", msg.buf);
+		else
+			rb_error("verify: %s", msg.buf);
+		fr_buf_release(&msg);
 	}
-	if (!check.sig_ok)
-		rb_error("verify: %s.sig: signature does not hold: %s", argv[optind], check.sig_error);
-	if (check.first_bad)
-		rb_error("verify: %s: %s", check.first_bad, check.bad_reason);
-	if (r == 0)
-		printf("%s: signature good, %zu files verified\n", argv[optind], check.files_ok);
-	free(check.first_bad);
-	return r == 0 ? FR_EXIT_OK : RB_EXIT_BADSIG;
+	fr_bundle_check_release(&check);
+	return r == 0 ? FR_EXIT_OK : r == FR_EIO ? FR_EXIT_FAIL : RB_EXIT_BADSIG;
 }
 
 int rb_cmd_inspect(int argc, char **argv)

@@ -544,9 +544,9 @@ static void find_bundle(struct wiz *w)
 		struct fr_err err = { 0 };
 
 		snprintf(w->bundle_note, sizeof(w->bundle_note), "%.200s: %s", w->bundle,
-			 fr_bundle_verify(w->bundle, w->bundle_key, &check, &err) == 0 ? "signature good"
-											 : "DOES NOT VERIFY");
-		free(check.first_bad);
+			 fr_bundle_verify(w->bundle, w->bundle_key, NULL, &check, &err) == 0 ? "signature good"
+												       : "DOES NOT VERIFY");
+		fr_bundle_check_release(&check);
 	} else if (*w->bundle)
 		snprintf(w->bundle_note, sizeof(w->bundle_note), "%.200s: no farrow-signing.gpg beside it", w->bundle);
 	snprintf(w->inst_bundle, sizeof(w->inst_bundle), "%s", w->bundle);

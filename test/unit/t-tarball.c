@@ -19,15 +19,15 @@ struct seen {
 	char first[32];
 };
 
-static int cb(void *ctx, const char *path, int is_file, long long size, void *reader)
+static int cb(void *ctx, const char *path, int type, long long size, void *reader)
 {
 	struct seen *s = ctx;
 
 	if (s->n < 16) {
 		snprintf(s->names[s->n], sizeof(s->names[0]), "%s", path);
-		s->files[s->n] = is_file;
+		s->files[s->n] = type == FR_TAR_FILE;
 		s->sizes[s->n] = size;
-		if (is_file && strcmp(path, "top/a/b.txt") == 0) {
+		if (type == FR_TAR_FILE && strcmp(path, "top/a/b.txt") == 0) {
 			ssize_t n = fr_tar_read(reader, s->first, sizeof(s->first) - 1);
 
 			s->first[n > 0 ? n : 0] = '\0';
