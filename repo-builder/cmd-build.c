@@ -23,6 +23,7 @@
 #define BUILD_USAGE                                                                                     \
 	"usage: repo-builder build <manifest> --key <secret-key> [--target <target>] [--out <dir>]\n"  \
 	"                          [--cache <dir>] [--jobs <n>] [--region <region>] [--quiet | --json]\n" \
+	"                          [--allow-expired]\n"                                                   \
 	"\n"                                                                                             \
 	"Resolve the manifest's packages against its base system, download them (checked against\n"   \
 	"the upstream indexes' SHA-256, which the upstream signature covers), write a signed apt\n"    \
@@ -36,12 +37,17 @@
 	"  --jobs <n>        parallel downloads (default 8)\n"                                         \
 	"  --region <r>      default, china or europe: which url of each repository to use\n"         \
 	"  --quiet           only errors;  --json  one JSON event per line on stdout\n"                \
+	"  --allow-expired   take upstream Release files past their Valid-Until (building from an\n"  \
+	"                    archive snapshot); each is named in a WARNING. Without it they are\n"  \
+	"                    refused, as stock apt does. A Date more than 300 s ahead of this\n"     \
+	"                    host's clock is always refused\n"                                      \
 	"\n"                                                                                             \
 	"SOURCE_DATE_EPOCH, when set, is the Release Date and every file's time; otherwise the\n"      \
 	"newest upstream Release Date is used, so a rebuild from the same inputs is identical.\n"      \
 	"\n"                                                                                             \
 	"exit status: 0 built, 1 failed, 2 usage, 3 invalid manifest, 5 unresolvable,\n"               \
-	"             6 bad upstream signature or checksum, 8 download failed\n"
+	"             6 an upstream's signature, checksum, dates or package metadata do not hold,\n" \
+	"             8 download failed\n"
 
 /* Packages are compressed already: a low level costs little size and much less time. */
 #ifndef RB_ZSTD_LEVEL
@@ -778,14 +784,15 @@ int rb_cmd_build(int argc, char **argv)
 		{ "cache", required_argument, NULL, 'c' },  { "jobs", required_argument, NULL, 'j' },
 		{ "key", required_argument, NULL, 'k' },    { "region", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },        { "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+		{ "allow-expired", no_argument, NULL, 'E' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct build b = { 0 };
 	struct fr_err err = { 0 };
 	const char *target = NULL, *key = NULL, *region = NULL;
 	char *defcache = NULL, *end;
 	size_t i;
-	int c, r = FR_EXIT_OK, any = 0;
+	int c, r = FR_EXIT_OK, any = 0, allow_expired = 0;
 
 	b.out = ".";
 	b.jobs = 8;
@@ -818,6 +825,9 @@ int rb_cmd_build(int argc, char **argv)
 				return FR_EXIT_USAGE;
 			}
 			region = optarg;
+			break;
+		case 'E':
+			allow_expired = 1;
 			break;
 		case 'q':
 			b.mode = OUT_QUIET;
@@ -858,6 +868,10 @@ int rb_cmd_build(int argc, char **argv)
 		r = FR_EXIT_INVALID;
 		goto out;
 	}
+	b.m->allow_expired = allow_expired;
+	if (allow_expired)
+		rb_warn("--allow-expired: upstream Release files past their Valid-Until are taken (an archive "
+			"snapshot); each one is named below");
 	if ((b.signer = fr_pgp_signer_open(key, &err)) == NULL) {
 		rb_error("build: %s", err.msg);
 		r = FR_EXIT_FAIL;

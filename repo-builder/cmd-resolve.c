@@ -11,7 +11,7 @@
 #include "xalloc.h"
 
 #define RESOLVE_USAGE                                                                                  \
-	"usage: repo-builder resolve <manifest> [--target <target>] [--region <region>]\n"           \
+	"usage: repo-builder resolve <manifest> [--target <target>] [--region <region>] [--allow-expired]\n" \
 	"       repo-builder resolve --index <Packages>... [--status <dpkg-status>] [--arch <arch>]\n" \
 	"                            [--recommends] <package>...\n"                                    \
 	"\n"                                                                                            \
@@ -23,8 +23,10 @@
 	"  --status <file>    the base system as a dpkg status file (default: empty)\n"              \
 	"  --arch <arch>      amd64 (default) or arm64\n"                                              \
 	"  --recommends       follow Recommends too, as apt does by default\n"                        \
+	"  --allow-expired    take upstream Release files past their Valid-Until (see build --help)\n" \
 	"\n"                                                                                            \
-	"exit status: 0 resolved, 1 failed, 2 usage, 3 invalid manifest, 5 unresolvable\n"
+	"exit status: 0 resolved, 1 failed, 2 usage, 3 invalid manifest, 5 unresolvable,\n"          \
+	"             6 an upstream's signature, checksum, dates or package metadata do not hold\n"
 
 static double now(void)
 {
@@ -100,7 +102,11 @@ static int from_indexes(char **files, size_t nfiles, char **pkgs, size_t npkgs, 
 		}
 		ix[i].repo = i;
 		ix[i].text = fr_buf_detach(&b, &ix[i].len);
-		rb_index_parse(&ix[i]);
+		if (rb_index_parse(&ix[i], &err) < 0) {
+			rb_error("%s: %s", files[i], err.msg);
+			r = RB_EXIT_BADSIG;
+			goto out;
+		}
 	}
 	m->pkgs = fr_xcalloc(npkgs, sizeof(*m->pkgs));
 	m->npkgs = npkgs;
@@ -158,12 +164,13 @@ int rb_cmd_resolve(int argc, char **argv)
 		{ "target", required_argument, NULL, 't' }, { "index", required_argument, NULL, 'i' },
 		{ "status", required_argument, NULL, 's' }, { "arch", required_argument, NULL, 'a' },
 		{ "region", required_argument, NULL, 'r' }, { "recommends", no_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+		{ "allow-expired", no_argument, NULL, 'E' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	char **files = NULL;
 	size_t nfiles = 0, i;
 	const char *target = NULL, *status = NULL, *arch = "amd64", *region = NULL;
-	int c, recommends = 0, r = FR_EXIT_OK;
+	int c, recommends = 0, r = FR_EXIT_OK, allow_expired = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -186,6 +193,9 @@ int rb_cmd_resolve(int argc, char **argv)
 			break;
 		case 'R':
 			recommends = 1;
+			break;
+		case 'E':
+			allow_expired = 1;
 			break;
 		case 'h':
 			fputs(RESOLVE_USAGE, stdout);
@@ -225,6 +235,7 @@ int rb_cmd_resolve(int argc, char **argv)
 			rb_manifest_free(m);
 			return FR_EXIT_INVALID;
 		}
+		m->allow_expired = allow_expired;
 		for (i = 0; i < m->ntargets && r == FR_EXIT_OK; i++) {
 			struct rb_index *ix = NULL;
 			size_t nix = 0, k;

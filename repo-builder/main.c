@@ -35,6 +35,18 @@ void rb_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void rb_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("repo-builder: WARNING: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 void rb_print_diags(const struct rb_manifest *m)
 {
 	size_t i;

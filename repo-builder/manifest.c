@@ -338,12 +338,17 @@ int rb_manifest_load(const char *path, const char *region, struct rb_manifest **
 		goto out;
 	}
 	check_keys(m, root, known, "the manifest");
+	/* bundle and version make the bundle's file name under --out and its top directory */
 	m->bundle = str(m, fr_node_get(root, "bundle"), "bundle", 0, root);
+	if (m->bundle && fr_path_problem(m->bundle, 1))
+		ERR(m, fr_node_get(root, "bundle"), "bundle", "'%s' cannot be a file name: it %s", m->bundle,
+		    fr_path_problem(m->bundle, 1));
 	if (m->bundle == NULL)
 		m->bundle = fr_xstrdup("farrow-pkg");
 	m->version = str(m, fr_node_get(root, "version"), "version", 1, root);
-	if (m->version && (strchr(m->version, '/') || strchr(m->version, ' ')))
-		ERR(m, fr_node_get(root, "version"), "version", "'%s' cannot be part of a file name", m->version);
+	if (m->version && fr_path_problem(m->version, 1))
+		ERR(m, fr_node_get(root, "version"), "version", "'%s' cannot be part of a file name: it %s", m->version,
+		    fr_path_problem(m->version, 1));
 	m->pg_version = 15;
 	if ((n = fr_node_get(root, "pg_version")) != NULL) {
 		if (!fr_node_int(n, &v) || v < 13 || v > 18)
@@ -423,8 +428,8 @@ int rb_manifest_load(const char *path, const char *region, struct rb_manifest **
 				f->size = -1;
 				if (f->sha256 && (strlen(f->sha256) != 64 || strspn(f->sha256, "0123456789abcdef") != 64))
 					ERR(m, fr_node_get(e, "sha256"), "sha256", "expected 64 lowercase hex digits");
-				if (f->path && (f->path[0] == '/' || strstr(f->path, "..")))
-					ERR(m, fr_node_get(e, "path"), "path", "must be relative, without '..'");
+				if (f->path && fr_path_problem(f->path, 0))
+					ERR(m, fr_node_get(e, "path"), "path", "'%s' %s", f->path, fr_path_problem(f->path, 0));
 				m->nfiles++;
 			}
 		}

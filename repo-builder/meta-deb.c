@@ -1,6 +1,7 @@
 /* meta-deb.c -- Debian repository metadata: fetch and verify Release and Packages, parse stanzas. */
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +95,58 @@ static char *field_value(const char *line, size_t ll, const char *field, size_t 
 			continue;                                                    \
 	} while (0)
 
-void rb_index_parse(struct rb_index *ix)
+/* A field is printable ASCII without spaces (it becomes one field of a MANIFEST line). */
+static int token_ok(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
+int rb_pkg_check(const struct rb_index *ix, struct rb_pkg *p, const char *size_text, int deb, struct fr_err *err)
+{
+	const char *where = ix->origin ? ix->origin : "the index", *why;
+	size_t i;
+
+	if (!token_ok(p->name) || !token_ok(p->version) || !token_ok(p->arch))
+		return fr_err_set(err, FR_ECRYPTO, "%s: a package's name, version or arch holds a space or a "
+				  "control character ('%.80s' '%.80s')", where, p->name ? p->name : "",
+				  p->version ? p->version : "");
+	if (p->sha256) {
+		for (i = 0; p->sha256[i]; i++)
+			if (!strchr("0123456789abcdef", p->sha256[i]))
+				break;
+		if (i != 64 || p->sha256[i])
+			return fr_err_set(err, FR_ECRYPTO, "%s: package %s %s: SHA256 '%.80s' is not 64 hex digits", where,
+					  p->name, p->version, p->sha256);
+	}
+	if (p->filename) {
+		if ((why = fr_path_problem(p->filename, 0)) != NULL)
+			return fr_err_set(err, FR_ECRYPTO, "%s: package %s %s: %s '%.200s' %s", where, p->name,
+					  p->version, deb ? "Filename" : "location", p->filename, why);
+		if (deb && strncmp(p->filename, "pool/", 5) != 0)
+			return fr_err_set(err, FR_ECRYPTO, "%s: package %s %s: Filename '%.200s' is outside the "
+					  "repository's pool/", where, p->name, p->version, p->filename);
+	}
+	p->size = -1;
+	if (size_text) {
+		long long v = 0;
+		const char *c = size_text;
+
+		for (; *c >= '0' && *c <= '9' && v <= (LLONG_MAX - 9) / 10; c++)
+			v = v * 10 + (*c - '0');
+		if (*c || c == size_text)
+			return fr_err_set(err, FR_ECRYPTO, "%s: package %s %s: %s '%.40s' is not a number of bytes", where,
+					  p->name, p->version, deb ? "Size" : "size", size_text);
+		p->size = v;
+	}
+	return 0;
+}
+
+int rb_index_parse(struct rb_index *ix, struct fr_err *err)
 {
 	size_t i = 0, alloc = 0;
 	const char *t = ix->text;
@@ -147,12 +199,16 @@ void rb_index_parse(struct rb_index *ix)
 			free(size);
 			continue;
 		}
-		p.size = size ? strtoll(size, NULL, 10) : -1;
-		free(size);
 		p.repo = ix->repo;
 		FR_ALLOC_GROW(ix->pkgs, ix->npkgs + 1, alloc);
 		ix->pkgs[ix->npkgs++] = p;
+		if (rb_pkg_check(ix, &ix->pkgs[ix->npkgs - 1], size, 1, err) < 0) {
+			free(size);
+			return FR_ECRYPTO;
+		}
+		free(size);
 	}
+	return 0;
 }
 
 void rb_index_release(struct rb_index *ix)
@@ -207,6 +263,41 @@ static int release_entry(const char *release, const char *path, char hash[65], l
 	return 0;
 }
 
+/*
+ * A Release's dates, as stock apt checks them (Acquire::Check-Date, Check-Valid-Until): a Date
+ * more than RB_CLOCK_SKEW seconds ahead of this host's clock is refused (it would become the
+ * bundle's time); a Valid-Until more than RB_CLOCK_SKEW behind it is expired metadata (a replay,
+ * or a stale mirror) and refused unless the manifest's run allows it (--allow-expired), which
+ * is said loudly. check_until = 0 skips Valid-Until (the host's apt said so for its own lists).
+ */
+static int release_dates(const struct rb_manifest *m, const char *what, const char *release, size_t len,
+			 int check_until, struct fr_err *err)
+{
+	char *date = rb_stanza_field(release, len, "Date"), *until = rb_stanza_field(release, len, "Valid-Until");
+	long long now = (long long)time(NULL), d = date ? rb_parse_date(date) : -1, u = until ? rb_parse_date(until) : -1;
+	int rc = 0;
+
+	if (date && d < 0)
+		rc = fr_err_set(err, FR_ECRYPTO, "%s: Date '%.80s' is not a date", what, date);
+	else if (d > now + RB_CLOCK_SKEW)
+		rc = fr_err_set(err, FR_ECRYPTO, "%s: Date %.80s is %lld s ahead of this host's clock (more than the "
+				"%d s allowed for skew): refused", what, date, d - now, RB_CLOCK_SKEW);
+	else if (until && u < 0)
+		rc = fr_err_set(err, FR_ECRYPTO, "%s: Valid-Until '%.80s' is not a date", what, until);
+	else if (check_until && until && u + RB_CLOCK_SKEW < now) {
+		if (!m->allow_expired)
+			rc = fr_err_set(err, FR_ECRYPTO, "%s: expired: Valid-Until %.80s is %lld s ago (replayed or stale "
+					"metadata): refused; --allow-expired builds from an archive snapshot", what, until,
+					now - u);
+		else
+			rb_warn("%s: EXPIRED metadata taken because of --allow-expired: Valid-Until %.80s is %lld s ago",
+				what, until, now - u);
+	}
+	free(date);
+	free(until);
+	return rc;
+}
+
 static int load_deb(const struct rb_manifest *m, const struct rb_repo *r, const char *debarch, struct rb_index *ix,
 		    struct fr_err *err)
 {
@@ -215,7 +306,6 @@ static int load_deb(const struct rb_manifest *m, const struct rb_repo *r, const 
 	size_t c;
 	int rc;
 
-	(void)m;
 	url = fr_xasprintf("%s/InRelease", base);
 	rc = fr_http_get(url, 16u << 20, &raw, NULL, err);
 	if (rc == 0) {
@@ -260,6 +350,8 @@ static int load_deb(const struct rb_manifest *m, const struct rb_repo *r, const 
 		if (rc < 0)
 			goto out;
 	} else
+		goto out;
+	if ((rc = release_dates(m, url, release.buf, release.len, 1, err)) < 0)
 		goto out;
 	ix->date = rb_stanza_field(release.buf, release.len, "Date");
 	ix->epoch = ix->date ? rb_parse_date(ix->date) : -1;
@@ -310,9 +402,28 @@ out:
 	return rc;
 }
 
-/* The host's own apt lists: already verified by the host's apt. */
-static int load_host_apt(const char *distro, const char *debarch, struct rb_index *ix, struct fr_err *err)
+/* Whether the host's apt checks Valid-Until for its own lists (apt-config; stock apt does). */
+static int host_checks_until(void)
 {
+	const char *argv[] = { "apt-config", "shell", "v", "Acquire::Check-Valid-Until/b", NULL };
+	struct fr_buf out = FR_BUF_INIT;
+	int st = 0, r = 1;
+
+	if (fr_exec(argv, NULL, NULL, 0, &out, NULL, &st, NULL) == 0 && st == 0 && strstr(out.buf, "'false'"))
+		r = 0;
+	fr_buf_release(&out);
+	return r;
+}
+
+/*
+ * The host's own apt lists: their signatures verified by the host's apt; their dates checked
+ * here as for any upstream (Valid-Until as the host's apt is configured to, said when off).
+ */
+static int load_host_apt(const struct rb_manifest *m, const char *distro, const char *debarch, struct rb_index *ix,
+			 struct fr_err *err)
+{
+	int check_until = host_checks_until();
+
 	const char *argv[] = { "apt-get", "indextargets", "--format", "$(FILENAME)|$(RELEASE)|$(ARCHITECTURE)",
 			       "Identifier: Packages", NULL };
 	struct fr_buf out = FR_BUF_INIT, e = FR_BUF_INIT, all = FR_BUF_INIT, idx = FR_BUF_INIT;
@@ -363,6 +474,22 @@ static int load_host_apt(const char *distro, const char *debarch, struct rb_inde
 					char *d = rb_stanza_field(txt, tl, "Date");
 					long long ep = d ? rb_parse_date(d) : -1;
 
+					if (!check_until) {
+						char *u = rb_stanza_field(txt, tl, "Valid-Until");
+
+						if (u && rb_parse_date(u) >= 0 &&
+						    rb_parse_date(u) + RB_CLOCK_SKEW < (long long)time(NULL))
+							rb_warn("%s: expired (Valid-Until %.80s), taken because this host's apt "
+								"has Acquire::Check-Valid-Until false", ir, u);
+						free(u);
+					}
+					if ((rc = release_dates(m, ir, txt, tl, check_until, err)) < 0) {
+						free(d);
+						free(txt);
+						free(ir);
+						free(key);
+						goto out;
+					}
 					if (ep > ix->epoch) {
 						free(ix->date);
 						ix->date = d;
@@ -412,19 +539,19 @@ int rb_index_load(const struct rb_manifest *m, size_t repo, const char *target, 
 		rc = load_deb(m, r, debarch, ix, err);
 		break;
 	case RB_REPO_HOST_APT:
-		rc = load_host_apt(distro, debarch, ix, err);
+		rc = load_host_apt(m, distro, debarch, ix, err);
 		break;
 	case RB_REPO_RPMMD:
 		if (deb)
 			return fr_err_set(err, FR_EARG, "repository '%s' is rpm-md, target %s is not", r->name, target);
 		rc = rb_index_load_rpmmd(r, ix, err);
 		if (rc == 0)
-			rb_index_parse_rpmmd(ix);
+			rc = rb_index_parse_rpmmd(ix, err);
 		return rc;
 	default:
 		return fr_err_set(err, FR_EARG, "repository '%s' has no type", r->name);
 	}
 	if (rc == 0)
-		rb_index_parse(ix);
+		rc = rb_index_parse(ix, err);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "crypto.h"
 #include "fileio.h"
@@ -128,6 +129,8 @@ struct split {
 	size_t alloc;
 	struct side *v;
 	size_t n, valloc;
+	struct fr_err *err;
+	int rc;
 };
 
 static void on_package(void *ctx, const char *el, size_t len)
@@ -155,23 +158,25 @@ static void on_package(void *ctx, const char *el, size_t len)
 		p.sha256 = rb_xml_get(el, len, "checksum", NULL);
 	p.filename = rb_xml_get(el, len, "location", "href");
 	size = rb_xml_get(el, len, "size", "package");
-	p.size = size ? strtoll(size, NULL, 10) : -1;
 	free(epoch);
 	free(ver);
 	free(rel);
 	free(ctype);
-	free(size);
-	if (p.name == NULL || p.version == NULL || p.arch == NULL) {
+	if (p.name == NULL || p.version == NULL || p.arch == NULL || s->rc < 0) {
 		free(p.name);
 		free(p.version);
 		free(p.arch);
 		free(p.sha256);
 		free(p.filename);
+		free(size);
 		return;
 	}
 	p.repo = ix->repo;
 	FR_ALLOC_GROW(ix->pkgs, ix->npkgs + 1, s->alloc);
 	ix->pkgs[ix->npkgs++] = p;
+	if (rb_pkg_check(ix, &ix->pkgs[ix->npkgs - 1], size, 0, s->err) < 0)
+		s->rc = FR_ECRYPTO;
+	free(size);
 }
 
 static void on_side(void *ctx, const char *el, size_t len)
@@ -196,7 +201,7 @@ static int cmp_side(const void *a, const void *b)
 /* Attach each package's filelists (which = 0) or other (1) element by pkgid. */
 static void attach(struct rb_index *ix, const char *text, size_t len, int which)
 {
-	struct split s = { ix, 0, NULL, 0, 0 };
+	struct split s = { ix, 0, NULL, 0, 0, NULL, 0 };
 	size_t i;
 
 	if (text == NULL)
@@ -226,13 +231,16 @@ static void attach(struct rb_index *ix, const char *text, size_t len, int which)
 	free(s.v);
 }
 
-void rb_index_parse_rpmmd(struct rb_index *ix)
+int rb_index_parse_rpmmd(struct rb_index *ix, struct fr_err *err)
 {
-	struct split s = { ix, 0, NULL, 0, 0 };
+	struct split s = { ix, 0, NULL, 0, 0, err, 0 };
 
 	each_element(ix->text, ix->len, "package", on_package, &s);
+	if (s.rc < 0)
+		return s.rc;
 	attach(ix, ix->filelists, ix->fllen, 0);
 	attach(ix, ix->other, ix->otlen, 1);
+	return 0;
 }
 
 /* The <data type="type"> block of repomd.xml: its location, sha256 and size. */
@@ -343,6 +351,12 @@ int rb_index_load_rpmmd(const struct rb_repo *r, struct rb_index *ix, struct fr_
 		free(ts);
 	}
 	free(rev);
+	if (ix->epoch > (long long)time(NULL) + RB_CLOCK_SKEW) {
+		rc = fr_err_set(err, FR_ECRYPTO, "%s/repodata/repomd.xml: its time %lld is %lld s ahead of this host's "
+				"clock (more than the %d s allowed for skew): refused", r->url, ix->epoch,
+				ix->epoch - (long long)time(NULL), RB_CLOCK_SKEW);
+		goto out;
+	}
 	if ((rc = fetch_data(r, repomd.buf, repomd.len, "primary", 1, &ix->text, &ix->len, err)) < 0 ||
 	    (rc = fetch_data(r, repomd.buf, repomd.len, "filelists", 0, &ix->filelists, &ix->fllen, err)) < 0 ||
 	    (rc = fetch_data(r, repomd.buf, repomd.len, "other", 0, &ix->other, &ix->otlen, err)) < 0)

@@ -66,7 +66,11 @@ struct rb_manifest {
 	struct rb_file *files;
 	size_t nfiles;
 	struct fr_diags diags;
+	int allow_expired;      /* --allow-expired: build from an archive snapshot past its Valid-Until */
 };
+
+/* Clock skew a Release Date may be ahead of this host (and a Valid-Until behind it), in seconds. */
+#define RB_CLOCK_SKEW 300
 
 /* Load and check path; problems go to m->diags. Returns 0, or FR_EIO when unreadable. */
 int rb_manifest_load(const char *path, const char *region, struct rb_manifest **out, struct fr_err *err);
@@ -108,12 +112,22 @@ struct rb_index {
 /* Fetch, verify and parse repo's index for target into ix. */
 int rb_index_load(const struct rb_manifest *m, size_t repo, const char *target, struct rb_index *ix,
 		  struct fr_err *err);
-/* Parse Packages text (owned by ix) into stanzas. */
-void rb_index_parse(struct rb_index *ix);
+/*
+ * Parse Packages text (owned by ix) into stanzas. Upstream metadata is input, signed or not:
+ * every package goes through rb_pkg_check. Returns 0, or FR_EINVALID naming the package.
+ */
+int rb_index_parse(struct rb_index *ix, struct fr_err *err);
+/*
+ * The one check of an upstream package record (deb stanza or rpm-md <package>): name, version
+ * and arch printable without spaces; SHA-256 64 hex digits; Filename/location a path by
+ * fr_path_problem (no '..', no leading '/', no control characters), for deb under pool/;
+ * size_text (NULL when absent) a non-negative decimal, stored in p->size. 0 or FR_EINVALID.
+ */
+int rb_pkg_check(const struct rb_index *ix, struct rb_pkg *p, const char *size_text, int deb, struct fr_err *err);
 /* rpm-md: fetch, verify and parse repo's repodata into ix. */
 int rb_index_load_rpmmd(const struct rb_repo *r, struct rb_index *ix, struct fr_err *err);
 /* rpm-md: split primary.xml (owned by ix) into <package> elements; filelists and other too. */
-void rb_index_parse_rpmmd(struct rb_index *ix);
+int rb_index_parse_rpmmd(struct rb_index *ix, struct fr_err *err);
 /* rpm-md: the text of an element's first <tag ...> attribute attr, or its text content when attr is NULL. */
 char *rb_xml_get(const char *el, size_t len, const char *tag, const char *attr);
 void rb_index_release(struct rb_index *ix);
@@ -157,6 +171,7 @@ int rb_cmd_keygen(int argc, char **argv);
 
 /* Print "repo-builder: message" to stderr. */
 void rb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void rb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print m's diagnostics as file:line:col: param: message. */
 void rb_print_diags(const struct rb_manifest *m);
 

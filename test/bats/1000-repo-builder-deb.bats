@@ -10,7 +10,8 @@ setup_file() {
 	MIRROR=$BATS_FILE_TMPDIR/mirror
 	fr_make_mirror "$MIRROR" "$DEBS"
 	PORT=$(fr_serve "$MIRROR")
-	cp /var/lib/dpkg/status "$BATS_FILE_TMPDIR/base.status"
+	# a fixed base (the mirror's required packages), not whatever this host has installed
+	fr_base_status "$MIRROR" "$BATS_FILE_TMPDIR/base.status"
 	KEYDIR=$BATS_FILE_TMPDIR/key
 	repo-builder keygen --out "$KEYDIR" >/dev/null
 	# one build shared by the tests that only read it
@@ -41,10 +42,12 @@ setup() {
 	assert_line --regexp "^pgbouncer +1\.[0-9.]+-[^ ]+ +amd64 +mirror"
 	assert_line --regexp "^haproxy +2\.[0-9.]+-[^ ]+ +amd64 +mirror"
 	# nothing the base already has is bundled
-	awk -v RS= '/Status: install ok installed/' "$BATS_FILE_TMPDIR/base.status" | sed -n 's/^Package: //p' >installed
-	for p in $(repo-builder inspect "$BUNDLE" | awk '$4 == "mirror" {print $1}'); do
-		! grep -qx "$p" installed
-	done
+	awk -v RS= '/Status: install ok installed/' "$BATS_FILE_TMPDIR/base.status" | sed -n 's/^Package: //p' |
+		sort >installed
+	[ -s installed ]
+	repo-builder inspect "$BUNDLE" | awk '$4 == "mirror" {print $1}' | sort >bundled
+	run -0 comm -12 installed bundled
+	assert_output ""
 }
 
 @test "stock apt takes the bundle's repo with only its key: no trusted=yes, dates checked" {
@@ -152,13 +155,106 @@ setup() {
 	run -8 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
 	assert_output --partial "pgbouncer_"
 	assert_output --partial "SHA-256 mismatch"
-	[ -z "$(find cache -type f)" ]
+	run -0 fr_cache_verified cache
+	run -0 find cache -name 'pgbouncer*' -o -name '*.part'
+	assert_output ""
 	[ ! -e out/farrow-test-0.1.0.d12.x86_64.tar.zst ]
 	# a truncated file
 	head -c 1000 "$MIRROR"/pool/main/pgbouncer_*.deb >"$deb.new" && mv "$deb.new" "$deb"
 	run -8 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
 	assert_output --regexp "got 1000 bytes, the index says [0-9]+"
-	[ -z "$(find cache -type f)" ]
+	run -0 fr_cache_verified cache
+	run -0 find cache -name '*.part'
+	assert_output ""
+}
+
+# out/ and the cache hold nothing, and nothing appeared beside the test's directory
+refute_written() {
+	if [ -e out ]; then
+		run -0 find out -type f
+		assert_output ""
+	fi
+	run -0 fr_cache_verified cache
+	run -0 find "$BATS_TEST_TMPDIR/.." -maxdepth 3 -name 'somewhere*'
+	assert_output ""
+}
+
+@test "hostile upstream Filename and Size, signed by the upstream's own key: refused, nothing written" {
+	fr_manifest m.yml "$PORT" "$MIRROR.key" "pgbouncer"
+	hostile=$BATS_FILE_TMPDIR/hostile
+	for case in "../../../somewhere|'../../../somewhere' has a '.' or '..' component" \
+		"/abs/somewhere.deb|'/abs/somewhere.deb' is absolute" \
+		"pool/main/../../../somewhere.deb|has a '.' or '..' component" \
+		"dists/bookworm/somewhere.deb|is outside the repository's pool/" \
+		"pool/main/a$(printf '\033')b.deb|holds a control character"; do
+		name=${case%%|*} msg=${case#*|}
+		fr_hostile_mirror "$MIRROR" "$hostile" "__import__('re').sub(r'(?m)^Filename: pool/main/pgbouncer_.*$', 'Filename: $name', text)"
+		port=$(fr_serve "$hostile")
+		fr_manifest m.yml "$port" "$MIRROR.key" "pgbouncer"
+		run -6 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+		assert_output --partial "package pgbouncer"
+		assert_output --partial "Filename '"
+		assert_output --partial "$msg"
+		refute_written
+	done
+	for size in -5 lots 12x; do
+		fr_hostile_mirror "$MIRROR" "$hostile" "__import__('re').sub(r'(?m)^(Package: pgbouncer\n(?:.+\n)*?)Size: .*$', r'\\1Size: $size', text)"
+		port=$(fr_serve "$hostile")
+		fr_manifest m.yml "$port" "$MIRROR.key" "pgbouncer"
+		run -6 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+		assert_output --partial "package pgbouncer"
+		assert_output --partial "Size '$size' is not a number of bytes"
+		refute_written
+	done
+	# the same rule for an index given by hand
+	run -6 repo-builder resolve --index "$hostile/dists/bookworm/main/binary-amd64/Packages" pgbouncer
+	assert_output --partial "Size '12x' is not a number of bytes"
+}
+
+@test "Release dates: an expired Valid-Until and a Date ten years ahead are refused; --allow-expired says so" {
+	hostile=$BATS_FILE_TMPDIR/dated
+	past=$(date -u -R -d '-3 days' | sed 's/+0000/UTC/')
+	week=$(date -u -R -d '-10 days' | sed 's/+0000/UTC/')
+	future=$(date -u -R -d '+10 years' | sed 's/+0000/UTC/')
+	fr_hostile_mirror "$MIRROR" "$hostile" "text" "Date: $week\nValid-Until: $past"
+	port=$(fr_serve "$hostile")
+	fr_manifest m.yml "$port" "$MIRROR.key" "pgbouncer"
+	run -6 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+	assert_output --partial "InRelease: expired: Valid-Until $past is"
+	assert_output --partial "--allow-expired builds from an archive snapshot"
+	refute_written
+	run -6 repo-builder resolve m.yml
+	assert_output --partial "expired: Valid-Until"
+	# an archive snapshot, on purpose: built, and said loudly
+	run -0 repo-builder build m.yml --allow-expired --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+	assert_output --partial "WARNING: --allow-expired"
+	assert_output --partial "WARNING: http://127.0.0.1:$port/dists/bookworm/InRelease: EXPIRED metadata taken"
+	run -0 repo-builder verify out/farrow-test-0.1.0.d12.x86_64.tar.zst --key "$KEYDIR/farrow-signing.gpg"
+	# a Date from the future would become the bundle's time: refused, --allow-expired or not
+	rm -rf out
+	fr_hostile_mirror "$MIRROR" "$hostile" "text" "Date: $future"
+	port=$(fr_serve "$hostile")
+	fr_manifest m.yml "$port" "$MIRROR.key" "pgbouncer"
+	run -6 repo-builder build m.yml --allow-expired --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+	assert_output --regexp "InRelease: Date $future is [0-9]+ s ahead of this host's clock \(more than the 300 s allowed for skew\): refused"
+	refute_written
+}
+
+@test "a manifest's bundle or version that would leave --out is refused at its position" {
+	mkdir -p x
+	for field in "bundle: ../../../x/evil" "bundle: a/b" "bundle: .." "version: ../1"; do
+		fr_manifest m.yml "$PORT" "$MIRROR.key" "pgbouncer"
+		{ echo "$field"; grep -v "^${field%%:*}: " m.yml; } >m2.yml && mv m2.yml m.yml
+		run -3 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out/deep --cache cache
+		assert_output --regexp "m.yml:1:[0-9]+: (bundle|version): '"
+		run -0 find "$BATS_TEST_TMPDIR" -name '*.tar.zst*'
+		assert_output ""
+	done
+	sed -i '/^files:/d' m.yml
+	fr_manifest m.yml "$PORT" "$MIRROR.key" "pgbouncer"
+	printf 'files:\n  - { url: "http://127.0.0.1:%s/x", sha256: %064d, path: ../../x/evil }\n' "$PORT" 0 >>m.yml
+	run -3 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+	assert_output --partial "path: '../../x/evil' has a '.' or '..' component"
 }
 
 @test "an index that does not match its Release is refused" {

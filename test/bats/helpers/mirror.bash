@@ -46,13 +46,115 @@ fr_make_mirror() { # fr_make_mirror <dir> <debs-dir>
 		-o APT::FTPArchive::Release::Codename=bookworm -o APT::FTPArchive::Release::Components=main \
 		-o APT::FTPArchive::Release::Architectures=amd64 release dists/bookworm >"$m.Release")
 	mv "$m.Release" "$m/dists/bookworm/Release"
-	home=$(mktemp -d /tmp/frgpg.XXXXXX)
+	# the mirror's key stays in $m.gnupg: tests sign hostile variants of the mirror with it
+	home=$m.gnupg
+	rm -rf "$home" && mkdir -m 700 "$home"
 	gpg --homedir "$home" --batch --passphrase '' --quick-gen-key "mirror <mirror@farrow.invalid>" rsa3072 sign never 2>/dev/null
-	gpg --homedir "$home" --batch --yes --clearsign -o "$m/dists/bookworm/InRelease" "$m/dists/bookworm/Release"
-	gpg --homedir "$home" --batch --yes -abs -o "$m/dists/bookworm/Release.gpg" "$m/dists/bookworm/Release"
+	fr_sign_mirror "$m" "$home"
 	gpg --homedir "$home" --export >"$m.key"
 	gpgconf --homedir "$home" --kill all 2>/dev/null || true
-	rm -rf "$home"
+}
+
+# Sign dists/bookworm/Release of mirror $1 (InRelease, Release.gpg) with the key in GnuPG home $2.
+fr_sign_mirror() { # fr_sign_mirror <dir> <gnupg-home>
+	gpg --homedir "$2" --batch --yes --clearsign -o "$1/dists/bookworm/InRelease" "$1/dists/bookworm/Release"
+	gpg --homedir "$2" --batch --yes -abs -o "$1/dists/bookworm/Release.gpg" "$1/dists/bookworm/Release"
+}
+
+# A hostile, correctly signed variant of mirror $1 in $2: Packages edited by the python
+# expression $3 (on `text`), Release fields set by $4 ("Date: ...\nValid-Until: ..."), then
+# the indexes and Release made again and signed with the mirror's own key.
+fr_hostile_mirror() { # fr_hostile_mirror <mirror> <dir> <python-edit> [release-fields]
+	local src=$1 m=$2 d
+	rm -rf "$m" && cp -al "$src" "$m"
+	d=$m/dists/bookworm
+	rm -f "$d/main/binary-amd64/Packages"*
+	"$FR_PYTHON" - "$src/dists/bookworm/main/binary-amd64/Packages" "$d/main/binary-amd64/Packages" "$3" <<'PY'
+import sys
+src, dst, edit = sys.argv[1:]
+text = open(src).read()
+text = eval(edit)
+open(dst, "w").write(text)
+PY
+	gzip -9kf "$d/main/binary-amd64/Packages"
+	xz -kf "$d/main/binary-amd64/Packages"
+	rm -f "$d/Release" "$d/InRelease" "$d/Release.gpg"
+	(cd "$m" && apt-ftparchive -o APT::FTPArchive::Release::Suite=bookworm \
+		-o APT::FTPArchive::Release::Codename=bookworm -o APT::FTPArchive::Release::Components=main \
+		-o APT::FTPArchive::Release::Architectures=amd64 release dists/bookworm >"$m.Release")
+	"$FR_PYTHON" - "$m.Release" "${4:-}" <<'PY'
+import re, sys
+path, fields = sys.argv[1], sys.argv[2]
+text = open(path).read()
+for f in filter(None, fields.split("\\n")):
+    k = f.split(":", 1)[0]
+    if re.search("^" + k + ":", text, re.M):
+        text = re.sub("^" + k + ":.*$", f, text, count=1, flags=re.M)
+    else:
+        text = text.replace("\nMD5Sum:", "\n" + f + "\nMD5Sum:", 1)
+open(path, "w").write(text)
+PY
+	mv "$m.Release" "$d/Release"
+	fr_sign_mirror "$m" "$src.gnupg"
+	gpgconf --homedir "$src.gnupg" --kill all 2>/dev/null || true
+}
+
+# A fixed base system for the suites, whatever this host has installed: the mirror's packages of
+# Priority required and everything they depend on (first alternatives), as a dpkg status file.
+fr_base_status() { # fr_base_status <mirror> <status-file>
+	"$FR_PYTHON" - "$1/dists/bookworm/main/binary-amd64/Packages" "$2" <<'PY'
+import re, sys
+keep = ("Package", "Version", "Architecture", "Multi-Arch", "Essential", "Priority", "Provides",
+        "Depends", "Pre-Depends", "Conflicts", "Breaks", "Replaces")
+pkgs, provides = {}, {}
+for st in open(sys.argv[1]).read().split("\n\n"):
+    f = {}
+    for line in st.splitlines():
+        if line[:1] not in (" ", "\t") and ":" in line:
+            k, v = line.split(":", 1)
+            f[k] = v.strip()
+    if "Package" in f:
+        pkgs[f["Package"]] = f
+        for p in filter(None, re.split(r"\s*,\s*", f.get("Provides", ""))):
+            provides.setdefault(p.split()[0], f["Package"])
+todo = [n for n, f in pkgs.items() if f.get("Priority") == "required"]
+base = set()
+while todo:
+    n = todo.pop()
+    if n in base:
+        continue
+    base.add(n)
+    deps = ", ".join(filter(None, (pkgs[n].get("Pre-Depends"), pkgs[n].get("Depends"))))
+    for dep in filter(None, re.split(r"\s*,\s*", deps)):
+        for alt in dep.split("|"):
+            name = alt.split()[0].split(":")[0]
+            if name in pkgs or name in provides:
+                todo.append(name if name in pkgs else provides[name])
+                break
+out = []
+for n in sorted(base):
+    f = pkgs[n]
+    lines = ["Package: " + n, "Status: install ok installed"]
+    lines += [k + ": " + f[k] for k in keep[1:] if k in f]
+    out.append("\n".join(lines))
+open(sys.argv[2], "w").write("\n\n".join(out) + "\n")
+PY
+}
+
+# Fail unless every file under the cache directory $1 is named by its own SHA-256.
+fr_cache_verified() { # fr_cache_verified <dir>
+	"$FR_PYTHON" - "$1" <<'PY'
+import hashlib, os, sys
+bad = []
+for root, _, files in os.walk(sys.argv[1]):
+    for n in files:
+        p = os.path.join(root, n)
+        h = hashlib.sha256(open(p, "rb").read()).hexdigest()
+        if n != h:
+            bad.append(p)
+print("\n".join("unverified in the cache: " + b for b in bad))
+sys.exit(1 if bad else 0)
+PY
 }
 
 # Serve $1 on 127.0.0.1; prints the port. The server's pid is appended to $BATS_FILE_TMPDIR/servers.
