@@ -33,6 +33,22 @@ int fr_exec_have(const char *prog)
 	return found;
 }
 
+/* The child fr_exec waits for now, for fr_exec_kill_child in a signal handler. */
+static volatile pid_t running_child;
+
+void fr_exec_kill_child(void)
+{
+	pid_t pid = running_child;
+	int st, saved = errno;
+
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	errno = saved;
+}
+
 static void closep(int *fd)
 {
 	if (*fd >= 0)
@@ -74,6 +90,7 @@ int fr_exec(const char *const *argv, const char *const *env, const void *in, siz
 		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	running_child = pid;
 	closep(&pin[0]);
 	closep(&pout[1]);
 	closep(&perr[1]);
@@ -115,6 +132,7 @@ int fr_exec(const char *const *argv, const char *const *env, const void *in, siz
 	}
 	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 		;
+	running_child = 0;
 	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 	sigaction(SIGPIPE, &old, NULL);
 	return 0;

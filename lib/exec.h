@@ -20,6 +20,10 @@
 int fr_exec(const char *const *argv, const char *const *env, const void *in, size_t inlen,
 	    struct fr_buf *out, struct fr_buf *errout, int *status, struct fr_err *err);
 
+/* Kill (SIGKILL) and reap the program fr_exec is running now, if any: async-signal-safe, for a
+ * fatal-signal handler (a gpg writing a secret key must not outlive us). */
+void fr_exec_kill_child(void);
+
 /* 1 if a program of that name is in PATH. */
 int fr_exec_have(const char *prog);
 

@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exec.h"
@@ -19,17 +22,41 @@ struct fr_pgp_signer {
 	long long created;
 };
 
+/*
+ * The GnuPG homes alive now (a signer's holds a secret key), in fixed storage, so that
+ * fr_pgp_remove_homes can run in a signal handler: fork, exec and waitpid only.
+ */
+#define MAX_HOMES 8
+#define HOME_LEN 96
+static char live_homes[MAX_HOMES][HOME_LEN];
+
 static char *mkhome(struct fr_err *err)
 {
 	const char *tmp = getenv("TMPDIR");
 	char *h = fr_xasprintf("%s/farrow-gpg.XXXXXX", tmp && *tmp && strlen(tmp) < 60 ? tmp : "/tmp");
+	int i;
 
+	/* mkdtemp makes it 0700: private to this user from the start */
 	if (mkdtemp(h) == NULL) {
 		fr_err_set(err, FR_EIO, "cannot make a temporary GnuPG home: %s", strerror(errno));
 		free(h);
 		return NULL;
 	}
+	for (i = 0; i < MAX_HOMES; i++)
+		if (live_homes[i][0] == '\0') {
+			snprintf(live_homes[i], HOME_LEN, "%s", h);
+			break;
+		}
 	return h;
+}
+
+static void forget_home(const char *h)
+{
+	int i;
+
+	for (i = 0; i < MAX_HOMES; i++)
+		if (strcmp(live_homes[i], h) == 0)
+			live_homes[i][0] = '\0';
 }
 
 static void rmhome(char *h)
@@ -41,7 +68,56 @@ static void rmhome(char *h)
 		return;
 	fr_exec(kill, NULL, NULL, 0, NULL, NULL, &st, NULL);
 	fr_rm_rf(h);
+	forget_home(h);
 	free(h);
+}
+
+/* Run argv and wait for it: async-signal-safe. */
+static void spawn_wait(const char *const *argv)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDWR);
+
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+}
+
+void fr_pgp_remove_homes(void)
+{
+	int i, saved = errno;
+
+	for (i = 0; i < MAX_HOMES; i++) {
+		if (live_homes[i][0] == '\0')
+			continue;
+		{
+			const char *kill[] = { "gpgconf", "--homedir", live_homes[i], "--kill", "all", NULL };
+			const char *rm[] = { "rm", "-rf", "--", live_homes[i], NULL };
+
+			struct timespec pause = { 0, 50 * 1000 * 1000 };
+			int tries;
+
+			/* an agent stopped in the middle of storing the key may still write it: until it is gone */
+			for (tries = 0; tries < 40 && access(live_homes[i], F_OK) == 0; tries++) {
+				if (tries)
+					nanosleep(&pause, NULL);
+				spawn_wait(kill);
+				spawn_wait(rm);
+			}
+		}
+		live_homes[i][0] = '\0';
+	}
+	errno = saved;
 }
 
 /* The last line of gpg's stderr that says what went wrong, for messages. */

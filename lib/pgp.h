@@ -55,6 +55,13 @@ int fr_pgp_verify_detached(const char *keyfile, const void *sig, size_t siglen, 
 int fr_pgp_verify_clearsigned(const char *keyfile, const void *text, size_t len, struct fr_buf *content,
 			      struct fr_err *err);
 
+/*
+ * Remove every temporary GnuPG home this process has open (a signer's holds the secret key)
+ * and stop its gpg-agent. Async-signal-safe (fork, exec, waitpid): a program that loads a
+ * secret key calls it from its SIGINT/SIGTERM/SIGHUP handler, then dies of the signal.
+ */
+void fr_pgp_remove_homes(void);
+
 /* The fingerprint of the first key in keyfile (40 hex digits) into out. */
 int fr_pgp_fingerprint(const char *keyfile, char out[41], struct fr_err *err);
 

@@ -1,11 +1,14 @@
 /* main.c -- `repo-builder`: signed, reproducible offline package bundles. */
 /* SPDX-License-Identifier: MIT */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "err.h"
+#include "exec.h"
 #include "http.h"
+#include "pgp.h"
 #include "rb.h"
 
 struct rb_cmd {
@@ -59,6 +62,15 @@ void rb_print_diags(const struct rb_manifest *m)
 	}
 }
 
+/* Killed while a signing key is loaded: its private GnuPG home and agent go first, then we die of the signal. */
+static void on_fatal_signal(int sig)
+{
+	fr_exec_kill_child();
+	fr_pgp_remove_homes();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void usage(FILE *f)
 {
 	size_t i;
@@ -79,6 +91,16 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return FR_EXIT_USAGE;
+	}
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_fatal_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(stdout);

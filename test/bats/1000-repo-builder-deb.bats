@@ -257,6 +257,33 @@ refute_written() {
 	assert_output --partial "path: '../../x/evil' has a '.' or '..' component"
 }
 
+@test "build killed by SIGTERM, SIGINT or SIGHUP while it holds the key: no key, no gpg-agent left" {
+	port=$(fr_closed_port)
+	fr_manifest m.yml "$port" "$MIRROR.key" "pgbouncer"
+	for sig in TERM INT HUP; do
+		tmp=$(mktemp -d /tmp/frk.XXXXXX)
+		# the closed upstream keeps it retrying, with the signing key loaded, until the signal
+		TMPDIR=$tmp repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache \
+			>/dev/null 2>&1 3>&- &
+		pid=$!
+		for _ in $(seq 100); do
+			[ -n "$(find "$tmp" -maxdepth 2 -name 'private-keys-v1.d' 2>/dev/null)" ] && break
+			sleep 0.1
+		done
+		run -0 find "$tmp" -maxdepth 1 -name 'farrow-gpg.*' -perm 700
+		assert_output --regexp "farrow-gpg\."
+		run -0 pgrep -f "gpg-agent --homedir $tmp/"
+		kill -$sig $pid
+		st=0
+		wait $pid || st=$?
+		case $sig in TERM) [ "$st" = 143 ] ;; INT) [ "$st" = 130 ] ;; HUP) [ "$st" = 129 ] ;; esac
+		run -0 find "$tmp" -mindepth 1
+		assert_output ""
+		run -1 pgrep -f "gpg-agent --homedir $tmp/"
+		rmdir "$tmp"
+	done
+}
+
 @test "an index that does not match its Release is refused" {
 	bad=$BATS_FILE_TMPDIR/badindex
 	rm -rf "$bad" && cp -al "$MIRROR" "$bad"
