@@ -24,6 +24,7 @@
 #include "fb.h"
 #include "pgsql.h"
 #include "params.h"
+#include "values.h"
 #include "yamlnode.h"
 
 #include "bundle.h"
@@ -54,7 +55,8 @@
 	"  render   print the configuration the pgsql module would write from the profile\n"  \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
 	"\n"                                                                                      \
-	"exit status: 0 ok, 1 failed, 2 usage, 6 a signature or hash does not hold\n"
+	"exit status: 0 ok, 1 failed, 2 usage, 3 the profile is refused (its owner or mode, or a\n"   \
+	"             value: file:line:column says which), 6 a signature or hash does not hold\n"
 
 #define FB_EXIT_BADSIG 6
 
@@ -303,42 +305,78 @@ static int run_module(struct fb *fb, const char *name, const char *state, const 
 	return r;
 }
 
-/* Read and parse the node's profile into fb. 0, or -1 (reported). */
-static int load_profile(struct fb *fb, const char *profile)
+/*
+ * Read and check the node's profile into fb. 0, or -1 (reported: exit 3 when it is not a profile
+ * this farrow-firstboot may obey). It is input: opened once (no symlink), then, when it will be
+ * obeyed as root (run), refused unless root owns it and neither group nor others can write it;
+ * then every value is checked with the parameter table and the file grammars of lib/values.c,
+ * exactly as `farrow inventory check` checks an inventory, before anything is rendered.
+ */
+static int load_profile(struct fb *fb, const char *profile, int obey)
 {
 	struct fr_err err = { 0 };
+	struct fr_diags d = { 0 };
 	char *text = NULL;
-	size_t len = 0;
+	size_t len = 0, i;
 	struct stat st;
+	int fd = open(profile, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), r = 0;
 
-	if (fr_read_file(profile, 16u << 20, &text, &len, &err) < 0) {
-		fb_error("%s", err.msg);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		fb_error("cannot read %s: %s", profile, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
+	if (!S_ISREG(st.st_mode) || (obey && (st.st_uid != 0 || (st.st_mode & 022) != 0))) {
+		fb_error("%s: refused: a profile is obeyed as root, so it must be a regular file owned by root that "
+			 "group and others cannot write (it is owner uid %u, mode %04o)",
+			 profile, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		close(fd);
+		return -2;
+	}
+	{
+		char *path = fr_xasprintf("/proc/self/fd/%d", fd);
+
+		r = fr_read_file(path, 16u << 20, &text, &len, &err);
+		free(path);
+		close(fd);
+		if (r < 0) {
+			fb_error("%s: %s", profile, err.msg);
+			return -1;
+		}
+	}
+	if ((st.st_mode & 077) != 0)
+		fprintf(stderr, "farrow-firstboot: warning: %s holds credentials but is mode %04o (want 0600)\n", profile,
+			(unsigned)(st.st_mode & 07777));
 	fb->root = fr_yaml_parse(text, len, &err);
 	memset(text, 0, len);
 	free(text);
 	if (fb->root == NULL) {
 		fb_error("%s:%s", profile, err.msg);
-		return -1;
+		return -2;
 	}
 	if (!fr_node_is_map(fb->root) || (fb->host = fr_node_str(fr_node_get(fb->root, "host"))) == NULL) {
 		fb_error("%s:%d:%d: not a farrow node profile (no host:)", profile, fb->root->line, fb->root->col);
-		return -1;
+		return -2;
 	}
 	fb->vars = fr_node_get(fb->root, "vars");
 	fb->ident = fr_node_get(fb->root, "identities");
 	fb->peers = fr_node_get(fb->root, "peers");
 	fb->pki = fr_node_get(fb->root, "pki");
 	fb->in_container = access("/run/systemd/container", F_OK) == 0 || access("/.dockerenv", F_OK) == 0;
-	if (fb->vars && !fr_node_is_map(fb->vars)) {
-		fb_error("%s:%d:%d: vars: a mapping is expected", profile, fb->vars->line, fb->vars->col);
-		return -1;
+	fr_values_check_profile(fb->root, &d);
+	fr_values_check(fb->vars, "vars", &d);
+	fr_diags_sort(&d);
+	for (i = 0; i < d.n; i++)
+		if (d.v[i].sev == FR_SEV_ERROR || fb->verbose)
+			fprintf(stderr, "%s:%d:%d: %s: %s\n", profile, d.v[i].line, d.v[i].col,
+				d.v[i].param ? d.v[i].param : "profile", d.v[i].msg);
+	if (d.nerrors) {
+		fb_error("%s: %zu error%s: nothing was changed", profile, d.nerrors, d.nerrors == 1 ? "" : "s");
+		r = -2;
 	}
-	if (stat(profile, &st) == 0 && (st.st_mode & 077) != 0)
-		fprintf(stderr, "farrow-firstboot: warning: %s holds credentials but is mode %04o (want 0600)\n", profile,
-			(unsigned)(st.st_mode & 07777));
-	return 0;
+	fr_diags_release(&d);
+	return r;
 }
 
 /* Print what the pgsql module would write, credentials masked unless show_secrets. */
@@ -352,8 +390,8 @@ static int render(const char *what, const char *profile, int show_secrets)
 	memset(&fb, 0, sizeof(fb));
 	fb.log_fd = -1;
 	fb.mask = !show_secrets;
-	if (load_profile(&fb, profile) < 0) {
-		r = FR_EXIT_FAIL;
+	if ((r = load_profile(&fb, profile, 0)) < 0) {
+		r = r == -2 ? FR_EXIT_INVALID : FR_EXIT_FAIL;
 		goto out;
 	}
 	if (pg_init(&fb, &pg) < 0) {
@@ -390,7 +428,7 @@ static int run(const char *profile, const char *only, const char *state, int ver
 	struct fr_err err = { 0 };
 	char *lockp = NULL;
 	size_t i;
-	int lock = -1, r = FR_EXIT_FAIL, ran = 0;
+	int lock = -1, r = FR_EXIT_FAIL, ran = 0, lr;
 	const char *logdir = "/var/log/farrow";
 
 	memset(&fb, 0, sizeof(fb));
@@ -404,8 +442,10 @@ static int run(const char *profile, const char *only, const char *state, int ver
 			return FR_EXIT_USAGE;
 		}
 	}
-	if (load_profile(&fb, profile) < 0)
+	if ((lr = load_profile(&fb, profile, 1)) < 0) {
+		r = lr == -2 ? FR_EXIT_INVALID : FR_EXIT_FAIL;
 		goto out;
+	}
 	if (fr_mkdir_p(state, 0755, &err) < 0 || fr_mkdir_p(logdir, 0700, &err) < 0) {
 		fb_error("%s", err.msg);
 		goto out;

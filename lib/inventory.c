@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "fileio.h"
 #include "inventory.h"
+#include "values.h"
 #include "params.h"
 #include "xalloc.h"
 
@@ -20,7 +21,6 @@ const struct fr_pg_service fr_pg_services[4] = {
 	{ "offline", 5438, "postgres" },
 };
 
-static const char *const pg_roles[] = { "primary", "replica", "standby", "offline", "delayed", NULL };
 
 int fr_is_ipv4(const char *s)
 {
@@ -416,88 +416,6 @@ void fr_ident_release(struct fr_ident *id)
 
 /* ------------------------------------------------------------------ validation */
 
-static int one_of(const char *s, const char *const *set)
-{
-	for (; *set; set++)
-		if (strcmp(s, *set) == 0)
-			return 1;
-	return 0;
-}
-
-static void join(struct fr_buf *b, const char *const *set)
-{
-	size_t i;
-
-	for (i = 0; set[i]; i++)
-		fr_buf_addf(b, "%s%s", i ? ", " : "", set[i]);
-}
-
-static void check_enum(struct fr_inventory *inv, const char *name, const struct fr_node *v,
-		       const char *const *set, enum fr_severity sev)
-{
-	struct fr_buf b = FR_BUF_INIT;
-
-	if (!fr_node_is_scalar(v) || fr_node_is_null(v) || one_of(v->str, set) || strstr(v->str, "{{"))
-		return;
-	join(&b, set);
-	diag(inv, sev, v, name, "'%s' is not one of %s", v->str, b.buf);
-	fr_buf_release(&b);
-}
-
-/* Checks of one parameter's value wherever it is set. */
-static void check_value(struct fr_inventory *inv, const char *name, const struct fr_node *v)
-{
-	static const char *const regions[] = { "default", "china", "europe", NULL };
-	static const char *const rtos[] = { "fast", "norm", "safe", "wide", NULL };
-	static const char *const poolmodes[] = { "transaction", "session", "statement", NULL };
-	static const char *const redis_modes[] = { "standalone", "cluster", "sentinel", NULL };
-	static const char *const tunes[] = { "oltp", "olap", "tiny", "crit", NULL };
-	static const char *const etcd_inits[] = { "new", "existing", NULL };
-	long long n;
-
-	if (strcmp(name, "pg_role") == 0)
-		check_enum(inv, name, v, pg_roles, FR_SEV_ERROR);
-	else if (strcmp(name, "region") == 0)
-		check_enum(inv, name, v, regions, FR_SEV_ERROR);
-	else if (strcmp(name, "pg_rto") == 0)
-		check_enum(inv, name, v, rtos, FR_SEV_WARNING);
-	else if (strcmp(name, "pgbouncer_poolmode") == 0)
-		check_enum(inv, name, v, poolmodes, FR_SEV_ERROR);
-	else if (strcmp(name, "redis_mode") == 0)
-		check_enum(inv, name, v, redis_modes, FR_SEV_ERROR);
-	else if (strcmp(name, "node_tune") == 0)
-		check_enum(inv, name, v, tunes, FR_SEV_WARNING);
-	else if (strcmp(name, "etcd_init") == 0)
-		check_enum(inv, name, v, etcd_inits, FR_SEV_ERROR);
-	else if (strcmp(name, "pg_cluster") == 0 || strcmp(name, "etcd_cluster") == 0 ||
-		 strcmp(name, "minio_cluster") == 0 || strcmp(name, "redis_cluster") == 0) {
-		const char *s = fr_node_str(v), *p;
-
-		if (s == NULL || strstr(s, "{{"))
-			return;
-		for (p = s; *p; p++)
-			if (!isalnum((unsigned char)*p) && *p != '-')
-				break;
-		if (*s == '\0' || *p)
-			diag(inv, FR_SEV_ERROR, v, name, "'%s' does not match [A-Za-z0-9-]+", s);
-		else if (strcmp(s, "root") == 0)
-			diag(inv, FR_SEV_ERROR, v, name, "'root' is reserved");
-	} else if (strcmp(name, "pg_version") == 0 && fr_node_int(v, &n) && (n < 13 || n > 18))
-		diag(inv, FR_SEV_WARNING, v, name, "PostgreSQL %lld is outside the supported 13-18", n);
-	else if ((strcmp(name, "pg_seq") == 0 || strcmp(name, "etcd_seq") == 0 ||
-		  strcmp(name, "minio_seq") == 0 || strcmp(name, "infra_seq") == 0 ||
-		  strcmp(name, "redis_node") == 0) && fr_node_int(v, &n) && n < 0)
-		diag(inv, FR_SEV_ERROR, v, name, "must not be negative");
-	else if (strcmp(name, "redis_instances") == 0 && fr_node_is_map(v)) {
-		size_t i;
-
-		for (i = 0; i < v->n; i++)
-			if (!fr_node_int(v->keys[i], &n) || n < 1 || n > 65535)
-				diag(inv, FR_SEV_ERROR, v->keys[i], name, "'%s' is not a port number (1-65535)",
-				     fr_node_is_scalar(v->keys[i]) ? v->keys[i]->str : "?");
-	}
-}
-
 static void check_map_keys_unique(struct fr_inventory *inv, const struct fr_node *map, const char *what)
 {
 	size_t i, j;
@@ -509,55 +427,19 @@ static void check_map_keys_unique(struct fr_inventory *inv, const struct fr_node
 			continue;
 		for (j = 0; j < i; j++)
 			if (fr_node_is_scalar(map->keys[j]) && strcmp(map->keys[i]->str, map->keys[j]->str) == 0) {
-				diag(inv, FR_SEV_WARNING, map->keys[i], map->keys[i]->str,
-				     "warning: duplicate %s (also on line %d); the last one wins", what,
-				     map->keys[j]->line);
+				diag(inv, FR_SEV_ERROR, map->keys[i], map->keys[i]->str,
+				     "duplicate %s (also on line %d): YAML readers disagree on which one counts; "
+				     "write it once", what, map->keys[j]->line);
 				break;
 			}
 	}
 }
 
-/* Check a mapping of parameters: each known, of the right type, of a valid value. */
+/* Check a mapping of parameters: each known, of its type, of a value its files can hold (lib/values.c). */
 static void check_params(struct fr_inventory *inv, const struct fr_node *map, const char *where)
 {
-	size_t i;
-
-	if (fr_node_is_null(map))
-		return;
-	if (!fr_node_is_map(map)) {
-		diag(inv, FR_SEV_ERROR, map, where, "must be a mapping of parameters, not a %s",
-		     fr_node_kind_name(map));
-		return;
-	}
 	check_map_keys_unique(inv, map, "parameter");
-	for (i = 0; i < map->n; i++) {
-		const struct fr_node *k = map->keys[i], *v = map->items[i];
-		const struct fr_param *p;
-		const char *what, *near;
-
-		if (!fr_node_is_scalar(k) || k->type == FR_SCALAR_NULL) {
-			diag(inv, FR_SEV_ERROR, k, where, "parameter names must be strings");
-			continue;
-		}
-		if ((p = fr_param_find(k->str)) == NULL) {
-			if (strncmp(k->str, "ansible_", 8) == 0)
-				continue;
-			near = fr_param_nearest(k->str);
-			if (near)
-				diag(inv, FR_SEV_WARNING, k, k->str,
-				     "warning: unknown parameter; did you mean '%s'?", near);
-			else
-				diag(inv, FR_SEV_WARNING, k, k->str, "warning: unknown parameter");
-			continue;
-		}
-		if (!fr_param_type_ok(p, v, &what)) {
-			diag(inv, FR_SEV_ERROR, v, k->str, "expected %s, got %s%s%s%s", what,
-			     fr_node_kind_name(v), fr_node_is_scalar(v) ? " '" : "",
-			     fr_node_is_scalar(v) ? v->str : "", fr_node_is_scalar(v) ? "'" : "");
-			continue;
-		}
-		check_value(inv, k->str, v);
-	}
+	fr_values_check(map, where, &inv->diags);
 }
 
 static void check_structure(struct fr_inventory *inv)
@@ -671,6 +553,17 @@ static void check_members(struct fr_inventory *inv, const char *cls_param, const
 		cls = fr_node_str(fr_node_get(g->vars, cls_param));
 		if (cls == NULL)
 			cls = defcls ? defcls : g->name;
+		/* a cluster is one group: two groups of one name would give two members one identity */
+		for (j = 0; j < gi; j++) {
+			const char *other = fr_node_str(fr_node_get(inv->groups[j].vars, cls_param));
+
+			if (other && fr_node_get(g->vars, cls_param) && strcmp(other, cls) == 0) {
+				diag(inv, FR_SEV_ERROR, fr_node_get(g->vars, cls_param), cls_param,
+				     "%s '%s' is also the cluster of group '%s' (line %d): a cluster is one group", cls_param,
+				     cls, inv->groups[j].name, inv->groups[j].keynode ? inv->groups[j].keynode->line : 0);
+				break;
+			}
+		}
 		m = fr_xcalloc(g->hosts->n ? g->hosts->n : 1, sizeof(*m));
 		for (i = 0; i < g->hosts->n; i++) {
 			const struct fr_host *h;

@@ -118,14 +118,15 @@ plan_values() {
 	run -1 farrow-firstboot render patroni --profile missing.yml
 	assert_output --partial "missing.yml"
 	printf 'host: [\n' >bad.yml
-	run -1 farrow-firstboot render patroni --profile bad.yml
+	run -3 farrow-firstboot render patroni --profile bad.yml
 	assert_output --regexp "bad.yml:[0-9]+:[0-9]+: "
 	printf -- '- just\n- a list\n' >list.yml
-	run -1 farrow-firstboot render patroni --profile list.yml
-	assert_output "farrow-firstboot: list.yml:1:1: not a farrow node profile (no host:)"
+	run -3 farrow-firstboot render patroni --profile list.yml
+	assert_output --partial "farrow-firstboot: list.yml:1:1: not a farrow node profile (no host:)"
 	printf 'host: 10.0.0.1\nvars: [ 1 ]\n' >vars.yml
-	run -1 farrow-firstboot render patroni --profile vars.yml
-	assert_output "farrow-firstboot: vars.yml:2:7: vars: a mapping is expected"
+	run -3 farrow-firstboot render patroni --profile vars.yml
+	assert_output --partial "vars.yml:2:7: vars: must be a mapping of parameters, not a list"
+	assert_output --partial "vars.yml: 1 error: nothing was changed"
 	printf 'host: 10.0.0.1\nvars: {}\n' >nopg.yml
 	run -1 farrow-firstboot render patroni --profile nopg.yml
 	assert_output --partial "this node has no PostgreSQL identity"

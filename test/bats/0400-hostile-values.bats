@@ -1,0 +1,158 @@
+#!/usr/bin/env bats
+# Hostile inventories and node profiles: a value that would add a line or a field to a config
+# file, a value of the wrong type, an unknown plan, a loose profile file. `inventory check`
+# refuses them with file:line:column; farrow-firstboot refuses them when it loads the profile,
+# before any module runs or anything is rendered. firstboot's `run` is confined here (see
+# confined_run), so that even a broken check could not change this host; the overlays' upper
+# layers show that nothing was written.
+
+setup() {
+	load helpers/common
+	fr_isolate
+	cat >p.yml <<'YML'
+host: 10.10.10.11
+identities:
+  pg_instance: pg-test-1
+  pg_role: primary
+vars:
+  pg_cluster: pg-test
+  pg_version: 15
+  pg_rto: fast
+  pg_rpo: 0
+  patroni_password: Sekrit.Patroni
+  pg_databases: [ { name: app } ]
+peers:
+  pg_cluster:
+    - { ip: 10.10.10.11, cluster: pg-test, seq: 1, name: pg-test-1, role: primary }
+    - { ip: 10.10.10.12, cluster: pg-test, seq: 2, name: pg-test-2, role: replica }
+YML
+	chmod 600 p.yml
+}
+
+# confined_run PROFILE: farrow-firstboot run in its own mount and UTS namespace, where /etc and
+# /var are overlays whose upper layers (up/etc, up/var) catch any write, and /proc/sys is
+# read-only: even a broken check could change nothing on this host.
+confined_run() {
+	rm -rf up wk && mkdir -p up/etc up/var wk/etc wk/var
+	run unshare --mount --uts sh -c 'set -e
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$PWD/up/etc,workdir=$PWD/wk/etc" /etc
+		mount -t overlay overlay -o "lowerdir=/var,upperdir=$PWD/up/var,workdir=$PWD/wk/var" /var
+		mount --bind /proc/sys /proc/sys && mount -o remount,ro,bind /proc/sys
+		exec farrow-firstboot run --profile "$1" --state "$PWD/state"' sh "$1"
+}
+
+# nothing was written under /etc or /var, and no state
+refute_changes() {
+	run -0 find up -mindepth 2
+	assert_output ""
+	[ ! -e state ]
+}
+
+# refused PROFILE MESSAGE: render and run both refuse with exit 3 and MESSAGE; nothing written
+refused() {
+	run -3 farrow-firstboot render haproxy --profile "$1"
+	assert_output --partial "$2"
+	refute_output --partial "listen "
+	[ "$(id -u)" = 0 ] || return 0
+	confined_run "$1"
+	assert_failure 3
+	assert_output --partial "$2"
+	assert_output --partial "nothing was changed"
+	refute_changes
+}
+
+@test "inventory: an hba field, a database name, a user name that would add to pg_hba or pgbouncer.ini" {
+	fr_mutate "$FARROW_ROOT/profiles/meta.yml" "pg_hba_rules:" \
+		"pg_hba_rules:
+          - { user: 'all 0.0.0.0/0 trust #', db: all, addr: world, auth: pwd, title: evil }" h.yml
+	run -3 farrow inventory check h.yml
+	assert_output --regexp "h\.yml:[0-9]+:[0-9]+: pg_hba_rules: user 'all 0\.0\.0\.0/0 trust #' does not match"
+	fr_mutate "$FARROW_ROOT/profiles/meta.yml" "pg_hba_rules:" \
+		"pg_hba_rules:
+          - { user: all, db: all, addr: '0.0.0.0/0 trust', auth: pwd }
+          - { user: all, db: 'all all', addr: world, auth: 'trust #' }" h.yml
+	run -3 farrow inventory check h.yml
+	assert_output --partial "addr '0.0.0.0/0 trust' is not an address"
+	assert_output --partial "db 'all all' does not match"
+	assert_output --partial "'trust #' is not one of deny, pwd"
+	fr_mutate "$FARROW_ROOT/profiles/meta.yml" "pg_databases:" \
+		"pg_databases:
+          - { name: \"app\\n[databases]\\nevil = host=192.0.2.1\" }
+          - { name: 'two words' }" d.yml
+	run -3 farrow inventory check d.yml
+	assert_output --regexp "d\.yml:[0-9]+:[0-9]+: pg_databases: holds a control character"
+	assert_output --partial "name 'two words' does not match [A-Za-z0-9_.\$-]+"
+	fr_mutate "$FARROW_ROOT/profiles/meta.yml" "pg_users:" \
+		"pg_users:
+          - { name: 'x\" \"SCRAM-SHA-256\$evil', password: p }" u.yml
+	run -3 farrow inventory check u.yml
+	assert_output --partial "pg_users: name 'x\" \"SCRAM-SHA-256\$evil' does not match"
+	# and nothing else in a profile template trips these rules
+	run -0 farrow inventory check "$FARROW_ROOT/profiles/meta.yml"
+}
+
+@test "inventory: wrong types and unknown plan names are errors, with their positions" {
+	for case in "pg_rto: norm|pg_rto: turbo|pg_rto: 'turbo' is not one of fast, norm, safe, wide" \
+		"pg_rto: norm|pg_rto: { a: 1 }|pg_rto: expected a string, got mapping" \
+		"pg_version: 15|pg_version: fifteen|pg_version: expected an integer, got string 'fifteen'" \
+		"node_tune: oltp|node_tune: turbo|node_tune: 'turbo' is not one of oltp, olap, tiny, crit"; do
+		IFS='|' read -r from to msg <<<"$case"
+		fr_mutate "$FARROW_ROOT/profiles/meta.yml" "$from" "$to" t.yml
+		run -3 farrow inventory check t.yml
+		assert_output --regexp "t\.yml:[0-9]+:[0-9]+: $(sed 's/[][{}.*$]/\\&/g' <<<"$msg")"
+	done
+}
+
+@test "profile: a newline in pg_cluster or a peer's address, a bad name: refused before rendering" {
+	fr_mutate p.yml "pg_cluster: pg-test" 'pg_cluster: "pg-test\n    server evil 192.0.2.1:6432"' q.yml
+	refused q.yml "q.yml:6:15: pg_cluster: holds a control character (0x0a at byte 7)"
+	fr_mutate p.yml "ip: 10.10.10.12," 'ip: "10.10.10.12\n    bind *:22",' q.yml
+	refused q.yml "q.yml:15:13: peers: holds a control character (0x0a at byte 11)"
+	fr_mutate p.yml "name: pg-test-2," "name: 'pg-test-2 backup',"  q.yml
+	refused q.yml "pg_cluster: member name 'pg-test-2 backup' does not match [A-Za-z0-9-]+"
+	fr_mutate p.yml "host: 10.10.10.11" "host: '10.10.10.11 evil'" q.yml
+	refused q.yml "q.yml:1:7: host: '10.10.10.11 evil' is not an IPv4 address"
+	fr_mutate p.yml "pg_instance: pg-test-1" "pg_instance: ../../etc" q.yml
+	refused q.yml "q.yml:3:16: pg_instance: name '../../etc' does not match [A-Za-z0-9-]+"
+	fr_mutate p.yml "pg_databases: [ { name: app } ]" "pg_databases: [ { name: 'app = host=192.0.2.1' } ]" q.yml
+	refused q.yml "pg_databases: name 'app = host=192.0.2.1' does not match"
+}
+
+@test "profile: wrong types are refused with file:line:column, never defaulted" {
+	for case in "pg_version: 15|pg_version: fifteen|q.yml:7:15: pg_version: expected an integer, got string 'fifteen'" \
+		"pg_rpo: 0|pg_rpo: lots|q.yml:9:11: pg_rpo: expected an integer, got string 'lots'" \
+		"pg_rto: fast|pg_rto: { a: 1 }|q.yml:8:11: pg_rto: expected a string, got mapping" \
+		"pg_rto: fast|pg_rto: turbo|q.yml:8:11: pg_rto: 'turbo' is not one of fast, norm, safe, wide" \
+		"patroni_password: Sekrit.Patroni|patroni_password: [ a, b ]|q.yml:10:21: patroni_password: expected a string, got list"; do
+		IFS='|' read -r from to msg <<<"$case"
+		fr_mutate p.yml "$from" "$to" q.yml
+		refused q.yml "$msg"
+		run -3 farrow-firstboot render patroni --profile q.yml
+		refute_output --partial "scope:"
+	done
+}
+
+@test "profile: a file others can write, or not root's, is never obeyed" {
+	[ "$(id -u)" = 0 ] || skip "needs root (chown, namespaces)"
+	cp p.yml loose.yml
+	chmod 0666 loose.yml
+	confined_run loose.yml
+	assert_failure 3
+	assert_output --partial "loose.yml: refused: a profile is obeyed as root"
+	assert_output --partial "mode 0666"
+	refute_changes
+	chmod 0620 loose.yml
+	confined_run loose.yml
+	assert_failure 3
+	assert_output --partial "mode 0620"
+	chmod 0600 loose.yml
+	chown 65534 loose.yml
+	confined_run loose.yml
+	assert_failure 3
+	assert_output --partial "owner uid 65534"
+	ln -s p.yml link.yml
+	confined_run link.yml
+	assert_failure 1
+	assert_output --partial "cannot read link.yml"
+	refute_changes
+}
