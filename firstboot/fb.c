@@ -62,7 +62,8 @@ int fb_bool(const struct fb *fb, const char *name, int fallback)
 
 const char *fb_secret(const struct fb *fb, const char *name)
 {
-	return fb->mask ? "********" : fb_str(fb, name, "");
+	/* the one list of what is secret (lib/params.c) decides what render masks */
+	return fb->mask && fr_param_is_secret(name) ? "********" : fb_str(fb, name, "");
 }
 
 const char *fb_ident(const struct fb *fb, const char *name)

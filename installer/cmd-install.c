@@ -551,7 +551,8 @@ static void profile_text(const struct opts *o, const struct fr_inventory *inv, c
 	fr_buf_adds(out, "vars:\n");
 	fr_inv_host_vars(inv, h, &vars, &n);
 	for (i = 0; i < n; i++) {
-		if (vars[i].src == FR_SRC_DEFAULT)
+		/* ansible_* are how this host reaches the node (its SSH password among them): not the node's */
+		if (vars[i].src == FR_SRC_DEFAULT || strncmp(vars[i].name, "ansible_", 8) == 0)
 			continue;
 		fr_buf_addf(out, "  %s: ", vars[i].name);
 		fr_node_to_flow(vars[i].value, out, NULL);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "embedded.h"
 #include "params.h"
 #include "xalloc.h"
@@ -26,6 +27,43 @@ const char *const fr_secret_valued[] = {
 	"PGADMIN_DEFAULT_PASSWORD", "minio_access_key", "pgsodium_key", "pg_etcd_password", NULL,
 };
 
+/* Credentials that -g leaves alone and farrow does not consume, secrets all the same: Ansible's. */
+const char *const fr_secret_other[] = {
+	"ansible_password", "ansible_ssh_pass", "ansible_ssh_password", "ansible_become_password",
+	"ansible_become_pass", "ansible_sudo_pass", NULL,
+};
+
+char *fr_secret_mask_urls(const char *s)
+{
+	struct fr_buf out = FR_BUF_INIT;
+	const char *p = s, *sep;
+	int masked = 0;
+
+	while ((sep = strstr(p, "://")) != NULL) {
+		const char *auth = sep + 3, *end = auth + strcspn(auth, "/?# \t"), *at = NULL, *c, *colon;
+
+		for (c = auth; c < end; c++)
+			if (*c == '@')
+				at = c;
+		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon == NULL) {
+			fr_buf_addn(&out, p, (size_t)(end - p));
+			p = end;
+			continue;
+		}
+		fr_buf_addn(&out, p, (size_t)(colon + 1 - p));
+		fr_buf_adds(&out, "********");
+		p = at;
+		masked = 1;
+	}
+	if (!masked) {
+		fr_buf_release(&out);
+		return NULL;
+	}
+	fr_buf_adds(&out, p);
+	return fr_buf_detach(&out, NULL);
+}
+
 int fr_param_is_secret(const char *name)
 {
 	size_t i;
@@ -35,6 +73,9 @@ int fr_param_is_secret(const char *name)
 			return 1;
 	for (i = 0; fr_secret_valued[i]; i++)
 		if (strcmp(name, fr_secret_valued[i]) == 0)
+			return 1;
+	for (i = 0; fr_secret_other[i]; i++)
+		if (strcmp(name, fr_secret_other[i]) == 0)
 			return 1;
 	return 0;
 }

@@ -34,11 +34,20 @@ const char *fr_param_nearest(const char *name);
  */
 int fr_param_type_ok(const struct fr_param *p, const struct fr_node *v, const char **what);
 
-/* Parameter names whose values are credentials (NULL-terminated lists). */
+/*
+ * What is secret: the one list, used by `inventory show`, `farrow-firstboot render`, `configure
+ * -g` and masking anywhere a value is printed. By parameter (or map key) name, in three
+ * NULL-terminated lists: what -g replaces per name (Pigsty's list), what -g replaces per value,
+ * and credentials -g leaves alone (Ansible's connection passwords); and by form: the password
+ * of a URL's userinfo (scheme://user:password@host).
+ */
 extern const char *const fr_secret_keyed[];
 extern const char *const fr_secret_valued[];
-/* 1 if values of name are credentials: masked in listings, replaced by -g. */
+extern const char *const fr_secret_other[];
+/* 1 if values of name are credentials. */
 int fr_param_is_secret(const char *name);
+/* s with the password of every URL's userinfo as ********, malloc'd; NULL when s has none. */
+char *fr_secret_mask_urls(const char *s);
 
 /* Damerau-Levenshtein (optimal string alignment) distance. */
 size_t fr_edit_distance(const char *a, const char *b);

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "xalloc.h"
+#include "params.h"
 #include "yamlnode.h"
 
 #define MAX_DEPTH 64
@@ -381,6 +382,7 @@ void fr_node_to_json(const struct fr_node *n, struct fr_buf *out, int (*is_secre
 	size_t i;
 	long long v;
 	int b;
+	char *masked;
 
 	if (n == NULL) {
 		fr_buf_adds(out, "null");
@@ -397,7 +399,10 @@ void fr_node_to_json(const struct fr_node *n, struct fr_buf *out, int (*is_secre
 		else if (n->type == FR_SCALAR_FLOAT && strchr(n->str, '_') == NULL && isdigit((unsigned char)n->str[n->str[0] == '-'])
 			 && strchr(n->str, 'n') == NULL && n->str[strlen(n->str) - 1] != '.')
 			fr_buf_adds(out, n->str);
-		else
+		else if (is_secret && (masked = fr_secret_mask_urls(n->str)) != NULL) {
+			fr_buf_add_json_str(out, masked);
+			free(masked);
+		} else
 			fr_buf_add_json_str(out, n->str);
 		break;
 	case FR_NODE_SEQ:
@@ -454,6 +459,7 @@ static int needs_quotes(const struct fr_node *n)
 void fr_node_to_flow(const struct fr_node *n, struct fr_buf *out, int (*is_secret)(const char *))
 {
 	size_t i;
+	char *masked;
 
 	if (n == NULL) {
 		fr_buf_adds(out, "null");
@@ -463,7 +469,10 @@ void fr_node_to_flow(const struct fr_node *n, struct fr_buf *out, int (*is_secre
 	case FR_NODE_SCALAR:
 		if (n->type == FR_SCALAR_NULL && !n->quoted)
 			fr_buf_adds(out, "null");
-		else if (needs_quotes(n))
+		else if (is_secret && (masked = fr_secret_mask_urls(n->str)) != NULL) {
+			fr_buf_add_json_str(out, masked);
+			free(masked);
+		} else if (needs_quotes(n))
 			fr_buf_add_json_str(out, n->str);
 		else
 			fr_buf_adds(out, n->str);

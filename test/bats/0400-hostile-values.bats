@@ -156,3 +156,22 @@ refused() {
 	assert_output --partial "cannot read link.yml"
 	refute_changes
 }
+
+@test "show: Ansible's passwords and passwords inside URLs are masked without --show-secrets" {
+	fr_mutate "$FARROW_ROOT/profiles/meta.yml" "node_tune: oltp" "node_tune: oltp
+    ansible_password: Sekrit.Ssh
+    ansible_become_password: Sekrit.Become
+    ansible_ssh_pass: Sekrit.Pass
+    pg_exporter_url: 'postgres://dbuser_monitor:Sekrit.Url@127.0.0.1:5432/postgres?sslmode=disable'
+    pgbouncer_exporter_url: 'postgres://u:Sekrit.Two@h:6432/pgbouncer postgres://v:Sekrit.Three@h2/x'" s.yml
+	for form in "" --json; do
+		run -0 farrow inventory show s.yml --host 10.10.10.10 $form
+		refute_output --partial "Sekrit."
+		assert_output --partial "postgres://dbuser_monitor:********@127.0.0.1:5432/postgres?sslmode=disable"
+		assert_output --partial "postgres://u:********@h:6432/pgbouncer postgres://v:********@h2/x"
+		assert_output --regexp "ansible_become_password\"?[: ]+(\\{\"value\":)?\"?\*\*\*\*\*\*\*\*"
+		run -0 farrow inventory show s.yml --host 10.10.10.10 $form --show-secrets
+		assert_output --partial "Sekrit.Ssh"
+		assert_output --partial "Sekrit.Url"
+	done
+}
