@@ -218,6 +218,25 @@ struct fr_node *fr_yaml_parse(const char *text, size_t len, struct fr_err *err)
 	if (!yaml_parser_load(&parser, &doc)) {
 		yaml_mark_t m = parser.problem_mark;
 
+		if (parser.error == YAML_READER_ERROR) {
+			/* bad bytes (invalid UTF-8, a control character): libyaml gives only their offset */
+			size_t off = parser.problem_offset < len ? parser.problem_offset : len, i;
+
+			m.line = 0;
+			m.column = 0;
+			for (i = 0; i < off; i++) {
+				if (text[i] == '\n') {
+					m.line++;
+					m.column = 0;
+				} else if (((unsigned char)text[i] & 0xc0) != 0x80)
+					m.column++;
+			}
+			fr_err_set(err, FR_ESYNTAX, "%zu:%zu: %s (byte 0x%02x at offset %zu)", m.line + 1, m.column + 1,
+				   parser.problem ? parser.problem : "unreadable text", off < len ? (unsigned char)text[off] : 0,
+				   off);
+			yaml_parser_delete(&parser);
+			return NULL;
+		}
 		if (parser.context)
 			fr_err_set(err, FR_ESYNTAX, "%zu:%zu: %s %s", m.line + 1, m.column + 1,
 				   parser.problem ? parser.problem : "syntax error", parser.context);

@@ -153,3 +153,14 @@ EOF
 	run -0 find dest -mindepth 1
 	assert_output ""
 }
+
+@test "install: a bundle file name that would break out of the node's shell is refused before anything" {
+	craft good <<<'{"files": {"repo/a.txt": "good\n"}}'
+	for name in "x';touch pwned;'.tar.zst" 'a b.tar.zst' '$(id).tar.zst'; do
+		cp good.tar.zst "$name"
+		cp good.tar.zst.sig "$name.sig"
+		run -2 farrow install "$BATS_FILE_TMPDIR/inv.yml" --bundle "$PWD/$name" --key "$KEY" --timeout 1
+		assert_output --partial "install: the bundle's file name '$name' holds a character outside"
+	done
+	[ ! -e pwned ]
+}

@@ -175,3 +175,33 @@ refused() {
 		assert_output --partial "Sekrit.Url"
 	done
 }
+
+@test "invalid UTF-8 is reported at its line; two groups of one cluster name are an error" {
+	printf 'all:\n  vars:\n    a: "ok"\n    b: "\xff\xfe"\n' >u.yml
+	run -3 farrow inventory check u.yml
+	assert_output --partial "u.yml:4:9: yaml: invalid leading UTF-8 octet (byte 0xff at offset 33)"
+	cat >dup.yml <<'YML'
+all:
+  children:
+    pg-meta:
+      hosts: { 10.10.10.10: { pg_seq: 1, pg_role: primary } }
+      vars: { pg_cluster: pg-meta }
+    pg-meta2:
+      hosts: { 10.10.10.11: { pg_seq: 1, pg_role: primary } }
+      vars: { pg_cluster: pg-meta }
+YML
+	run -3 farrow inventory check dup.yml
+	assert_output --partial "dup.yml:8:27: pg_cluster: pg_cluster 'pg-meta' is also the cluster of group 'pg-meta' (line 3): a cluster is one group"
+	cat >dupkey.yml <<'YML'
+all:
+  children:
+    pg-meta:
+      hosts: { 10.10.10.10: { pg_seq: 1, pg_role: primary } }
+      vars: { pg_cluster: pg-meta }
+    pg-meta:
+      hosts: { 10.10.10.11: { pg_seq: 1, pg_role: primary } }
+      vars: { pg_cluster: pg-meta }
+YML
+	run -3 farrow inventory check dupkey.yml
+	assert_output --partial "dupkey.yml:6:5: pg-meta: duplicate group (also on line 3)"
+}
