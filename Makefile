@@ -138,8 +138,10 @@ install: all
 	install -m 0644 profiles/ha/*.yml $(DESTDIR)$(DATADIR)/profiles/ha/
 	for m in $(MANS); do s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
+# man pages, and bats assertions that cannot fail (a bare `! cmd` or an `a && b` before a test's end)
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
+	python3 test/lint-bats.py test/bats/*.bats
 
 clean:
 	rm -rf build build-asan

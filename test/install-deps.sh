@@ -15,8 +15,13 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: missing packages:$missing (run as root, or install them)" >&2
 	exit 1
 fi
-echo "install-deps: installing$missing"
+n=$(echo $missing | wc -w)
+echo "install-deps: $n Debian packages are missing; installing them with apt-get (a minute or two on a fresh machine):"
+echo "$missing" | fold -s -w 96 | sed 's/^ */    /'
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+echo "install-deps: apt-get update"
+apt-get update -q
+echo "install-deps: apt-get install$missing"
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get install -y -q --no-install-recommends $missing
+echo "install-deps: done"

@@ -21,10 +21,23 @@ out=$(cd "$out" && pwd)
 
 step() { printf '\n== %s\n' "$*"; }
 
+# a failed demo takes down the sandbox it started, so nothing keeps running (the demo/ files stay)
+cleanup() {
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		echo "demo: failed (exit $rc); stopping the sandbox node (make sandbox-down)" >&2
+		"$sandbox" down || true
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 step "repo-builder keygen -> $out/key (once)"
 [ -f "$out/key/farrow-signing.key" ] || repo-builder keygen --out "$out/key"
 
-step "repo-builder build profiles/bundles/d12-meta.yml -> $out/dist"
+step "repo-builder build profiles/bundles/d12-meta.yml -> $out/dist (the first run downloads about 90 MiB from this host's apt)"
 repo-builder build "$root/profiles/bundles/d12-meta.yml" --key "$out/key/farrow-signing.key" --out "$out/dist" \
 	--cache "$cache/rb-cache"
 bundle=$(ls "$out"/dist/farrow-pkg-*.d12.x86_64.tar.zst | head -1)

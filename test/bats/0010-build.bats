@@ -23,9 +23,22 @@ setup() {
 @test "make install DESTDIR= PREFIX= installs binaries, profiles and man pages" {
 	run -0 make -s -C "$FARROW_ROOT" install DESTDIR="$BATS_TEST_TMPDIR/root" PREFIX=/usr
 	r=$BATS_TEST_TMPDIR/root/usr
-	[ -x "$r/bin/farrow" ] && [ -x "$r/bin/repo-builder" ] && [ -x "$r/bin/farrow-firstboot" ]
-	[ -f "$r/share/farrow/profiles/meta.yml" ] && [ -f "$r/share/farrow/profiles/ha/trio.yml" ]
-	[ -f "$r/share/man/man1/farrow.1" ] && [ -f "$r/share/man/man5/farrow-inventory.5" ]
+	[ -x "$r/bin/farrow" ]
+	[ -x "$r/bin/repo-builder" ]
+	[ -x "$r/bin/farrow-firstboot" ]
+	[ -f "$r/share/farrow/profiles/meta.yml" ]
+	[ -f "$r/share/farrow/profiles/ha/trio.yml" ]
+	[ -f "$r/share/man/man1/farrow.1" ]
+	[ -f "$r/share/man/man5/farrow-inventory.5" ]
 	[ -f "$r/share/man/man8/farrow-firstboot.8" ]
 	run -0 "$r/bin/farrow" inventory check "$r/share/farrow/profiles/ha/full.yml"
+}
+
+@test "lint-bats: a '! cmd' or 'a && b' before a test's end is reported; control flow is not" {
+	f=$FARROW_ROOT/test/fixtures/lint-dead.bats.txt
+	run -1 python3 "$FARROW_ROOT/test/lint-bats.py" "$f"
+	assert_line "$f:2: a '! cmd' that is not the test's last command never fails it: ! grep -q secret log"
+	assert_line "$f:3: the left side of '&&' never fails the test: [ -f a ] && [ -f b ]"
+	assert_line "lint-bats: 2 dead assertions (see test/lint-bats.py)"
+	run -0 python3 "$FARROW_ROOT/test/lint-bats.py" "$FARROW_ROOT"/test/bats/*.bats
 }

@@ -34,7 +34,8 @@ setup() {
 }
 
 @test "build: a bundle and its signature; gpgv and verify accept them" {
-	[ -f "$BUNDLE" ] && [ -f "$BUNDLE.sig" ]
+	[ -f "$BUNDLE" ]
+	[ -f "$BUNDLE.sig" ]
 	run -0 gpgv --keyring "$KEYDIR/farrow-signing.gpg" "$BUNDLE.sig" "$BUNDLE"
 	run -0 repo-builder verify "$BUNDLE" --key "$KEYDIR/farrow-signing.gpg"
 	assert_output --regexp "signature good, [0-9]+ files verified"
@@ -51,7 +52,8 @@ setup() {
 }
 
 @test "stock apt takes the bundle's repo with only its key: no trusted=yes, dates checked" {
-	mkdir u && tar -C u -xf "$BUNDLE"
+	mkdir u
+	tar -C u -xf "$BUNDLE"
 	r=$PWD/u/farrow-test-0.1.0.d12.x86_64
 	opts=$(fr_apt_opts "$PWD/apt")
 	echo "deb [signed-by=$r/keys/farrow-signing.gpg] file:$r/repo farrow main" >"$PWD/apt/etc/sources.list"
@@ -102,7 +104,8 @@ setup() {
 }
 
 @test "tampering: a changed byte, a bad signature, another key, an extra or altered file" {
-	cp "$BUNDLE" b.tar.zst && cp "$BUNDLE.sig" b.tar.zst.sig
+	cp "$BUNDLE" b.tar.zst
+	cp "$BUNDLE.sig" b.tar.zst.sig
 	run -0 repo-builder verify b.tar.zst --key "$KEYDIR/farrow-signing.gpg"
 	# one byte of the tarball
 	fr_flip_byte b.tar.zst 2000
@@ -119,7 +122,8 @@ setup() {
 	run -6 repo-builder verify b.tar.zst --key other/farrow-signing.gpg
 	assert_output --partial "signature does not hold"
 	# a changed byte in one file, repacked and re-signed with the right key: the file is named
-	mkdir u && tar -C u -xf "$BUNDLE"
+	mkdir u
+	tar -C u -xf "$BUNDLE"
 	top=farrow-test-0.1.0.d12.x86_64
 	deb=$(cd u && find "$top/repo/pool" -name 'pgbouncer_*.deb')
 	fr_flip_byte "u/$deb" 500
@@ -132,7 +136,10 @@ setup() {
 	refute_output --partial "signature does not hold"
 	assert_output --partial "$deb: SHA-256"
 	# a file that MANIFEST does not list
-	rm -rf u && mkdir u && tar -C u -xf "$BUNDLE" && echo extra >"u/$top/repo/extra.txt"
+	rm -rf u
+	mkdir u
+	tar -C u -xf "$BUNDLE"
+	echo extra >"u/$top/repo/extra.txt"
 	tar -C u --sort=name -cf - "$top" | zstd -q -o x.tar.zst
 	cp "$BUNDLE.sig" x.tar.zst.sig
 	run -6 repo-builder verify x.tar.zst --key "$KEYDIR/farrow-signing.gpg"
@@ -145,10 +152,12 @@ setup() {
 
 @test "wrong upstream checksum and truncated download: the build fails and the cache keeps nothing bad" {
 	bad=$BATS_FILE_TMPDIR/badmirror
-	rm -rf "$bad" && cp -al "$MIRROR" "$bad"
+	rm -rf "$bad"
+	cp -al "$MIRROR" "$bad"
 	deb=$(ls "$bad"/pool/main/pgbouncer_*.deb)
 	# same size, one byte different: the index's SHA-256 no longer holds
-	cp --remove-destination "$deb" "$deb.new" && printf 'Z' | dd of="$deb.new" bs=1 seek=300 conv=notrunc 2>/dev/null
+	cp --remove-destination "$deb" "$deb.new"
+	printf 'Z' | dd of="$deb.new" bs=1 seek=300 conv=notrunc 2>/dev/null
 	mv "$deb.new" "$deb"
 	port=$(fr_serve "$bad")
 	fr_manifest m.yml "$port" "$MIRROR.key" "pgbouncer"
@@ -160,7 +169,8 @@ setup() {
 	assert_output ""
 	[ ! -e out/farrow-test-0.1.0.d12.x86_64.tar.zst ]
 	# a truncated file
-	head -c 1000 "$MIRROR"/pool/main/pgbouncer_*.deb >"$deb.new" && mv "$deb.new" "$deb"
+	head -c 1000 "$MIRROR"/pool/main/pgbouncer_*.deb >"$deb.new"
+	mv "$deb.new" "$deb"
 	run -8 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
 	assert_output --regexp "got 1000 bytes, the index says [0-9]+"
 	run -0 fr_cache_verified cache
@@ -244,7 +254,8 @@ refute_written() {
 	mkdir -p x
 	for field in "bundle: ../../../x/evil" "bundle: a/b" "bundle: .." "version: ../1"; do
 		fr_manifest m.yml "$PORT" "$MIRROR.key" "pgbouncer"
-		{ echo "$field"; grep -v "^${field%%:*}: " m.yml; } >m2.yml && mv m2.yml m.yml
+		{ echo "$field"; grep -v "^${field%%:*}: " m.yml; } >m2.yml
+		mv m2.yml m.yml
 		run -3 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out/deep --cache cache
 		assert_output --regexp "m.yml:1:[0-9]+: (bundle|version): '"
 		run -0 find "$BATS_TEST_TMPDIR" -name '*.tar.zst*'
@@ -286,7 +297,8 @@ refute_written() {
 
 @test "an index that does not match its Release is refused" {
 	bad=$BATS_FILE_TMPDIR/badindex
-	rm -rf "$bad" && cp -al "$MIRROR" "$bad"
+	rm -rf "$bad"
+	cp -al "$MIRROR" "$bad"
 	rm "$bad/dists/bookworm/main/binary-amd64/Packages.xz"
 	xz -9e -c "$bad/dists/bookworm/main/binary-amd64/Packages" | head -c 2000 >"$bad/dists/bookworm/main/binary-amd64/Packages.xz"
 	port=$(fr_serve "$bad")

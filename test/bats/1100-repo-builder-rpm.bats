@@ -111,7 +111,8 @@ EOF
 @test "rpm-md: dnf with repo_gpgcheck=1 finds every package in the bundle; a tampered repomd is refused" {
 	manifest m.yml "frt-app"
 	run -0 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache --quiet
-	mkdir u && tar -C u -xf out/farrow-pkg-0.1.0.el9.x86_64.tar.zst
+	mkdir u
+	tar -C u -xf out/farrow-pkg-0.1.0.el9.x86_64.tar.zst
 	r=$PWD/u/farrow-pkg-0.1.0.el9.x86_64
 	dnf_conf "$PWD/d" "$r"
 	run -0 dnf -c d/dnf.conf --installroot="$PWD/d/root" --releasever=9 --setopt=install_weak_deps=False \
@@ -122,7 +123,8 @@ EOF
 	assert_output --partial "Complete!"
 	# one byte of repomd.xml changed after signing
 	sed -i 's/<revision>/<revision>1/' "$r/repo/repodata/repomd.xml"
-	rm -rf d && dnf_conf "$PWD/d" "$r"
+	rm -rf d
+	dnf_conf "$PWD/d" "$r"
 	run -1 dnf -c d/dnf.conf --installroot="$PWD/d/root" --releasever=9 -y install --downloadonly frt-app
 	assert_output --regexp "GPG|signature"
 }
@@ -136,7 +138,8 @@ EOF
 	run -6 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
 	assert_output --partial "repodata/repomd.xml: signature does not verify"
 	# an upstream without repomd.xml.asc
-	cp -a "$REPO" unsigned && rm unsigned/repodata/repomd.xml.asc
+	cp -a "$REPO" unsigned
+	rm unsigned/repodata/repomd.xml.asc
 	port=$(fr_serve "$PWD/unsigned")
 	sed "s/127.0.0.1:$PORT/127.0.0.1:$port/" m.yml | sed "s|$PWD/other/farrow-signing.gpg|$REPO.key|" >u.yml
 	run -6 repo-builder build u.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache

@@ -44,7 +44,8 @@ DEFAULTS='DBUser\.|S3User\.|Patroni\.API|Etcd\.Root|pgBackRest|minioadmin|: pigs
 	run -0 farrow configure -n -s -c ha/full -g -o out.yml
 	a=$(grep -Eo 'secret_key: [A-Za-z0-9]{24}' out.yml | head -1 | cut -d' ' -f2)
 	b=$(grep -Eo 's3_key_secret: [A-Za-z0-9]{24}' out.yml | cut -d' ' -f2)
-	[ -n "$a" ] && [ "$a" = "$b" ]
+	[ -n "$a" ]
+	[ "$a" = "$b" ]
 	# the viewer's password is also Grafana's view password, as in Pigsty
 	v=$(grep -Eo 'name: dbuser_view, password: [A-Za-z0-9]{24}' out.yml | awk '{print $4}')
 	grep -q "grafana_view_password: $v" out.yml
@@ -143,7 +144,8 @@ badflag() { # badflag <exit> <message> <args...>
 }
 
 @test "an invalid template is refused with its position, exit 3, nothing written" {
-	mkdir t && cat >t/bad.yml <<'YML'
+	mkdir t
+	cat >t/bad.yml <<'YML'
 all:
   children:
     pg-x:
@@ -224,7 +226,7 @@ YML
 	assert_output --regexp "patroni_password +Chosen.Pass-2"
 	grep -q "name: dbuser_meta, password: Chosen.Pass-1," out.yml
 	grep -q "^    patroni_password: Chosen.Pass-2$" out.yml
-	! grep -q "DBUser.DBA" out.yml
+	run -1 grep -q "DBUser.DBA" out.yml
 	# without -g, group-readable, a short or odd value, a name the template lacks
 	run -2 farrow configure -n -c meta -i 10.0.0.5 --secrets-file s.yml -o bad.yml
 	assert_output --partial "--secrets-file goes with -g"

@@ -154,7 +154,8 @@ to_network() {
 	run -0 tui_exit_status
 	assert_output 1
 	tui_wait "farrow configure: quit; nothing written"
-	[ ! -e farrow.yml ] && [ ! -e farrow.yml.bak ]
+	[ ! -e farrow.yml ]
+	[ ! -e farrow.yml.bak ]
 	diff stty.before stty.after
 }
 

@@ -42,16 +42,28 @@ setup() {
 	assert_output --partial "hello from node1"
 }
 
-@test "down leaves no node, namespace, link, mount or process; up again works" {
-	run -0 "$SANDBOX" down
-	run ip link show frbr0
-	assert_failure
-	run ip netns list
+# nothing of the sandbox is left: bridge, namespaces, mounts, nspawn, the nodes' own processes
+refute_sandbox() {
+	run -1 ip link show frbr0
+	run -0 ip netns list
 	refute_output --partial frn
-	run grep farrow-sandbox /proc/mounts
-	assert_failure
-	run pgrep -f "systemd-nspawn.*farrow-sandbox"
-	assert_failure
+	run -1 grep farrow-sandbox /proc/mounts
+	run -1 pgrep -f "systemd-nspawn.*farrow-sandbox"
+	run -1 pgrep -x systemd-journal
+}
+
+@test "down leaves no node, namespace, link, mount or process; up again works" {
+	node_init=$(cat "$FARROW_SANDBOX/node1/init.pid")
+	run -0 "$SANDBOX" down
+	refute_sandbox
+	run -1 kill -0 "$node_init"
+	# an `up` that died before it wrote the node's pid files: down still finds every process
+	run -0 "$SANDBOX" up 1
+	run -0 ip netns pids frn1
+	[ -n "$output" ]
+	rm "$FARROW_SANDBOX/node1/init.pid" "$FARROW_SANDBOX/node1/nspawn.pid"
+	run -0 "$SANDBOX" down
+	refute_sandbox
 	# a second down is harmless, and the sandbox comes back
 	run -0 "$SANDBOX" down
 	run -0 "$SANDBOX" up 1

@@ -103,7 +103,8 @@ sql() { # sql PORT SQL
 	run install
 	install_rc=$status install_out=$output
 	"$SANDBOX" exec 1 cp /root/status.orig /var/lib/dpkg/status
-	[ "$plan_rc" -eq 1 ] && [ "$install_rc" -eq 1 ]
+	[ "$plan_rc" -eq 1 ]
+	[ "$install_rc" -eq 1 ]
 	output=$plan_out
 	assert_output --partial "refused: the bundle does not fit this node's installed packages"
 	assert_output --regexp "nothing provides libc6 >= 2\.3[0-9] needed by postgresql-15-"
@@ -219,10 +220,12 @@ farrow, public"
 	# no credential of the inventory in a log, on the host or on the node (files and journal)
 	"$SANDBOX" exec 1 journalctl -q --no-pager -o cat >"$W/journal.txt"
 	n=0
+	[ -n "$(find "$W/farrow-logs" -name install.log)" ]
+	[ -s "$W/journal.txt" ]
 	for s in App.Pass-1234 $(grep -Eo '(password|secret_key|cipher_pass): [A-Za-z0-9]{24}' "$W/meta.yml" | cut -d' ' -f2); do
 		n=$((n + 1))
-		! grep -rqF "$s" "$W/farrow-logs" 2>/dev/null
-		! grep -qF "$s" "$W/journal.txt"
+		run -1 grep -rqF "$s" "$W/farrow-logs"
+		run -1 grep -qF "$s" "$W/journal.txt"
 		run "$SANDBOX" exec 1 grep -rlF "$s" /var/log /var/lib/farrow /pg/log
 		assert_output ""
 	done

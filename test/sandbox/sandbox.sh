@@ -23,7 +23,17 @@ NET=10.10.10
 BASE_PKGS="systemd,systemd-sysv,dbus,iproute2,openssh-server,ca-certificates,procps,python3"
 
 die() { echo "sandbox: $*" >&2; exit 1; }
-need() { command -v "$1" >/dev/null || die "needs $1 (apt-get install $2)"; }
+need() { command -v "$1" >/dev/null || die "needs $1 (apt-get install $2; make deps installs every one)"; }
+# every tool this script runs, checked once, each with the package that has it
+need_all() {
+	need ip iproute2
+	need pgrep procps
+	need nsenter util-linux
+	need setsid util-linux
+	need mountpoint util-linux
+	need ssh-keygen openssh-client
+	need sha256sum coreutils
+}
 
 base() {
 	local key dir tmp
@@ -33,7 +43,7 @@ base() {
 		need mmdebstrap mmdebstrap
 		mkdir -p "$SB"
 		tmp=$(mktemp -d "$SB/base.XXXXXX")
-		echo "sandbox: building the base root (mmdebstrap, once)" >&2
+		echo "sandbox: building the base root once (mmdebstrap from this host's apt sources: about a minute)" >&2
 		mmdebstrap --quiet --variant=minbase --include="$BASE_PKGS" \
 			--customize-hook='rm -f "$1"/etc/ssh/ssh_host_*' \
 			--customize-hook='echo "PermitRootLogin prohibit-password" > "$1"/etc/ssh/sshd_config.d/farrow.conf' \
@@ -48,6 +58,13 @@ base() {
 }
 
 node_dir() { echo "$SB/node$1"; }
+
+# Every process of node $1: all that runs in its network namespace (its init and all it starts),
+# whatever state `up` died in; no pid file needed. nspawn itself stays in the host's namespace.
+node_pids() {
+	[ -e "/run/netns/frn$1" ] || return 0
+	ip netns pids "frn$1" 2>/dev/null || true
+}
 init_pid() { cat "$(node_dir "$1")/init.pid" 2>/dev/null; }
 
 up_bridge() {
@@ -86,7 +103,7 @@ up_node() {
 		--network-namespace-path="/run/netns/$ns" --console=read-only </dev/null >"$d/console.log" 2>&1 &
 	echo $! >"$d/nspawn.pid"
 	for _ in $(seq 100); do
-		pid=$(pgrep -P "$(cat "$d/nspawn.pid")" 2>/dev/null | head -1 || true)
+		pid=$(pgrep -P "$(cat "$d/nspawn.pid")" | head -1 || true)
 		[ -n "$pid" ] && break
 		sleep 0.1
 	done
@@ -99,7 +116,7 @@ wait_node() {
 	d=$(node_dir "$i")
 	for _ in $(seq 120); do
 		# nspawn's first child can be its short-lived outer child: follow the one that stays (init)
-		pid=$(pgrep -P "$(cat "$d/nspawn.pid")" 2>/dev/null | tail -1 || true)
+		pid=$(pgrep -P "$(cat "$d/nspawn.pid")" | tail -1 || true)
 		[ -n "$pid" ] && [ "$pid" != "$(init_pid "$i")" ] && echo "$pid" >"$d/init.pid"
 		state=$(nsenter -t "$(init_pid "$i")" -m -u -i -n -p -- systemctl is-system-running 2>/dev/null || true)
 		case "$state" in
@@ -115,6 +132,7 @@ cmd_up() {
 	case "$n" in 1 | 2 | 3 | 4) ;; *) die "up: 1 to 4 nodes" ;; esac
 	[ "$(id -u)" = 0 ] || die "needs root"
 	need systemd-nspawn systemd-container
+	need_all
 	lower=$(base)
 	[ -f "$SB/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C farrow-sandbox -f "$SB/id_ed25519"
 	up_bridge
@@ -151,7 +169,8 @@ cmd_reboot() {
 }
 
 cmd_down() {
-	local d i pid
+	local d i pid pids
+	need_all
 	for d in "$SB"/node*; do
 		[ -d "$d" ] || continue
 		i=${d##*/node}
@@ -160,10 +179,20 @@ cmd_down() {
 		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
 			kill -KILL "$pid" 2>/dev/null || true
 		fi
+		# and whatever runs in the node's root without a pid file (an `up` that died early)
+		for _ in $(seq 50); do
+			pids=$(node_pids "$i")
+			[ -n "$pids" ] || break
+			# shellcheck disable=SC2086
+			kill -KILL $pids 2>/dev/null || true
+			sleep 0.1
+		done
+		[ -z "$(node_pids "$i")" ] || echo "sandbox: node$i still has processes: $(node_pids "$i" | tr '\n' ' ')" >&2
 		if [ -f "$d/nspawn.pid" ]; then
 			for _ in $(seq 50); do kill -0 "$(cat "$d/nspawn.pid")" 2>/dev/null || break; sleep 0.1; done
 			kill -KILL "$(cat "$d/nspawn.pid")" 2>/dev/null || true
 		fi
+		pkill -KILL -f "systemd-nspawn .* -D $d/root " 2>/dev/null || true
 		for _ in $(seq 20); do mountpoint -q "$d/root" || break; umount "$d/root" 2>/dev/null || umount -l "$d/root" 2>/dev/null || true; sleep 0.1; done
 		ip link del "frv$i" 2>/dev/null || true
 		ip netns del "frn$i" 2>/dev/null || true
