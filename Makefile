@@ -103,17 +103,34 @@ asan:
 	ASAN_OPTIONS=detect_leaks=1 FARROW_BIN=$(CURDIR)/build-asan \
 		bats --print-output-on-failure test/bats
 
-# libFuzzer target for the inventory parser.
+# libFuzzer targets, each run for FUZZ_TIME seconds: the inventory parser and value checks;
+# bundle MANIFEST + tar member reader with the member rules; repo-builder's upstream metadata
+# readers (Packages/Release, rpm-md) and manifest loader. Seeds include the hostile cases of the
+# bats suites (test/fuzz/seeds-bundle.txt is made into tars by the bats helper).
+FUZZ_CC = $(CLANG) -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Irepo-builder -I$(O) \
+	$(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined
+RB_LIB_SRCS := $(filter-out repo-builder/main.c,$(RB_SRCS))
 $(O)/fuzz/fuzz-inventory: test/fuzz/fuzz-inventory.c $(LIB_SRCS) $(O)/embedded.c
 	@mkdir -p $(dir $@)
-	$(CLANG) -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -I$(O) \
-		$(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
+	$(FUZZ_CC) -o $@ $^ $(PKG_LIBS)
+$(O)/fuzz/fuzz-bundle: test/fuzz/fuzz-bundle.c $(LIB_SRCS) $(O)/embedded.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -o $@ $^ $(PKG_LIBS)
+$(O)/fuzz/fuzz-meta: test/fuzz/fuzz-meta.c $(RB_LIB_SRCS) $(LIB_SRCS) $(O)/embedded.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -o $@ $^ $(PKG_LIBS)
 fuzz: $(O)/embedded.c
-	$(MAKE) $(O)/fuzz/fuzz-inventory
-	@mkdir -p $(O)/fuzz/corpus
+	$(MAKE) $(O)/fuzz/fuzz-inventory $(O)/fuzz/fuzz-bundle $(O)/fuzz/fuzz-meta
+	@mkdir -p $(O)/fuzz/corpus $(O)/fuzz/corpus-bundle $(O)/fuzz/corpus-meta
 	cp -n test/fuzz/corpora/inventory/* profiles/*.yml profiles/ha/*.yml $(O)/fuzz/corpus/ 2>/dev/null || true
+	n=0; while read -r spec; do n=$$((n + 1)); echo "$$spec" | \
+		python3 test/bats/helpers/craft-bundle.py --tar $(O)/fuzz/corpus-bundle/seed-$$n.tar; done <test/fuzz/seeds-bundle.txt
+	cp -n test/fuzz/corpora/meta/* $(O)/fuzz/corpus-meta/
+	for f in profiles/bundles/*.yml; do printf 2 | cat - $$f >$(O)/fuzz/corpus-meta/manifest-$$(basename $$f); done
 	$(O)/fuzz/fuzz-inventory -max_total_time=$(FUZZ_TIME) -max_len=4096 \
 		-dict=test/fuzz/fuzz-inventory.dict $(O)/fuzz/corpus
+	$(O)/fuzz/fuzz-bundle -max_total_time=$(FUZZ_TIME) -max_len=65536 $(O)/fuzz/corpus-bundle
+	$(O)/fuzz/fuzz-meta -max_total_time=$(FUZZ_TIME) -max_len=16384 $(O)/fuzz/corpus-meta
 
 # The sandbox: N=1 or 4 systemd-nspawn nodes at 10.10.10.10+ (see test/sandbox/sandbox.sh).
 N ?= 1

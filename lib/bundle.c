@@ -536,50 +536,21 @@ void fr_bundle_check_describe(const struct fr_bundle_check *c, const char *bundl
 		fr_buf_addf(out, "%s: signature good, %zu files verified", bundle, c->files_ok);
 }
 
-int fr_bundle_verify(const char *bundle, const char *keyfile, const char *extract_dir, struct fr_bundle_check *check,
-		     struct fr_err *err)
+int fr_bundle_verify_members(int fd, const char *name, const char *extract_dir, struct fr_bundle_check *check,
+			     struct fr_err *err)
 {
 	struct verify_ctx v;
-	char *sigpath = fr_xasprintf("%s.sig", bundle), *sig = NULL, *datapath = NULL;
-	struct stat st;
-	size_t siglen, k;
-	int r, fd;
+	size_t k;
+	int r;
 
 	memset(&v, 0, sizeof(v));
-	memset(check, 0, sizeof(*check));
-	fr_buf_init(&check->manifest);
 	v.check = check;
 	v.err = err;
-	/* one open file for the signature and the members: a file swapped in meanwhile is never read */
-	if ((fd = open(bundle, O_RDONLY)) < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		r = fr_err_set(err, FR_EIO, "cannot read '%s': %s", bundle, fd < 0 ? strerror(errno) : "not a regular file");
-		if (fd >= 0)
-			close(fd);
-		free(sigpath);
-		return r;
-	}
-	if (fr_read_file(sigpath, 1u << 20, &sig, &siglen, err) < 0) {
-		snprintf(check->sig_error, sizeof(check->sig_error), "%s", err->msg);
-	} else {
-		struct fr_err serr = { 0 };
-
-		datapath = fr_xasprintf("/proc/self/fd/%d", fd); /* gpgv inherits fd and reads the same file */
-		if (fr_pgp_verify_detached(keyfile, sig, siglen, datapath, &serr) == 0)
-			check->sig_ok = 1;
-		else
-			snprintf(check->sig_error, sizeof(check->sig_error), "%s", serr.msg);
-	}
-	free(sig);
-	free(sigpath);
-	free(datapath);
-	v.dir = check->sig_ok ? extract_dir : NULL; /* nothing is written for a bundle nobody signed */
-	if (lseek(fd, 0, SEEK_SET) != 0)
-		r = fr_err_set(err, FR_EIO, "cannot read '%s': %s", bundle, strerror(errno));
-	else
-		r = fr_tar_walk_fd(fd, bundle, verify_cb, &v, err);
+	v.dir = extract_dir;
+	r = fr_tar_walk_fd(fd, name, verify_cb, &v, err);
 	if (r < 0 && !check->first_bad) {
 		/* a damaged archive: say so, naming the bundle */
-		check->first_bad = fr_xstrdup(bundle);
+		check->first_bad = fr_xstrdup(name);
 		snprintf(check->bad_reason, sizeof(check->bad_reason), "%s", err->msg);
 	}
 	if (!check->have_manifest && !check->first_bad)
@@ -605,12 +576,51 @@ int fr_bundle_verify(const char *bundle, const char *keyfile, const char *extrac
 		if (dfd >= 0)
 			close(dfd);
 	}
-	close(fd);
 	free(v.seen);
 	free(v.top);
-	if (check->sig_ok && !check->first_bad)
-		return 0;
-	if (v.io_error)
-		return fr_err_set(err, FR_EIO, "%s: %s", check->first_bad, check->bad_reason);
-	return FR_ECRYPTO;
+	if (check->first_bad)
+		return v.io_error ? fr_err_set(err, FR_EIO, "%s: %s", check->first_bad, check->bad_reason) : FR_ECRYPTO;
+	return 0;
+}
+
+int fr_bundle_verify(const char *bundle, const char *keyfile, const char *extract_dir, struct fr_bundle_check *check,
+		     struct fr_err *err)
+{
+	char *sigpath = fr_xasprintf("%s.sig", bundle), *sig = NULL, *datapath = NULL;
+	struct stat st;
+	size_t siglen;
+	int r, fd;
+
+	memset(check, 0, sizeof(*check));
+	fr_buf_init(&check->manifest);
+	/* one open file for the signature and the members: a file swapped in meanwhile is never read */
+	if ((fd = open(bundle, O_RDONLY)) < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = fr_err_set(err, FR_EIO, "cannot read '%s': %s", bundle, fd < 0 ? strerror(errno) : "not a regular file");
+		if (fd >= 0)
+			close(fd);
+		free(sigpath);
+		return r;
+	}
+	if (fr_read_file(sigpath, 1u << 20, &sig, &siglen, err) < 0) {
+		snprintf(check->sig_error, sizeof(check->sig_error), "%s", err->msg);
+	} else {
+		struct fr_err serr = { 0 };
+
+		datapath = fr_xasprintf("/proc/self/fd/%d", fd); /* gpgv inherits fd and reads the same file */
+		if (fr_pgp_verify_detached(keyfile, sig, siglen, datapath, &serr) == 0)
+			check->sig_ok = 1;
+		else
+			snprintf(check->sig_error, sizeof(check->sig_error), "%s", serr.msg);
+	}
+	free(sig);
+	free(sigpath);
+	free(datapath);
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		r = fr_err_set(err, FR_EIO, "cannot read '%s': %s", bundle, strerror(errno));
+	else /* nothing is written for a bundle nobody signed */
+		r = fr_bundle_verify_members(fd, bundle, check->sig_ok ? extract_dir : NULL, check, err);
+	close(fd);
+	if (r == FR_EIO)
+		return r;
+	return check->sig_ok && r == 0 ? 0 : FR_ECRYPTO;
 }

@@ -98,6 +98,15 @@ void fr_bundle_check_release(struct fr_bundle_check *c);
 int fr_bundle_verify(const char *bundle, const char *keyfile, const char *extract_dir, struct fr_bundle_check *check,
 		     struct fr_err *err);
 
+/*
+ * The member half of fr_bundle_verify: the rules above over the archive open at fd (name for
+ * messages), extracting below extract_dir when it is not NULL. The caller has checked the
+ * signature over the same fd. 0, FR_ECRYPTO (check says what) or FR_EIO. check must be zeroed
+ * (its manifest buffer initialised) before; release it with fr_bundle_check_release.
+ */
+int fr_bundle_verify_members(int fd, const char *name, const char *extract_dir, struct fr_bundle_check *check,
+			     struct fr_err *err);
+
 /* What check found, in one line ("<bundle>.sig: signature does not hold: ...", "<member>: <reason>",
  * "<bundle>: signature good, N files verified"). */
 void fr_bundle_check_describe(const struct fr_bundle_check *check, const char *bundle, struct fr_buf *out);

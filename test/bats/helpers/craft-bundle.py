@@ -3,6 +3,7 @@
 attacker would, then signed with the test key (so only farrow's own rules can refuse it).
 
 usage: craft-bundle.py OUT.tar.zst GNUPGHOME < spec.json
+       craft-bundle.py --tar OUT.tar < spec.json     (the tar alone: a fuzzing seed)
 
 spec (every key optional):
   format        "pax" (default), "gnu" or "ustar": how long names are stored (pax path,
@@ -25,7 +26,8 @@ import subprocess
 import sys
 import tarfile
 
-out, home = sys.argv[1], sys.argv[2]
+raw_only = sys.argv[1] == "--tar"
+out, home = (sys.argv[2], None) if raw_only else (sys.argv[1], sys.argv[2])
 spec = json.load(sys.stdin)
 fmt = {"pax": tarfile.PAX_FORMAT, "gnu": tarfile.GNU_FORMAT, "ustar": tarfile.USTAR_FORMAT}[
     spec.get("format", "pax")]
@@ -69,6 +71,9 @@ with tarfile.open(fileobj=raw, mode="w", format=fmt) as t:
         add(t, m["name"], m.get("type", "file"), m.get("content", "").encode(), m.get("target", ""))
     if spec.get("second_manifest"):
         add(t, top + "/MANIFEST", content=manifest.replace(b"bundle crafted", b"bundle other"))
+if raw_only:
+    open(out, "wb").write(raw.getvalue())
+    sys.exit(0)
 subprocess.run(["zstd", "-q", "-f", "-o", out], input=raw.getvalue(), check=True)
 if not spec.get("no_sign"):
     subprocess.run(["gpg", "--homedir", home, "--batch", "--yes", "--detach-sign", "-o", out + ".sig", out],
