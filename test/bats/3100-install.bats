@@ -305,9 +305,12 @@ farrow, public"
 }
 
 @test "a failing module fails the install: named, with the node's farrow logs copied back" {
-	# an impossible port: haproxy's own check refuses the rendered file before it replaces the running one
+	# a second service named primary: every value is valid (an impossible port would be refused by
+	# inventory check), but haproxy's own check refuses two proxies of one name before the rendered
+	# file replaces the running one
 	fr_mutate "$W/meta.yml" "    pg_rto: norm" "    pg_rto: norm
-    pg_services: [ { name: broken, port: 99999, dest: postgres, check: /primary, selector: '[]' } ]" "$W/broken.yml"
+    pg_services: [ { name: primary, port: 5439, dest: postgres, check: /primary, selector: '[]' } ]" "$W/broken.yml"
+	run -0 farrow inventory check "$W/broken.yml"
 	run -1 farrow install "$W/broken.yml" --bundle "$BUNDLE" --key "$W/key/farrow-signing.gpg" --ssh-key "$KEY" \
 		--known-hosts "$W/known_hosts" --timeout 5 --firstboot "$FB"
 	assert_output --partial "10.10.10.10      FAILED: farrow-firstboot failed: node done ca done etcd done pgsql failed"
