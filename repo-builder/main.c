@@ -26,28 +26,30 @@ static const struct rb_cmd cmds[] = {
 	{ "keygen", rb_cmd_keygen, "keygen --out <dir> [--uid <user-id>]" },
 };
 
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void rb_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("repo-builder: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("repo-builder: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void rb_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("repo-builder: WARNING: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("repo-builder: WARNING: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void rb_print_diags(const struct rb_manifest *m)

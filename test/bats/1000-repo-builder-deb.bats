@@ -189,6 +189,15 @@ refute_written() {
 	assert_output ""
 }
 
+# build_from_hostile EDIT: pgbouncer from a mirror whose Packages EDIT changed (signed by its key): exit 6
+build_from_hostile() {
+	fr_hostile_mirror "$MIRROR" "$hostile" "$1"
+	port=$(fr_serve "$hostile")
+	fr_manifest m.yml "$port" "$MIRROR.key" "pgbouncer"
+	run -6 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
+	assert_output --partial "package pgbouncer"
+}
+
 @test "hostile upstream Filename and Size, signed by the upstream's own key: refused, nothing written" {
 	fr_manifest m.yml "$PORT" "$MIRROR.key" "pgbouncer"
 	hostile=$BATS_FILE_TMPDIR/hostile
@@ -198,21 +207,13 @@ refute_written() {
 		"dists/bookworm/somewhere.deb|is outside the repository's pool/" \
 		"pool/main/a$(printf '\033')b.deb|holds a control character"; do
 		name=${case%%|*} msg=${case#*|}
-		fr_hostile_mirror "$MIRROR" "$hostile" "__import__('re').sub(r'(?m)^Filename: pool/main/pgbouncer_.*$', 'Filename: $name', text)"
-		port=$(fr_serve "$hostile")
-		fr_manifest m.yml "$port" "$MIRROR.key" "pgbouncer"
-		run -6 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
-		assert_output --partial "package pgbouncer"
+		build_from_hostile "__import__('re').sub(r'(?m)^Filename: pool/main/pgbouncer_.*$', 'Filename: $name', text)"
 		assert_output --partial "Filename '"
 		assert_output --partial "$msg"
 		refute_written
 	done
 	for size in -5 lots 12x; do
-		fr_hostile_mirror "$MIRROR" "$hostile" "__import__('re').sub(r'(?m)^(Package: pgbouncer\n(?:.+\n)*?)Size: .*$', r'\\1Size: $size', text)"
-		port=$(fr_serve "$hostile")
-		fr_manifest m.yml "$port" "$MIRROR.key" "pgbouncer"
-		run -6 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache cache
-		assert_output --partial "package pgbouncer"
+		build_from_hostile "__import__('re').sub(r'(?m)^(Package: pgbouncer\n(?:.+\n)*?)Size: .*$', r'\\1Size: $size', text)"
 		assert_output --partial "Size '$size' is not a number of bytes"
 		refute_written
 	done
