@@ -60,12 +60,6 @@ static void chomp(char *s)
 		s[--n] = '\0';
 }
 
-/* A path the inventory gives, safe inside single quotes. */
-static const char *quoted_ok(const char *p)
-{
-	return p && !strchr(p, '\'') ? p : "/nonexistent";
-}
-
 int plan_host(struct fr_ssh *s, const struct fr_inventory *inv, const struct fr_host *h, const struct plan_bundle *b,
 	      char *const *pk, size_t npk, struct fr_buf *out, char *why, size_t whylen)
 {
@@ -84,16 +78,20 @@ int plan_host(struct fr_ssh *s, const struct fr_inventory *inv, const struct fr_
 
 	fr_inv_identity(inv, h, &id);
 	fr_inv_int(inv, h, "pg_version", &want);
-	fr_buf_addf(&cmd,
-		    "echo '### os'; (. /etc/os-release; echo \"$PRETTY_NAME, point release $(cat /etc/debian_version 2>/dev/null)\"); "
-		    "echo '### pgdata'; cat '%s/PG_VERSION' 2>/dev/null; "
+	/* the inventory's paths reach the node's shell quoted by the one helper */
+	fr_buf_adds(&cmd, "pgdata=");
+	fr_buf_add_shq(&cmd, pg_data ? pg_data : "/pg/data");
+	fr_buf_adds(&cmd, "; etcddata=");
+	fr_buf_add_shq(&cmd, etcd_data ? etcd_data : "/data/etcd");
+	fr_buf_adds(&cmd,
+		    "; echo '### os'; (. /etc/os-release; echo \"$PRETTY_NAME, point release $(cat /etc/debian_version 2>/dev/null)\"); "
+		    "echo '### pgdata'; cat \"$pgdata/PG_VERSION\" 2>/dev/null; "
 		    "echo '### postgres'; pgrep -x postgres >/dev/null 2>&1 && echo running; "
 		    "echo '### scope'; sed -n 's/^scope: *//p' /etc/patroni/config.yml 2>/dev/null; "
-		    "echo '### etcd'; if [ -d '%s/member' ]; then sed -n 's/^ETCD_INITIAL_CLUSTER_TOKEN=//p' /etc/default/etcd 2>/dev/null; echo data; fi; "
+		    "echo '### etcd'; if [ -d \"$etcddata/member\" ]; then sed -n 's/^ETCD_INITIAL_CLUSTER_TOKEN=//p' /etc/default/etcd 2>/dev/null; echo data; fi; "
 		    "echo '### done'; ls /var/lib/farrow 2>/dev/null | sed -n 's/\\.done$//p' | tr '\\n' ' '; echo; "
 		    "echo '### listen'; ss -ltnH 2>/dev/null | awk '{n=split($4,a,\":\"); print a[n]}' | sort -nu | tr '\\n' ' '; echo; "
-		    "echo '### dpkg'; cat /var/lib/dpkg/status",
-		    quoted_ok(pg_data ? pg_data : "/pg/data"), quoted_ok(etcd_data ? etcd_data : "/data/etcd"));
+		    "echo '### dpkg'; cat /var/lib/dpkg/status");
 	if (fr_ssh_exec(s, cmd.buf, NULL, 0, &facts, NULL, &st, &err) < 0 || st != 0) {
 		snprintf(why, whylen, "cannot examine the node: %s", err.msg[0] ? err.msg : "the survey failed");
 		r = -1;
