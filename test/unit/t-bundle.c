@@ -1,5 +1,6 @@
 /* t-bundle.c -- unit tests of lib/bundle.c: the MANIFEST format. */
 /* SPDX-License-Identifier: MIT */
+#include <stdio.h>
 #include <string.h>
 
 #include "bundle.h"
@@ -38,6 +39,36 @@ int main(void)
 	ASSERT_STR_CONTAINS(err.msg, "MANIFEST:2: a file line is");
 	ASSERT_INT_EQ(fr_bundle_manifest_parse("farrow-bundle 1\nbundle b\n", 25, &m, &err), FR_EINVALID);
 	ASSERT_STR_CONTAINS(err.msg, "missing");
+	TEST_DONE();
+
+	TEST_START("MANIFEST entries obey the path rule; numbers are numbers; nothing twice");
+	{
+		static const struct {
+			const char *line, *want;
+		} bad[] = {
+			{ "top ../x\n", "MANIFEST:2: top '../x' has a '.' or '..' component" },
+			{ "top a/b\n", "is not a single name" },
+			{ "top t\ntop u\n", "MANIFEST:3: 'top' is given twice" },
+			{ "epoch -5\n", "epoch is not a number of seconds" },
+			{ "file bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb -1 x\n", "a file line is" },
+			{ "file BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB 1 x\n", "a file line is" },
+			{ "file bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb 1 /etc/x\n", "is absolute" },
+			{ "file bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb 1 MANIFEST\n", "is MANIFEST itself" },
+			{ "file bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb 1 a\n"
+			  "file bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb 2 a\n", "file 'a' is listed twice" },
+			{ "package p 1 amd64 r ../p.deb 1 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", "package p:" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			char text[1024];
+
+			snprintf(text, sizeof(text), "farrow-bundle 1\n%sbundle b\nversion 1\ntarget d12.x86_64\n%s",
+				 bad[i].line, strncmp(bad[i].line, "top ", 4) ? "top t\n" : "");
+			ASSERT_INT_EQ(fr_bundle_manifest_parse(text, strlen(text), &m, &err), FR_EINVALID);
+			ASSERT_STR_CONTAINS(err.msg, bad[i].want);
+		}
+	}
 	TEST_DONE();
 	return TAP_END();
 }

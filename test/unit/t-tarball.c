@@ -15,6 +15,7 @@ struct seen {
 	char names[16][128];
 	int files[16];
 	long long sizes[16];
+	size_t namelen[16];
 	int n;
 	char first[32];
 };
@@ -27,6 +28,7 @@ static int cb(void *ctx, const char *path, int type, long long size, void *reade
 		snprintf(s->names[s->n], sizeof(s->names[0]), "%s", path);
 		s->files[s->n] = type == FR_TAR_FILE;
 		s->sizes[s->n] = size;
+		s->namelen[s->n] = strlen(path);
 		if (type == FR_TAR_FILE && strcmp(path, "top/a/b.txt") == 0) {
 			ssize_t n = fr_tar_read(reader, s->first, sizeof(s->first) - 1);
 
@@ -122,6 +124,43 @@ int main(void)
 		ASSERT_STR_CONTAINS(err.msg, "is damaged");
 		free(t3);
 		free(t4);
+	}
+	TEST_DONE();
+
+	TEST_START("a 601-byte pax path arrives whole; a NUL inside a pax path is damage; symlinks say so");
+	{
+		char *cmd, *t5 = fr_xasprintf("%s/long.tar.zst", dir), *t6 = fr_xasprintf("%s/nul.tar.zst", dir);
+		struct seen g = { 0 };
+		int k, found = 0, link = 0;
+
+		cmd = fr_xasprintf("cd %s && python3 -c \"import io,tarfile,sys\n"
+				   "def mk(path, name, pax=None):\n"
+				   "  b=io.BytesIO(); t=tarfile.open(fileobj=b, mode='w', format=tarfile.PAX_FORMAT)\n"
+				   "  i=tarfile.TarInfo(name); i.size=1; t.addfile(i, io.BytesIO(b'x'))\n"
+				   "  l=tarfile.TarInfo('top/l'); l.type=tarfile.SYMTYPE; l.linkname='/etc'; t.addfile(l)\n"
+				   "  t.close(); open(path,'wb').write(b.getvalue())\n"
+				   "mk('long.tar', 'top/' + 'a'*300 + '/' + 'b'*296)\n"
+				   "b=io.BytesIO(); t=tarfile.open(fileobj=b, mode='w', format=tarfile.PAX_FORMAT, "
+				   "pax_headers={}); i=tarfile.TarInfo('top/x'); i.pax_headers={'path': 'top/a' + chr(0) + '/../../evil'}; "
+				   "i.size=0; t.addfile(i); t.close(); open('nul.tar','wb').write(b.getvalue())\n\" "
+				   "&& zstd -q -f long.tar -o long.tar.zst && zstd -q -f nul.tar -o nul.tar.zst",
+				   dir);
+		ASSERT_INT_EQ(system(cmd), 0);
+		free(cmd);
+		ASSERT_INT_EQ(fr_tar_walk(t5, cb, &g, &err), 0);
+		for (k = 0; k < g.n; k++) {
+			if (strncmp(g.names[k], "top/aaa", 7) == 0 && g.sizes[k] == 1 && g.namelen[k] == 601)
+				found = 1;
+			if (strcmp(g.names[k], "top/l") == 0 && !g.files[k])
+				link = 1;
+		}
+		ASSERT_TRUE(found);
+		ASSERT_TRUE(link);
+		ASSERT_INT_EQ(fr_tar_walk(t6, cb, &g, &err), FR_EIO);
+		ASSERT_STR_CONTAINS(err.msg, "does not parse");
+		ASSERT_STR_EQ(fr_tar_type_name(FR_TAR_SYMLINK), "a symbolic link");
+		free(t5);
+		free(t6);
 	}
 	TEST_DONE();
 
