@@ -51,6 +51,11 @@ teardown_file() {
 	fr_stop_servers
 }
 
+# dnf's repo_gpgcheck starts a gpg-agent in the test's cache: it must not outlive the test
+teardown() {
+	pkill -f "gpg-agent --homedir $BATS_TEST_TMPDIR/" 2>/dev/null || true
+}
+
 setup() {
 	load helpers/common
 	load helpers/mirror
