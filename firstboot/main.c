@@ -21,6 +21,7 @@
 #include <time.h>
 #include <dirent.h>
 
+#include "crypto.h"
 #include "fb.h"
 #include "pgsql.h"
 #include "params.h"
@@ -349,7 +350,7 @@ static int load_profile(struct fb *fb, const char *profile, int obey)
 		fprintf(stderr, "farrow-firstboot: warning: %s holds credentials but is mode %04o (want 0600)\n", profile,
 			(unsigned)(st.st_mode & 07777));
 	fb->root = fr_yaml_parse(text, len, &err);
-	memset(text, 0, len);
+	fr_wipe(text, len);
 	free(text);
 	if (fb->root == NULL) {
 		fb_error("%s:%s", profile, err.msg);
@@ -414,9 +415,7 @@ static int render(const char *what, const char *profile, int show_secrets)
 	}
 	fwrite(out.buf, 1, out.len, stdout);
 out:
-	if (out.len)
-		memset(out.buf, 0, out.len);
-	fr_buf_release(&out);
+	fr_buf_wipe(&out);
 	fr_node_free(fb.root);
 	fr_params_release();
 	return r;

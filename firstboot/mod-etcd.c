@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "fb.h"
 #include "fileio.h"
 #include "xalloc.h"
@@ -129,8 +130,7 @@ static int rbac(struct fb *fb, struct etcd *e, const char *password)
 out:
 	if (r < 0)
 		fb_fail(fb, "cannot set up etcd's RBAC root");
-	memset(in.buf, 0, in.len);
-	fr_buf_release(&in);
+	fr_buf_wipe(&in);
 	fr_buf_release(&out);
 	return r;
 }

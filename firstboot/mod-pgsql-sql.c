@@ -112,7 +112,7 @@ static void role(struct sql *s, const struct fr_node *m, const char *password, i
 			fr_pq_literal(s->pq, v.buf, &sql);
 			if (q(s, sql.buf, 0, NULL, NULL, 1) == 0)
 				fb_log(s->fb, "role %s: password set (its SCRAM verifier, made on this side)", name), s->fb->changes++;
-			memset(sql.buf, 0, sql.len);
+			fr_wipe(sql.buf, sql.len);
 		}
 		fr_buf_release(&v);
 	}
@@ -433,9 +433,7 @@ static void userlist(struct sql *s, const struct fr_node *users, struct fr_buf *
 				fr_buf_addf(out, "\"%s\" \"%s\"\n", line, tab + 1);
 			}
 		}
-	if (rows.len)
-		memset(rows.buf, 0, rows.len);
-	fr_buf_release(&rows);
+	fr_buf_wipe(&rows);
 	fr_buf_release(&arr);
 }
 
@@ -569,7 +567,7 @@ int pg_sql_converge(struct fb *fb, const struct pg *pg, struct fr_buf *userlist_
 		if (n > 0)
 			fr_buf_addn(userlist_out, buf, (size_t)n);
 	close(p[0]);
-	memset(buf, 0, sizeof(buf));
+	fr_wipe(buf, sizeof(buf));
 	{
 		/* the child's count of changes heads what it sent */
 		char *nl = memchr(userlist_out->buf, '\n', userlist_out->len);

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "fileio.h"
 #include "pgsql.h"
 #include "xalloc.h"
@@ -225,7 +226,7 @@ int fb_mod_pgsql(struct fb *fb, const char *state_dir)
 	}
 	if ((changed = fb_file(fb, "/etc/patroni/config.yml", b.buf, b.len, 0600, owner)) < 0)
 		goto out;
-	memset(b.buf, 0, b.len);
+	fr_wipe(b.buf, b.len);
 	fr_buf_reset(&b);
 	if (fb_systemctl(fb, "enable", "patroni") < 0)
 		goto out;
@@ -320,9 +321,9 @@ int fb_mod_pgsql(struct fb *fb, const char *state_dir)
 	r = 0;
 out:
 	if (b.len)
-		memset(b.buf, 0, b.len);
+		fr_wipe(b.buf, b.len);
 	if (users.len)
-		memset(users.buf, 0, users.len);
+		fr_wipe(users.buf, users.len);
 	fr_buf_release(&b);
 	fr_buf_release(&users);
 	return r;

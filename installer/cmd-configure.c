@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "buf.h"
 #include "configure.h"
 #include "detect.h"
@@ -166,7 +167,7 @@ static int read_secrets(const char *path, struct fr_secret **out, size_t *n)
 		return FR_EXIT_FAIL;
 	}
 	root = fr_yaml_parse(text, len, &err);
-	memset(text, 0, len);
+	fr_wipe(text, len);
 	free(text);
 	if (root == NULL) {
 		fw_error("configure: %s:%s", path, err.msg);

@@ -452,13 +452,11 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 				   "if cmp -s /etc/farrow/profile.yml.new /etc/farrow/profile.yml; then rm /etc/farrow/profile.yml.new; "
 				   "else mv /etc/farrow/profile.yml.new /etc/farrow/profile.yml; echo CHANGED; fi",
 				   prof.buf, prof.len, &out, NULL, &pst, &err) < 0 || pst != 0) {
-			memset(prof.buf, 0, prof.len);
-			fr_buf_release(&prof);
+			fr_buf_wipe(&prof);
 			snprintf(hr->summary, sizeof(hr->summary), "cannot write /etc/farrow/profile.yml");
 			goto out;
 		}
-		memset(prof.buf, 0, prof.len);
-		fr_buf_release(&prof);
+		fr_buf_wipe(&prof);
 		if (strstr(out.buf, "CHANGED"))
 			hr->changed = 1;
 	}
@@ -520,7 +518,7 @@ static int pem_block(const char *key, const char *path, struct fr_buf *out)
 	fr_buf_addf(out, "  %s: |\n", key);
 	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		fr_buf_addf(out, "    %s\n", line);
-	memset(data, 0, len);
+	fr_wipe(data, len);
 	free(data);
 	return 0;
 }
@@ -638,9 +636,7 @@ static int host_cert(const struct opts *o, const struct fr_inventory *inv, const
 	    (r = fr_write_atomic(crtp, crt.buf, crt.len, 0644, 0, err)) < 0)
 		goto out;
 out:
-	if (key.len)
-		memset(key.buf, 0, key.len);
-	fr_buf_release(&key);
+	fr_buf_wipe(&key);
 	fr_buf_release(&crt);
 	fr_ident_release(&id);
 	free(old);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "crypto.h"
 
 static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -118,4 +119,17 @@ int fr_scram_matches(const char *verifier, const char *password)
 	SHA256(ckey, sizeof(ckey), skey);
 	OPENSSL_cleanse(salted, sizeof(salted));
 	return CRYPTO_memcmp(skey, want, 32) == 0;
+}
+
+void fr_wipe(void *p, size_t n)
+{
+	if (p && n)
+		OPENSSL_cleanse(p, n);
+}
+
+void fr_buf_wipe(struct fr_buf *b)
+{
+	if (b->alloc)
+		fr_wipe(b->buf, b->alloc);
+	fr_buf_release(b);
 }

@@ -14,6 +14,13 @@
  */
 int fr_random_password(char *out, size_t len, struct fr_err *err);
 
+/* Overwrite n bytes at p with zeros in a way the optimiser cannot remove (OPENSSL_cleanse): the one
+ * way farrow wipes a secret before its memory is freed. */
+void fr_wipe(void *p, size_t n);
+struct fr_buf;
+/* fr_wipe a buffer's bytes, then fr_buf_release it. */
+void fr_buf_wipe(struct fr_buf *b);
+
 /* Lowercase hex SHA-256 of data into out[65]. */
 void fr_sha256_hex(const void *data, size_t len, char out[65]);
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "exec.h"
 #include "fileio.h"
 #include "pgp.h"
@@ -240,9 +241,7 @@ int fr_pgp_keygen(const char *dir, const char *uid, struct fr_err *err)
 	    (r = fr_write_atomic(sec, ks.buf, ks.len, 0600, 0, err)) < 0)
 		goto out;
 out:
-	if (ks.len)
-		memset(ks.buf, 0, ks.len);
-	fr_buf_release(&ks);
+	fr_buf_wipe(&ks);
 	fr_buf_release(&kp);
 	fr_buf_release(&ka);
 	rmhome(home);

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "bundle.h"
 #include "configure.h"
 #include "detect.h"
@@ -1141,8 +1142,7 @@ static void show_secrets(struct wiz *w)
 		fr_buf_addf(&b, "%-26s %s\n", w->c.secrets[i].name, w->c.secrets[i].value);
 	fr_buf_adds(&b, "\nThey are shown this once; they stay in the file only.");
 	dialog(w, "Generated credentials", b.buf);
-	memset(b.buf, 0, b.len);
-	fr_buf_release(&b);
+	fr_buf_wipe(&b);
 	w->shown_secrets = 1;
 }
 
