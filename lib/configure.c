@@ -827,8 +827,7 @@ void fr_configure_release(struct fr_configure *c)
 	for (i = 0; i < c->nwarnings; i++)
 		free(c->warnings[i]);
 	free(c->warnings);
-	if (c->text)
-		memset(c->text, 0, c->len);
+	fr_wipe(c->text, c->len);
 	free(c->text);
 	free(c->template_name);
 	c->secrets = NULL;
