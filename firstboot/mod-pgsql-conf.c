@@ -11,25 +11,6 @@
 #include "pgsql.h"
 #include "xalloc.h"
 
-/* Pigsty's pg_rto plans: [ttl, loop_wait, retry_timeout, primary_start_timeout, safety_margin,
- * inter, fastinter, downinter, rise, fall]. */
-static const struct rto plans[] = {
-	{ "fast", 20, 5, 5, 15, 5, "1s", "0.5s", "1s", 3, 3 },
-	{ "norm", 30, 5, 10, 25, 5, "2s", "1s", "2s", 3, 3 },
-	{ "safe", 60, 10, 20, 45, 10, "3s", "1.5s", "3s", 3, 3 },
-	{ "wide", 120, 20, 30, 95, 15, "4s", "2s", "4s", 3, 3 },
-};
-
-const struct rto *pg_rto_plan(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++)
-		if (name && strcmp(plans[i].name, name) == 0)
-			return &plans[i];
-	return NULL;
-}
-
 void pg_yaml_quote(struct fr_buf *out, const char *s)
 {
 	fr_buf_addc(out, '\'');
@@ -123,13 +104,13 @@ static void parameters(struct fb *fb, const struct pg *pg, const char *ind, stru
 
 void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 {
-	const struct rto *rto = pg_rto_plan(fb_str(fb, "pg_rto", "norm"));
+	const struct fr_rto_plan *rto = fr_rto_plan(fb_str(fb, "pg_rto", "norm"));
 	long long rpo = fb_int(fb, "pg_rpo", 1048576);
 	const struct fr_node *etcd = fr_node_get(fb->peers, "etcd_cluster");
 	size_t i;
 
 	if (rto == NULL)
-		rto = pg_rto_plan("norm");
+		rto = fr_rto_plan("norm");
 	fr_buf_addf(out,
 		    "# /etc/patroni/config.yml: written by farrow-firstboot (pgsql module) for %s; replaced on every run.\n"
 		    "# pg_rto %s: ttl %d, loop_wait %d, retry_timeout %d, primary_start_timeout %d, safety_margin %d\n"
@@ -478,7 +459,7 @@ static int select_member(const char *sel, const struct fr_node *m)
 	return any;
 }
 
-static void service(struct fb *fb, const struct pg *pg, const struct rto *rto, const struct fr_node *s,
+static void service(struct fb *fb, const struct pg *pg, const struct fr_rto_plan *rto, const struct fr_node *s,
 		    struct fr_buf *out)
 {
 	const char *name = fr_node_str(fr_node_get(s, "name")), *dest = fr_node_str(fr_node_get(s, "dest"));
@@ -531,12 +512,12 @@ long pg_haproxy_maxconn(void)
 
 void pg_haproxy_cfg(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 {
-	const struct rto *rto = pg_rto_plan(fb_str(fb, "pg_rto", "norm"));
+	const struct fr_rto_plan *rto = fr_rto_plan(fb_str(fb, "pg_rto", "norm"));
 	const struct fr_node *def = fb_var(fb, "pg_default_services"), *extra = fb_var(fb, "pg_services");
 	size_t i;
 
 	if (rto == NULL)
-		rto = pg_rto_plan("norm");
+		rto = fr_rto_plan("norm");
 	fr_buf_addf(out,
 		    "# /etc/haproxy/haproxy.cfg: written by farrow-firstboot (pgsql module) for %s; pg_rto %s\n"
 		    "global\n    maxconn %ld\n    user haproxy\n    group haproxy\n    log /dev/log local0 warning\n\n"

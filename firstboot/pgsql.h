@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "fb.h"
+#include "plans.h"
 
 struct pg {
 	const char *cluster, *instance, *role, *dbsu, *data, *repl, *admin, *monitor;
@@ -19,13 +20,6 @@ struct pg {
 int pg_init(struct fb *fb, struct pg *pg);
 
 /* The pg_rto plan: Pigsty's values for patroni and haproxy. */
-struct rto {
-	const char *name;
-	int ttl, loop_wait, retry_timeout, primary_start_timeout, safety_margin;
-	const char *inter, *fastinter, *downinter;
-	int rise, fall;
-};
-const struct rto *pg_rto_plan(const char *name);
 
 /* Renderers: each appends a whole config file. */
 void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out);

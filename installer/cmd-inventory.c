@@ -10,6 +10,7 @@
 #include "farrow.h"
 #include "inventory.h"
 #include "params.h"
+#include "plans.h"
 #include "xalloc.h"
 
 #define INVENTORY_USAGE                                                                         \
@@ -328,6 +329,16 @@ static int show(const char *path, const char *ip, int json, int secrets)
 			}
 			if (vars[i].src != FR_SRC_DEFAULT)
 				fr_buf_addf(&out, ",\"line\":%d,\"column\":%d", vars[i].value->line, vars[i].value->col);
+			if (strcmp(vars[i].name, "pg_rto") == 0 && fr_rto_plan(fr_node_str(vars[i].value))) {
+				const struct fr_rto_plan *p = fr_rto_plan(fr_node_str(vars[i].value));
+
+				fr_buf_addf(&out,
+					    ",\"plan\":{\"ttl\":%d,\"loop_wait\":%d,\"retry_timeout\":%d,"
+					    "\"primary_start_timeout\":%d,\"safety_margin\":%d,\"inter\":\"%s\","
+					    "\"fastinter\":\"%s\",\"downinter\":\"%s\",\"rise\":%d,\"fall\":%d}",
+					    p->ttl, p->loop_wait, p->retry_timeout, p->primary_start_timeout, p->safety_margin,
+					    p->inter, p->fastinter, p->downinter, p->rise, p->fall);
+			}
 			fr_buf_addc(&out, '}');
 		}
 		fr_buf_adds(&out, "}}\n");
@@ -355,6 +366,15 @@ static int show(const char *path, const char *ip, int json, int secrets)
 			if (vars[i].src != FR_SRC_DEFAULT)
 				fr_buf_addf(&src, " (%s:%d)", path, vars[i].value->line);
 			fr_buf_addf(&out, "%-32s %-40s %s\n", vars[i].name, val.buf, src.buf);
+			if (strcmp(vars[i].name, "pg_rto") == 0 && fr_rto_plan(fr_node_str(vars[i].value))) {
+				const struct fr_rto_plan *p = fr_rto_plan(fr_node_str(vars[i].value));
+
+				fr_buf_addf(&out,
+					    "%-32s patroni ttl %d, loop_wait %d, retry_timeout %d, primary_start_timeout %d, "
+					    "safety_margin %d; haproxy inter %s fastinter %s downinter %s rise %d fall %d\n",
+					    "", p->ttl, p->loop_wait, p->retry_timeout, p->primary_start_timeout,
+					    p->safety_margin, p->inter, p->fastinter, p->downinter, p->rise, p->fall);
+			}
 			fr_buf_release(&val);
 			fr_buf_release(&src);
 		}

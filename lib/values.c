@@ -10,6 +10,7 @@
 #include "fileio.h"
 #include "inventory.h"
 #include "params.h"
+#include "plans.h"
 #include "values.h"
 
 static void diag(struct fr_diags *d, enum fr_severity sev, const struct fr_node *at, const char *param,
@@ -119,7 +120,6 @@ static const char *port_problem(const struct fr_node *v)
 /* ---- the enumerations */
 
 static const char *const pg_roles[] = { "primary", "replica", "standby", "offline", "delayed", NULL };
-static const char *const rtos[] = { "fast", "norm", "safe", "wide", NULL };
 static const char *const regions[] = { "default", "china", "europe", NULL };
 static const char *const poolmodes[] = { "transaction", "session", "statement", NULL };
 static const char *const redis_modes[] = { "standalone", "cluster", "sentinel", NULL };
@@ -530,7 +530,7 @@ static const struct rule rules[] = {
 	{ "pg_replication_username", K_IDENT, NULL },
 	{ "pg_role", K_ENUM, pg_roles },
 	{ "pg_rpo", K_RPO, NULL },
-	{ "pg_rto", K_ENUM, rtos },
+	{ "pg_rto", K_ENUM, fr_rto_names },
 	{ "pg_seq", K_SEQ, NULL },
 	{ "pg_services", K_SERVICES, NULL },
 	{ "pg_users", K_USERS, NULL },

@@ -159,3 +159,26 @@ vars.yml"
 	run -2 farrow-firstboot status --state st
 	assert_line "pgsql    running"
 }
+
+@test "one table of pg_rto plans: what inventory show says a plan is, the renderers write" {
+	for plan in fast norm safe wide; do
+		fr_mutate "$FARROW_ROOT/profiles/meta.yml" "pg_rto: norm" "pg_rto: $plan" inv.yml
+		run -0 farrow inventory show inv.yml --host 10.10.10.10 --json
+		echo "$output" >show.json
+		read -r ttl loop retry start margin inter fast down rise fall < <(python3 -c '
+import json
+p = json.load(open("show.json"))["vars"]["pg_rto"]["plan"]
+print(*[p[k] for k in ("ttl", "loop_wait", "retry_timeout", "primary_start_timeout", "safety_margin",
+                       "inter", "fastinter", "downinter", "rise", "fall")])')
+		[ -n "$fall" ]
+		fr_mutate p.yml "pg_rto: fast" "pg_rto: $plan" q.yml
+		run -0 farrow-firstboot render patroni --profile q.yml
+		assert_output --partial "    ttl: $ttl
+    loop_wait: $loop
+    retry_timeout: $retry
+    primary_start_timeout: $start"
+		assert_output --partial "  safety_margin: $margin"
+		run -0 farrow-firstboot render haproxy --profile q.yml
+		assert_output --partial "default-server inter $inter fastinter $fast downinter $down rise $rise fall $fall "
+	done
+}
