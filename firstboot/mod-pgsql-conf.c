@@ -37,7 +37,7 @@ static void parameters(struct fb *fb, const struct pg *pg, const char *ind, stru
 	int tiny = strncmp(conf, "tiny", 4) == 0, olap = strncmp(conf, "olap", 4) == 0;
 	const struct fr_node *ratio_n = fb_var(fb, "pg_shared_buffer_ratio");
 	double ratio = ratio_n && fr_node_str(ratio_n) ? atof(fr_node_str(ratio_n)) : 0.25;
-	long long mem = mem_mb(), sb, maxconn = fb_int(fb, "pg_max_conn", 0);
+	long long mem = mem_mb(), sb;
 	size_t i;
 
 	if (ratio <= 0 || ratio > 0.8)
@@ -47,15 +47,13 @@ static void parameters(struct fb *fb, const struct pg *pg, const char *ind, stru
 		sb = 256;
 	if (sb < 128)
 		sb = 128;
-	if (maxconn <= 0)
-		maxconn = tiny ? 250 : olap ? 200 : 500;
 #define P(...)                                  \
 	do {                                    \
 		fr_buf_adds(out, ind);          \
 		fr_buf_addf(out, __VA_ARGS__);  \
 		fr_buf_addc(out, '\n');         \
 	} while (0)
-	P("max_connections: %lld", maxconn);
+	P("max_connections: %lld", pg->max_conn);
 	P("shared_buffers: %lldMB", sb);
 	P("effective_cache_size: %lldMB", mem * 3 / 4 > sb ? mem * 3 / 4 : sb);
 	P("maintenance_work_mem: %dMB", tiny ? 64 : 512);
@@ -142,8 +140,7 @@ void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 		    "        track_commit_timestamp: 'off'\n        hot_standby: 'on'\n"
 		    "  initdb:\n%s    - encoding: %s\n    - locale: %s\n    - auth-local: peer\n    - auth-host: scram-sha-256\n\n",
 		    rto->ttl, rto->loop_wait, rto->retry_timeout, rto->primary_start_timeout, rpo > 0 ? rpo : 1048576,
-		    rpo == 0 ? "true" : "false", fb_int(fb, "pg_max_conn", 0) > 0 ? fb_int(fb, "pg_max_conn", 0) :
-		    strncmp(fb_str(fb, "pg_conf", "oltp"), "tiny", 4) == 0 ? 250 : 500,
+		    rpo == 0 ? "true" : "false", pg->max_conn,
 		    fb_bool(fb, "pg_checksum", 1) ? "    - data-checksums\n" : "", fb_str(fb, "pg_encoding", "UTF8"),
 		    fb_str(fb, "pg_locale", "C"));
 	fr_buf_adds(out, "  pg_hba:\n");

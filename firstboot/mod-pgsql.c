@@ -169,6 +169,12 @@ int pg_init(struct fb *fb, struct pg *pg)
 	pg->port = fb_int(fb, "pg_port", 5432);
 	pg->bouncer_port = fb_int(fb, "pgbouncer_port", 6432);
 	pg->patroni_port = fb_int(fb, "patroni_port", 8008);
+	pg->max_conn = fb_int(fb, "pg_max_conn", 0);
+	if (pg->max_conn <= 0) {
+		const char *conf = fb_str(fb, "pg_conf", "oltp.yml");
+
+		pg->max_conn = strncmp(conf, "tiny", 4) == 0 ? 250 : strncmp(conf, "olap", 4) == 0 ? 200 : 500;
+	}
 	pg->members = fr_node_get(fb->peers, "pg_cluster");
 	repo = fr_node_get(fb_var(fb, "pgbackrest_repo"), fb_str(fb, "pgbackrest_method", "local"));
 	pg->backup_path = fr_node_str(fr_node_get(repo, "path")) ? fr_node_str(fr_node_get(repo, "path")) : "/pg/backup";

@@ -10,6 +10,8 @@
 struct pg {
 	const char *cluster, *instance, *role, *dbsu, *data, *repl, *admin, *monitor;
 	long long version, port, bouncer_port, patroni_port;
+	long long max_conn;   /* pg_max_conn, or by pg_conf (tiny 250, olap 200, else 500): one value for
+			       * bootstrap.dcs and postgresql.parameters alike */
 	char bin_dir[128];
 	char stanza[128];
 	const char *backup_path;
@@ -18,8 +20,6 @@ struct pg {
 
 /* The instance this node's profile describes; 0, or -1 (logged) when it has no PostgreSQL identity. */
 int pg_init(struct fb *fb, struct pg *pg);
-
-/* The pg_rto plan: Pigsty's values for patroni and haproxy. */
 
 /* Renderers: each appends a whole config file. */
 void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out);

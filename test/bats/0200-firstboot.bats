@@ -182,3 +182,20 @@ print(*[p[k] for k in ("ttl", "loop_wait", "retry_timeout", "primary_start_timeo
 		assert_output --partial "default-server inter $inter fastinter $fast downinter $down rise $rise fall $fall "
 	done
 }
+
+@test "max_connections: one value for patroni's bootstrap.dcs and postgresql.parameters, by pg_conf" {
+	for case in "oltp.yml 500" "olap.yml 200" "tiny.yml 250" "crit.yml 500"; do
+		read -r conf want <<<"$case"
+		fr_mutate p.yml "pg_rpo: 0" "pg_rpo: 0
+  pg_conf: $conf" q.yml
+		run -0 farrow-firstboot render patroni --profile q.yml
+		run -0 grep -c "max_connections: $want$" <<<"$output"
+		assert_output 2
+	done
+	fr_mutate p.yml "pg_rpo: 0" "pg_rpo: 0
+  pg_conf: olap.yml
+  pg_max_conn: 321" q.yml
+	run -0 farrow-firstboot render patroni --profile q.yml
+	run -0 grep -c "max_connections: 321$" <<<"$output"
+	assert_output 2
+}
