@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "pgsql.h"
+#include "services.h"
 #include "xalloc.h"
 
 void pg_yaml_quote(struct fr_buf *out, const char *s)
@@ -397,63 +398,21 @@ void pg_pgbouncer_ini(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 
 /* ---- haproxy: the services of pg_default_services (+ pg_services), health-checked on patroni's API */
 
-/* A JMESPath-like selector over a member, the forms Pigsty's services use:
- * "[]" (all), "[? a == `x` || b && !c ]" with pg_role and boolean member variables. */
+/* A member node { role, pg_offline_query, ... } as lib/services.c's selectors see it. */
+static const char *member_get(void *ctx, const char *name)
+{
+	const struct fr_node *m = ctx;
+	const struct fr_node *v = fr_node_get(m, strcmp(name, "pg_role") == 0 ? "role" : name);
+	int b;
+
+	if (strcmp(name, "pg_role") == 0)
+		return fr_node_str(v);
+	return fr_node_bool(v, &b) ? (b ? "true" : "false") : NULL;
+}
+
 static int select_member(const char *sel, const struct fr_node *m)
 {
-	const char *p = sel;
-	int any = 0, all = 1;
-
-	while (*p == ' ' || *p == '[')
-		p++;
-	if (*p == ']' || *p == '\0')
-		return 1;
-	if (*p == '?')
-		p++;
-	for (;;) {
-		char term[64];
-		size_t n = 0;
-		int v = 0;
-
-		while (*p == ' ')
-			p++;
-		while (*p && *p != '|' && *p != '&' && *p != ']' && n < sizeof(term) - 1)
-			term[n++] = *p++;
-		while (n && term[n - 1] == ' ')
-			n--;
-		term[n] = '\0';
-		{
-			char *eq = strstr(term, "==");
-
-			if (eq) {
-				char key[32], val[32];
-
-				if (sscanf(term, "%31[a-z_] == `%31[^`]`", key, val) == 2) {
-					const char *mv = fr_node_str(fr_node_get(m, strcmp(key, "pg_role") == 0 ? "role" : key));
-
-					v = mv && strcmp(mv, val) == 0;
-				}
-			} else {
-				int neg = term[0] == '!', b = 0;
-
-				fr_node_bool(fr_node_get(m, term + neg), &b);
-				v = neg ? !b : b;
-			}
-		}
-		all = all && v;
-		if (p[0] == '&' && p[1] == '&') {
-			p += 2;
-			continue;
-		}
-		any = any || all;
-		all = 1;
-		if (p[0] == '|' && p[1] == '|') {
-			p += 2;
-			continue;
-		}
-		break;
-	}
-	return any;
+	return fr_service_selects(sel, member_get, (void *)m);
 }
 
 static void service(struct fb *fb, const struct pg *pg, const struct fr_rto_plan *rto, const struct fr_node *s,

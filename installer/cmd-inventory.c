@@ -11,6 +11,7 @@
 #include "inventory.h"
 #include "params.h"
 #include "plans.h"
+#include "services.h"
 #include "xalloc.h"
 
 #define INVENTORY_USAGE                                                                         \
@@ -137,57 +138,83 @@ static void redis_rows(const struct fr_inventory *inv, const struct fr_host *h, 
 	}
 }
 
+/* A cluster member as a service selector sees it (lib/services.c): its role, its boolean variables. */
+struct member {
+	const struct fr_inventory *inv;
+	const struct fr_host *h;
+	const char *role;
+};
+
+static const char *member_get(void *ctx, const char *name)
+{
+	const struct member *m = ctx;
+	struct fr_var v;
+	int b;
+
+	if (strcmp(name, "pg_role") == 0)
+		return m->role;
+	if (fr_inv_resolve(m->inv, m->h, name, &v) && fr_node_bool(v.value, &b))
+		return b ? "true" : "false";
+	return NULL;
+}
+
+/* One service of a cluster, from the same pg_default_services / pg_services the node renders. */
+static void service_row(const struct fr_inventory *inv, const struct row *rows, size_t i, size_t n,
+			const struct fr_node *s)
+{
+	const char *name = fr_node_str(fr_node_get(s, "name")), *dest = fr_node_str(fr_node_get(s, "dest"));
+	const char *sel = fr_node_str(fr_node_get(s, "selector")), *backup = fr_node_str(fr_node_get(s, "backup"));
+	const char *check = fr_node_str(fr_node_get(s, "check"));
+	struct fr_buf m = FR_BUF_INIT, fb = FR_BUF_INIT;
+	long long port;
+	size_t j;
+
+	if (name == NULL || !fr_node_int(fr_node_get(s, "port"), &port))
+		return;
+	if (dest == NULL || strcmp(dest, "default") == 0)
+		dest = fr_inv_str(inv, fr_inv_host(inv, rows[i].host), "pg_default_service_dest");
+	for (j = i; j < n && rows[j].kind == 3 && strcmp(rows[j].cluster, rows[i].cluster) == 0; j++) {
+		struct member mb = { inv, fr_inv_host(inv, rows[j].host), rows[j].role };
+		int b = backup && fr_service_selects(backup, member_get, &mb);
+		struct fr_buf *dst = b ? &fb : fr_service_selects(sel ? sel : "[]", member_get, &mb) ? &m : NULL;
+
+		if (dst)
+			fr_buf_addf(dst, "%s%s", dst->len ? "," : "", rows[j].instance);
+	}
+	if (fb.len)
+		fr_buf_addf(&m, "%s(backup:%s)", m.len ? " " : "", fb.buf);
+	{
+		char *full = fr_xasprintf("%s-%s", rows[i].cluster, name);
+
+		printf("%-24s %-6lld %-10s %-11s %s\n", full, port, dest ? dest : "pgbouncer", check ? check : "/primary",
+		       m.len ? m.buf : "-");
+		free(full);
+	}
+	fr_buf_release(&m);
+	fr_buf_release(&fb);
+}
+
 static void services(const struct fr_inventory *inv, const struct row *rows, size_t n)
 {
-	size_t i, j, k;
 	const char *last = NULL;
+	size_t i, k, l;
 
-	printf("\n%-24s %-6s %-10s %s\n", "SERVICE", "PORT", "DEST", "MEMBERS");
+	/* SERVERS: what haproxy gets for the service; CHECK (patroni's REST API) says which serve */
+	printf("\n%-24s %-6s %-10s %-11s %s\n", "SERVICE", "PORT", "DEST", "CHECK", "SERVERS");
 	for (i = 0; i < n; i++) {
+		const struct fr_host *h = fr_inv_host(inv, rows[i].host);
+		static const char *const lists[] = { "pg_default_services", "pg_services" };
+
 		if (rows[i].kind != 3 || (last && strcmp(last, rows[i].cluster) == 0))
 			continue;
 		last = rows[i].cluster;
-		for (k = 0; k < 4; k++) {
-			struct fr_buf m = FR_BUF_INIT, fb = FR_BUF_INIT;
-			char *name = fr_xasprintf("%s-%s", rows[i].cluster, fr_pg_services[k].suffix);
+		for (l = 0; l < 2; l++) {
+			struct fr_var v;
 
-			for (j = i; j < n && rows[j].kind == 3 && strcmp(rows[j].cluster, rows[i].cluster) == 0; j++) {
-				const struct fr_host *h = fr_inv_host(inv, rows[j].host);
-				int offq = 0;
-				struct fr_var v;
-				const char *role = rows[j].role;
-				struct fr_buf *dst = NULL;
-
-				if (fr_inv_resolve(inv, h, "pg_offline_query", &v))
-					fr_node_bool(v.value, &offq);
-				switch (k) {
-				case 0: /* primary */
-				case 2: /* default */
-					dst = strcmp(role, "primary") == 0 ? &m : NULL;
-					break;
-				case 1: /* replica: replicas, the primary as fallback */
-					if (strcmp(role, "replica") == 0)
-						dst = &m;
-					else if (strcmp(role, "primary") == 0 || strcmp(role, "offline") == 0)
-						dst = &fb;
-					break;
-				case 3: /* offline: offline ones, replicas as fallback */
-					if (strcmp(role, "offline") == 0 || offq)
-						dst = &m;
-					else if (strcmp(role, "replica") == 0)
-						dst = &fb;
-					break;
-				}
-				if (dst)
-					fr_buf_addf(dst, "%s%s", dst->len ? "," : "", rows[j].instance);
-			}
-			if (fb.len)
-				fr_buf_addf(&m, "%s(backup:%s)", m.len ? " " : "", fb.buf);
-			printf("%-24s %-6d %-10s %s\n", name, fr_pg_services[k].port, fr_pg_services[k].dest,
-			       m.len ? m.buf : "-");
-			free(name);
-			fr_buf_release(&m);
-			fr_buf_release(&fb);
+			if (!fr_inv_resolve(inv, h, lists[l], &v) || !fr_node_is_seq(v.value))
+				continue;
+			for (k = 0; k < v.value->n; k++)
+				service_row(inv, rows, i, n, v.value->items[k]);
 		}
 	}
 }

@@ -14,14 +14,6 @@
 
 #define MAX_INVENTORY (16u << 20)
 
-const struct fr_pg_service fr_pg_services[4] = {
-	{ "primary", 5433, "pgbouncer" },
-	{ "replica", 5434, "pgbouncer" },
-	{ "default", 5436, "postgres" },
-	{ "offline", 5438, "postgres" },
-};
-
-
 int fr_is_ipv4(const char *s)
 {
 	int parts = 0;

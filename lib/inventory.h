@@ -101,13 +101,6 @@ struct fr_ident {
 void fr_inv_identity(const struct fr_inventory *inv, const struct fr_host *h, struct fr_ident *id);
 void fr_ident_release(struct fr_ident *id);
 
-/* The four default PostgreSQL services and their ports. */
-struct fr_pg_service {
-	const char *suffix; /* primary, replica, default, offline */
-	int port;
-	const char *dest;
-};
-extern const struct fr_pg_service fr_pg_services[4];
 
 /* 1 if s is a dotted-quad IPv4 address (no leading zeros, each part 0-255). */
 int fr_is_ipv4(const char *s);

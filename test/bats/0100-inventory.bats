@@ -65,10 +65,21 @@ print("ok")'
 	assert_line --regexp "^pg-test +pgsql +pg-test-2 +10\.10\.10\.12 +replica +5432$"
 	assert_line --regexp "^etcd +etcd +etcd-1 +10\.10\.10\.10 +member +2379$"
 	assert_line --regexp "^redis-ms +redis +redis-ms-1-6380 +10\.10\.10\.10 +replica +6380$"
-	assert_line --regexp "^pg-test-primary +5433 +pgbouncer +pg-test-1$"
-	assert_line --regexp "^pg-test-replica +5434 +pgbouncer +pg-test-2,pg-test-3 \(backup:pg-test-1\)$"
-	assert_line --regexp "^pg-test-default +5436 +postgres +pg-test-1$"
-	assert_line --regexp "^pg-test-offline +5438 +postgres +pg-test-3 \(backup:pg-test-2\)$"
+	assert_line --regexp "^pg-test-primary +5433 +pgbouncer +/primary +pg-test-1,pg-test-2,pg-test-3$"
+	assert_line --regexp "^pg-test-replica +5434 +pgbouncer +/read-only +pg-test-2,pg-test-3 \(backup:pg-test-1\)$"
+	assert_line --regexp "^pg-test-default +5436 +postgres +/primary +pg-test-1,pg-test-2,pg-test-3$"
+	assert_line --regexp "^pg-test-offline +5438 +postgres +/replica +pg-test-3 \(backup:pg-test-2\)$"
+}
+
+@test "list's services are the ones the node renders: pg_default_services and pg_services, not a fixed four" {
+	fr_mutate "$FARROW_ROOT/profiles/meta.yml" "    pg_rto: norm" "    pg_rto: norm
+    pg_default_services: [ { name: only, port: 6543, dest: postgres, check: /primary, selector: '[]' } ]
+    pg_services: [ { name: standby, port: 5435, dest: default, check: /sync, selector: '[]' } ]" s.yml
+	run -0 farrow inventory list s.yml
+	assert_line --regexp "^pg-meta-only +6543 +postgres +/primary +pg-meta-1$"
+	assert_line --regexp "^pg-meta-standby +5435 +pgbouncer +/sync +pg-meta-1$"
+	refute_output --partial "5433"
+	refute_output --partial "pg-meta-primary"
 }
 
 # Each bad input of issue 2, section 2: message with file:line:column, exit 3.
