@@ -12,6 +12,7 @@
 #include "crypto.h"
 #include "buf.h"
 #include "configure.h"
+#include "params.h"
 #include "detect.h"
 #include "err.h"
 #include "farrow.h"
@@ -244,8 +245,9 @@ int cmd_configure(int argc, char **argv)
 			break;
 		case 'v':
 			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || v < 13 || v > 18) {
-				r = usage_error("invalid -v '%s': the PostgreSQL major version must be 13-18", optarg);
+			if (*optarg == '\0' || *end || !fr_pg_version_ok(v)) {
+				r = usage_error("invalid -v '%s': the PostgreSQL major version must be %d-%d", optarg,
+						FR_PG_VERSION_MIN, FR_PG_VERSION_MAX);
 				goto out;
 			}
 			c.pg_version = (int)v;
@@ -382,7 +384,7 @@ int cmd_configure(int argc, char **argv)
 		goto out;
 	}
 	ok("package", "%s, %s", d.pkg, d.pkgmgr);
-	c.tiny = d.ncpu < 4;
+	c.tiny = fr_tiny_host(d.ncpu);
 	(c.tiny ? warn : ok)("cpu", "%d vCPU%s", d.ncpu, c.tiny ? " (fewer than 4: tiny tuning)" : "");
 	if (nnodes) {
 		ip = nodes[0];

@@ -622,15 +622,17 @@ out:
 	return r;
 }
 
-static int template_version(const char *text, size_t len, struct fr_err *err)
+int fr_template_pg_version(const char *text, size_t len, struct fr_err *err)
 {
 	struct fr_node *root;
-	long long v = 18;
+	long long v;
 
 	if (parse(text, len, &root, err) < 0)
 		return -1;
-	if (!fr_node_int(fr_node_get(fr_node_get(fr_node_get(root, "all"), "vars"), "pg_version"), &v))
-		v = 18;
+	/* a template without pg_version gets the parameter table's default, as an inventory would */
+	if (!fr_node_int(fr_node_get(fr_node_get(fr_node_get(root, "all"), "vars"), "pg_version"), &v) &&
+	    !fr_node_int(fr_param_find("pg_version")->def, &v))
+		v = FR_PG_VERSION_MAX;
 	fr_node_free(root);
 	return (int)v;
 }
@@ -739,7 +741,7 @@ int fr_configure_render(struct fr_configure *c, struct fr_err *err)
 		return r;
 	if ((r = validate(text, len, err)) < 0)
 		goto out;
-	if ((tver = template_version(text, len, err)) < 0) {
+	if ((tver = fr_template_pg_version(text, len, err)) < 0) {
 		r = FR_EINVALID;
 		goto out;
 	}

@@ -83,4 +83,8 @@ int fr_secret_value_ok(const char *v);
 /* The template's node addresses, sorted numerically (for --nodes). Free each and the array. */
 int fr_template_nodes(const char *text, size_t len, char ***ips, size_t *n, struct fr_err *err);
 
+/* A template's all.vars.pg_version (the parameter table's default when it sets none); -1 on a
+ * syntax error (err says where). The one reading of it, for the engine and the wizard. */
+int fr_template_pg_version(const char *text, size_t len, struct fr_err *err);
+
 #endif

@@ -273,3 +273,13 @@ int fr_param_type_ok(const struct fr_param *p, const struct fr_node *v, const ch
 	}
 	return 1;
 }
+
+int fr_pg_version_ok(long long v)
+{
+	return v >= FR_PG_VERSION_MIN && v <= FR_PG_VERSION_MAX;
+}
+
+int fr_tiny_host(int ncpu)
+{
+	return ncpu < 4;
+}

@@ -49,6 +49,15 @@ int fr_param_is_secret(const char *name);
 /* s with the password of every URL's userinfo as ********, malloc'd; NULL when s has none. */
 char *fr_secret_mask_urls(const char *s);
 
+/* The PostgreSQL major versions farrow supports: one range for configure -v, the wizard,
+ * bundle manifests and inventory checks. */
+#define FR_PG_VERSION_MIN 13
+#define FR_PG_VERSION_MAX 18
+int fr_pg_version_ok(long long v);
+
+/* Pigsty's rule: a host with fewer than 4 CPUs gets tiny tuning (node_tune tiny, pg_conf tiny.yml). */
+int fr_tiny_host(int ncpu);
+
 /* Damerau-Levenshtein (optimal string alignment) distance. */
 size_t fr_edit_distance(const char *a, const char *b);
 

@@ -630,8 +630,9 @@ static void check_rule(struct fr_diags *d, const struct rule *r, const struct fr
 			diag(d, FR_SEV_ERROR, v, p, "must not be negative (0 is synchronous, else bytes of lag)");
 		break;
 	case K_PGVERSION:
-		if (fr_node_int(v, &n) && (n < 13 || n > 18))
-			diag(d, FR_SEV_WARNING, v, p, "PostgreSQL %lld is outside the supported 13-18", n);
+		if (fr_node_int(v, &n) && !fr_pg_version_ok(n))
+			diag(d, FR_SEV_WARNING, v, p, "PostgreSQL %lld is outside the supported %d-%d", n, FR_PG_VERSION_MIN,
+			     FR_PG_VERSION_MAX);
 		break;
 	case K_REDIS_PORTS:
 		for (i = 0; fr_node_is_map(v) && i < v->n; i++)

@@ -9,6 +9,7 @@
 
 #include "crypto.h"
 #include "fileio.h"
+#include "params.h"
 #include "rb.h"
 #include "xalloc.h"
 
@@ -351,8 +352,9 @@ int rb_manifest_load(const char *path, const char *region, struct rb_manifest **
 		    fr_path_problem(m->version, 1));
 	m->pg_version = 15;
 	if ((n = fr_node_get(root, "pg_version")) != NULL) {
-		if (!fr_node_int(n, &v) || v < 13 || v > 18)
-			ERR(m, n, "pg_version", "expected a PostgreSQL major version, 13-18");
+		if (!fr_node_int(n, &v) || !fr_pg_version_ok(v))
+			ERR(m, n, "pg_version", "expected a PostgreSQL major version, %d-%d", FR_PG_VERSION_MIN,
+			    FR_PG_VERSION_MAX);
 		else
 			m->pg_version = (int)v;
 	}

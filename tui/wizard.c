@@ -31,6 +31,7 @@
 #include "crypto.h"
 #include "bundle.h"
 #include "configure.h"
+#include "params.h"
 #include "detect.h"
 #include "fileio.h"
 #include "inventory.h"
@@ -570,7 +571,7 @@ static int step_welcome(struct wiz *w)
 	text(8, 4, "This machine");
 	attroff(A_BOLD);
 	text(9, 6, "OS         %s, %s %s", *d->pretty ? d->pretty : "unknown", d->kernel, d->arch);
-	text(10, 6, "CPUs       %d%s", d->ncpu, d->ncpu < 4 ? " (fewer than 4: tiny tuning)" : "");
+	text(10, 6, "CPUs       %d%s", d->ncpu, fr_tiny_host(d->ncpu) ? " (fewer than 4: tiny tuning)" : "");
 	text(11, 6, "memory     %.1f GiB", (double)d->mem_mib / 1024);
 	text(12, 6, "packages   %s", *d->pkg ? d->pkgmgr : "none found: farrow needs dpkg/apt or rpm/dnf");
 	text(13, 6, "addresses  %s", *ips ? ips : "none besides loopback");
@@ -612,12 +613,10 @@ static void load_nodes(struct wiz *w)
 		free(ips);
 	}
 	{
-		/* the template's PostgreSQL version: the line "pg_version: N" */
-		const char *p = text_ ? strstr(text_, "\n    pg_version: ") : NULL;
+		/* the template's PostgreSQL version, read as the engine reads it */
+		int v = text_ ? fr_template_pg_version(text_, len, NULL) : -1;
 
-		w->tpl_version = p ? atoi(p + 17) : 15;
-		if (w->tpl_version < 13 || w->tpl_version > 18)
-			w->tpl_version = 15;
+		w->tpl_version = fr_pg_version_ok(v) ? v : FR_PG_VERSION_MAX;
 	}
 	free(text_);
 	free(origin);
@@ -754,9 +753,9 @@ static int step_pg(struct wiz *w)
 	int focus = 0, i, k, r;
 
 	if (w->pgsel < 0)
-		w->pgsel = w->tpl_version - 13;
+		w->pgsel = w->tpl_version - FR_PG_VERSION_MIN;
 	for (i = 0; i < 6; i++) {
-		snprintf(tmark[i], sizeof(tmark[i]), "%s", i == w->tpl_version - 13 ? "(the template's)" : "");
+		snprintf(tmark[i], sizeof(tmark[i]), "%s", i == w->tpl_version - FR_PG_VERSION_MIN ? "(the template's)" : "");
 		vdesc[i] = tmark[i];
 	}
 	frame(w, "Enter next   Tab switch list   Esc back   F1 help   Ctrl-C quit");
@@ -813,7 +812,7 @@ static void answers(struct wiz *w, struct fr_configure *c, int with_given)
 	}
 	c->pg_version = w->pgsel + 13 == w->tpl_version ? 0 : w->pgsel + 13;
 	c->region = region_values[w->region];
-	c->tiny = w->det.ncpu < 4;
+	c->tiny = fr_tiny_host(w->det.ncpu);
 	c->proxy = w->pre.proxy;
 	c->http_proxy = w->pre.http_proxy;
 	c->https_proxy = w->pre.https_proxy;
@@ -1566,8 +1565,8 @@ int tui_configure(const struct tui_prefill *pre)
 		snprintf(w.ssh_key, sizeof(w.ssh_key), "%s/.ssh/id_ed25519", getenv("HOME"));
 	find_bundle(&w);
 	load_nodes(&w);
-	if (pre->pg_version >= 13 && pre->pg_version <= 18)
-		w.pgsel = pre->pg_version - 13;
+	if (fr_pg_version_ok(pre->pg_version))
+		w.pgsel = pre->pg_version - FR_PG_VERSION_MIN;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
