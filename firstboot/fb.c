@@ -23,20 +23,11 @@
 #include "params.h"
 #include "xalloc.h"
 
+/* The profile's value and nothing else: it carries every parameter resolved on the admin side
+ * (lib/profile.c), and the node applies no defaults of its own. */
 const struct fr_node *fb_var(const struct fb *fb, const char *name)
 {
-	const struct fr_node *v = fr_node_get(fb->vars, name);
-	const struct fr_param *p;
-
-	if (v)
-		return v;
-	p = fr_param_find(name);
-	return p ? p->def : NULL;
-}
-
-int fb_explicit(const struct fb *fb, const char *name)
-{
-	return fr_node_get(fb->vars, name) != NULL;
+	return fr_node_get(fb->vars, name);
 }
 
 const char *fb_str(const struct fb *fb, const char *name, const char *fallback)
@@ -104,6 +95,9 @@ int fb_fail(struct fb *fb, const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(fb->last_error, sizeof(fb->last_error), fmt, ap);
+	va_end(ap);
 	va_start(ap, fmt);
 	vlog(fb, "ERROR: ", fmt, ap);
 	va_end(ap);

@@ -23,12 +23,12 @@ struct fb {
 	int verbose;
 	int mask;                      /* render: print credentials as ******** */
 	int changes;                   /* what this run changed: files, services, data */
+	int done_before;               /* the running module completed on this node before (the runner sets it) */
+	char last_error[512];          /* the running module's last fb_fail message (never a secret) */
 };
 
-/* Variables: the profile's value, else farrow's built-in default, else NULL. */
+/* Variables: the profile's value (a version 1 profile has them all, resolved), else NULL. */
 const struct fr_node *fb_var(const struct fb *fb, const char *name);
-/* 1 when the profile sets name itself (not a default). */
-int fb_explicit(const struct fb *fb, const char *name);
 const char *fb_str(const struct fb *fb, const char *name, const char *fallback);
 long long fb_int(const struct fb *fb, const char *name, long long fallback);
 int fb_bool(const struct fb *fb, const char *name, int fallback);
@@ -87,6 +87,6 @@ void fb_expand(const struct fb *fb, const char *s, struct fr_buf *out);
 int fb_mod_node(struct fb *fb);
 int fb_mod_ca(struct fb *fb);
 int fb_mod_etcd(struct fb *fb);
-int fb_mod_pgsql(struct fb *fb, const char *state_dir);
+int fb_mod_pgsql(struct fb *fb);
 
 #endif

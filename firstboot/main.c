@@ -19,12 +19,15 @@
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <ctype.h>
 #include <dirent.h>
 
 #include "crypto.h"
 #include "fb.h"
 #include "pgsql.h"
 #include "params.h"
+#include "modules.h"
+#include "profile.h"
 #include "values.h"
 #include "yamlnode.h"
 
@@ -37,7 +40,7 @@
 #define FB_USAGE                                                                                 \
 	"usage: farrow-firstboot verify <bundle> --key <public-key>\n"                          \
 	"       farrow-firstboot unpack <bundle> --key <public-key> --dest <dir>\n"             \
-	"       farrow-firstboot status [--state <dir>]\n"                                      \
+	"       farrow-firstboot status [--state <dir>] [--json]\n"                             \
 	"       farrow-firstboot run [--profile <file>] [--only <module>] [--state <dir>] [-v]\n"  \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
@@ -46,10 +49,11 @@
 	"  unpack   verify, then unpack into <dir>/<bundle's top directory> (atomically);\n"    \
 	"           an identical bundle already there is left as it is\n"                       \
 	"  status   the state of this node's modules: exit 0 done, 1 failed (or interrupted),\n" \
-	"           2 running, 3 never run (as cloud-init status)\n"                            \
+	"           2 running, 3 never run (as cloud-init status); --json: per module its state,\n" \
+	"           started, finished, changes and last error (also <state>/last-run.json)\n"  \
 	"  run      converge this node to its profile (/etc/farrow/profile.yml): the modules\n"  \
-	"           node, ca, etcd and pgsql, in that order, each only where the node's\n"        \
-	"           identities call for it; idempotent, safe to re-run at any time, resumes\n"   \
+	"           below, in that order, each only where the node's identities call for\n"       \
+	"           it; idempotent, safe to re-run at any time, resumes\n"                       \
 	"           after a crash; stops at the first module that fails. State in\n"            \
 	"           /var/lib/farrow/<module>.{running,done,failed}, logs in\n"                  \
 	"           /var/log/farrow/<module>.log. An existing PGDATA is never wiped.\n"          \
@@ -62,6 +66,17 @@
 #define FB_EXIT_BADSIG 6
 
 static void fb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The usage text, then the modules from the one table (lib/modules.c). */
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs(FB_USAGE, f);
+	fputs("\nmodules, in run order:\n", f);
+	for (i = 0; i < fr_nmodules; i++)
+		fprintf(f, "  %-8s %s\n", fr_modules[i].name, fr_modules[i].summary);
+}
 
 static void fb_error(const char *fmt, ...)
 {
@@ -212,24 +227,83 @@ static int running_alive(const char *path)
 	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
-/* The modules, in the order run converges them. */
-static const char *const all_modules[] = { "node", "ca", "etcd", "pgsql", NULL };
+/*
+ * The modules, in run order: lib/modules.c's table (names, what calls for each, the credentials
+ * it reads) paired here with the function that converges it. Adding a module is one row there,
+ * one row here and its file.
+ */
+static const struct {
+	const char *name;
+	int (*run)(struct fb *fb);
+} runners[] = {
+	{ "node", fb_mod_node },
+	{ "ca", fb_mod_ca },
+	{ "etcd", fb_mod_etcd },
+	{ "pgsql", fb_mod_pgsql },
+};
 
-/* The state of the modules: files <state>/<module>.{done,failed,running}. */
-static int status(const char *state)
+static int (*runner(const char *name))(struct fb *)
 {
-	const char *const *modules = all_modules;
-	int any = 0, failed = 0, running = 0, i;
+	size_t i;
 
-	for (i = 0; modules[i]; i++) {
-		const char *st = "-";
-		char *p;
+	for (i = 0; i < sizeof(runners) / sizeof(runners[0]); i++)
+		if (strcmp(runners[i].name, name) == 0)
+			return runners[i].run;
+	return NULL;
+}
 
-		p = fr_xasprintf("%s/%s.failed", state, modules[i]);
-		if (access(p, F_OK) == 0)
+/* "node, ca, etcd, pgsql": the module names, for messages. */
+static void module_names(struct fr_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < fr_nmodules; i++)
+		fr_buf_addf(b, "%s%s", i ? ", " : "", fr_modules[i].name);
+}
+
+/* The value of "key value" line key in a state file's text, copied into out (empty when absent). */
+static void rec_field(const char *text, const char *key, char *out, size_t n)
+{
+	size_t kl = strlen(key);
+	const char *p = text;
+
+	out[0] = '\0';
+	while (p && *p) {
+		if (strncmp(p, key, kl) == 0 && p[kl] == ' ') {
+			size_t l = strcspn(p + kl + 1, "\n");
+
+			snprintf(out, n, "%.*s", (int)l, p + kl + 1);
+			return;
+		}
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+}
+
+/*
+ * The state of the modules, from <state>/<module>.{done,failed,running}: a line each, or with
+ * json one object { "modules": [ { name, state, started, finished, changes, error } ],
+ * "result" }. Exit 0 every module that ran is done, 1 one failed or was interrupted, 2 one
+ * runs, 3 none has run.
+ */
+static int status(const char *state, int json)
+{
+	struct fr_buf out = FR_BUF_INIT;
+	size_t k;
+	int any = 0, failed = 0, running = 0, r;
+
+	if (json)
+		fr_buf_adds(&out, "{\"modules\":[");
+	for (k = 0; k < fr_nmodules; k++) {
+		const char *name = fr_modules[k].name, *st = "-";
+		char *p, *text = NULL, started[64] = "", finished[64] = "", changes[32] = "", error[512] = "";
+		size_t len;
+
+		p = fr_xasprintf("%s/%s.failed", state, name);
+		if (fr_read_file(p, 65536, &text, &len, NULL) == 0)
 			st = "failed", failed = 1;
 		free(p);
-		p = fr_xasprintf("%s/%s.running", state, modules[i]);
+		p = fr_xasprintf("%s/%s.running", state, name);
 		if (access(p, F_OK) == 0) {
 			if (running_alive(p))
 				st = "running", running = 1;
@@ -237,15 +311,53 @@ static int status(const char *state)
 				st = "interrupted", failed = 1;
 		}
 		free(p);
-		p = fr_xasprintf("%s/%s.done", state, modules[i]);
-		if (access(p, F_OK) == 0 && strcmp(st, "-") == 0)
-			st = "done";
-		free(p);
+		if (strcmp(st, "-") == 0) {
+			p = fr_xasprintf("%s/%s.done", state, name);
+			if (fr_read_file(p, 65536, &text, &len, NULL) == 0)
+				st = "done";
+			free(p);
+		}
+		if (text) {
+			rec_field(text, "started", started, sizeof(started));
+			rec_field(text, "finished", finished, sizeof(finished));
+			rec_field(text, "changes", changes, sizeof(changes));
+			rec_field(text, "error", error, sizeof(error));
+			if (!*finished && isdigit((unsigned char)text[0])) /* a record of an older farrow: its time */
+				snprintf(finished, sizeof(finished), "%.*s", (int)strcspn(text, "\n"), text);
+			free(text);
+		}
 		if (strcmp(st, "-") != 0)
 			any = 1;
-		printf("%-8s %s\n", modules[i], st);
+		if (!json) {
+			fr_buf_addf(&out, "%-8s %s\n", name, st);
+			continue;
+		}
+		fr_buf_addf(&out, "%s{\"name\":", k ? "," : "");
+		fr_buf_add_json_str(&out, name);
+		fr_buf_adds(&out, ",\"state\":");
+		fr_buf_add_json_str(&out, strcmp(st, "-") == 0 ? "never" : st);
+		if (*started) {
+			fr_buf_adds(&out, ",\"started\":");
+			fr_buf_add_json_str(&out, started);
+		}
+		if (*finished) {
+			fr_buf_adds(&out, ",\"finished\":");
+			fr_buf_add_json_str(&out, finished);
+		}
+		if (*changes)
+			fr_buf_addf(&out, ",\"changes\":%lld", strtoll(changes, NULL, 10));
+		if (*error) {
+			fr_buf_adds(&out, ",\"error\":");
+			fr_buf_add_json_str(&out, error);
+		}
+		fr_buf_addc(&out, '}');
 	}
-	return failed ? 1 : running ? 2 : any ? 0 : 3;
+	r = failed ? 1 : running ? 2 : any ? 0 : 3;
+	if (json)
+		fr_buf_addf(&out, "],\"result\":\"%s\"}\n", r == 0 ? "done" : r == 1 ? "failed" : r == 2 ? "running" : "never");
+	fwrite(out.buf, 1, out.len, stdout);
+	fr_buf_release(&out);
+	return r;
 }
 
 static void state_write(const char *state, const char *module, const char *kind, const char *text)
@@ -264,44 +376,61 @@ static void state_rm(const char *state, const char *module, const char *kind)
 	free(p);
 }
 
-static int run_module(struct fb *fb, const char *name, const char *state, const char *logdir)
+static void stamp_now(char out[32])
 {
-	char *logp = fr_xasprintf("%s/%s.log", logdir, name), stamp[64], pidtext[32];
-	struct timespec t0, t1;
 	time_t now = time(NULL);
 	struct tm tm;
-	int r;
 
 	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ\n", &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/*
+ * Run one module and record it: <state>/<module>.running (the pid) while it runs, then
+ * <module>.done or <module>.failed holding "started <time>", "finished <time>", "changes <n>"
+ * and, for a failure, "error <its last error>" lines: what status --json reports.
+ */
+static int run_module(struct fb *fb, const char *name, const char *state, const char *logdir)
+{
+	char *logp = fr_xasprintf("%s/%s.log", logdir, name), started[32], finished[32], pidtext[32];
+	struct fr_buf rec = FR_BUF_INIT;
+	struct timespec t0, t1;
+	int r, changes0 = fb->changes;
+
+	stamp_now(started);
 	snprintf(pidtext, sizeof(pidtext), "%ld\n", (long)getpid());
 	state_write(state, name, "running", pidtext);
 	fb->module = name;
+	fb->last_error[0] = '\0';
 	fb->log_fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	fb_log(fb, "start");
-	if (strcmp(name, "node") == 0)
-		r = fb_mod_node(fb);
-	else if (strcmp(name, "ca") == 0)
-		r = fb_mod_ca(fb);
-	else if (strcmp(name, "etcd") == 0)
-		r = fb_mod_etcd(fb);
-	else
-		r = fb_mod_pgsql(fb, state);
+	/* whether this module ever completed on this node: the runner knows, a module asks fb */
+	{
+		char *done = fr_xasprintf("%s/%s.done", state, name);
+
+		fb->done_before = access(done, F_OK) == 0;
+		free(done);
+	}
+	r = runner(name) ? runner(name)(fb) : fb_fail(fb, "no module '%s' in this farrow-firstboot", name);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	stamp_now(finished);
+	fr_buf_addf(&rec, "started %s\nfinished %s\nchanges %d\n", started, finished, fb->changes - changes0);
 	if (r == 0) {
 		fb_log(fb, "done in %.1f s", (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-		state_write(state, name, "done", stamp);
+		state_write(state, name, "done", rec.buf);
 		state_rm(state, name, "failed");
 	} else {
 		fb_log(fb, "FAILED after %.1f s; the log is %s", (double)(t1.tv_sec - t0.tv_sec), logp);
-		state_write(state, name, "failed", stamp);
+		fr_buf_addf(&rec, "error %s\n", fb->last_error[0] ? fb->last_error : "see the log");
+		state_write(state, name, "failed", rec.buf);
 	}
 	state_rm(state, name, "running");
 	if (fb->log_fd >= 0)
 		close(fb->log_fd);
 	fb->log_fd = -1;
 	fb->module = NULL;
+	fr_buf_release(&rec);
 	free(logp);
 	return r;
 }
@@ -349,24 +478,20 @@ static int load_profile(struct fb *fb, const char *profile, int obey)
 	if ((st.st_mode & 077) != 0)
 		fprintf(stderr, "farrow-firstboot: warning: %s holds credentials but is mode %04o (want 0600)\n", profile,
 			(unsigned)(st.st_mode & 07777));
-	fb->root = fr_yaml_parse(text, len, &err);
+	fb->root = fr_profile_load(text, len, &d, &err);
 	fr_wipe(text, len);
 	free(text);
 	if (fb->root == NULL) {
 		fb_error("%s:%s", profile, err.msg);
+		fr_diags_release(&d);
 		return -2;
 	}
-	if (!fr_node_is_map(fb->root) || (fb->host = fr_node_str(fr_node_get(fb->root, "host"))) == NULL) {
-		fb_error("%s:%d:%d: not a farrow node profile (no host:)", profile, fb->root->line, fb->root->col);
-		return -2;
-	}
+	fb->host = fr_node_str(fr_node_get(fb->root, "host"));
 	fb->vars = fr_node_get(fb->root, "vars");
 	fb->ident = fr_node_get(fb->root, "identities");
 	fb->peers = fr_node_get(fb->root, "peers");
 	fb->pki = fr_node_get(fb->root, "pki");
 	fb->in_container = access("/run/systemd/container", F_OK) == 0 || access("/.dockerenv", F_OK) == 0;
-	fr_values_check_profile(fb->root, &d);
-	fr_values_check(fb->vars, "vars", &d);
 	fr_diags_sort(&d);
 	for (i = 0; i < d.n; i++)
 		if (d.v[i].sev == FR_SEV_ERROR || fb->verbose)
@@ -429,17 +554,19 @@ static int run(const char *profile, const char *only, const char *state, int ver
 	size_t i;
 	int lock = -1, r = FR_EXIT_FAIL, ran = 0, lr;
 	const char *logdir = "/var/log/farrow";
+	struct fr_buf last = FR_BUF_INIT;
+	char started[32];
 
 	memset(&fb, 0, sizeof(fb));
 	fb.log_fd = -1;
 	fb.verbose = verbose;
-	if (only) {
-		for (i = 0; all_modules[i] && strcmp(all_modules[i], only) != 0; i++)
-			;
-		if (all_modules[i] == NULL) {
-			fb_error("--only '%s': no such module (node, ca, etcd, pgsql)", only);
-			return FR_EXIT_USAGE;
-		}
+	if (only && fr_module_find(only) == NULL) {
+		struct fr_buf names = FR_BUF_INIT;
+
+		module_names(&names);
+		fb_error("--only '%s': no such module (%s)", only, names.buf);
+		fr_buf_release(&names);
+		return FR_EXIT_USAGE;
 	}
 	if ((lr = load_profile(&fb, profile, 1)) < 0) {
 		r = lr == -2 ? FR_EXIT_INVALID : FR_EXIT_FAIL;
@@ -459,20 +586,41 @@ static int run(const char *profile, const char *only, const char *state, int ver
 		goto out;
 	}
 	r = FR_EXIT_OK;
-	for (i = 0; all_modules[i]; i++) {
-		const char *m = all_modules[i];
-		int wanted = strcmp(m, "node") == 0 ||
-			     (strcmp(m, "ca") == 0 && (fb.pki || fb_ident(&fb, "etcd_instance") || fb_ident(&fb, "pg_instance"))) ||
-			     (strcmp(m, "etcd") == 0 && fb_ident(&fb, "etcd_instance")) ||
-			     (strcmp(m, "pgsql") == 0 && fb_ident(&fb, "pg_instance"));
+	stamp_now(started);
+	fr_buf_adds(&last, "{\"started\":");
+	fr_buf_add_json_str(&last, started);
+	fr_buf_adds(&last, ",\"modules\":[");
+	for (i = 0; i < fr_nmodules; i++) {
+		const char *m = fr_modules[i].name;
+		int before = fb.changes, mr;
 
-		if (!wanted || (only && strcmp(only, m) != 0))
+		if (!fr_module_wanted(&fr_modules[i], fb.ident) || (only && strcmp(only, m) != 0))
 			continue;
+		mr = run_module(&fb, m, state, logdir);
+		fr_buf_addf(&last, "%s{\"name\":", ran ? "," : "");
+		fr_buf_add_json_str(&last, m);
+		fr_buf_addf(&last, ",\"state\":\"%s\",\"changes\":%d", mr == 0 ? "done" : "failed", fb.changes - before);
+		if (mr < 0) {
+			fr_buf_adds(&last, ",\"error\":");
+			fr_buf_add_json_str(&last, fb.last_error[0] ? fb.last_error : "see the log");
+		}
+		fr_buf_addc(&last, '}');
 		ran++;
-		if (run_module(&fb, m, state, logdir) < 0) {
+		if (mr < 0) {
 			r = FR_EXIT_FAIL;
 			break;
 		}
+	}
+	/* last-run.json: this run as data, for whatever follows a node's progress */
+	stamp_now(started);
+	fr_buf_adds(&last, "],\"finished\":");
+	fr_buf_add_json_str(&last, started);
+	fr_buf_addf(&last, ",\"result\":\"%s\",\"changes\":%d}\n", r == FR_EXIT_OK ? "done" : "failed", fb.changes);
+	{
+		char *lp = fr_xasprintf("%s/last-run.json", state);
+
+		fr_write_atomic(lp, last.buf, last.len, 0644, 0, NULL);
+		free(lp);
 	}
 	{
 		struct rusage ru;
@@ -487,6 +635,7 @@ out:
 	if (lock >= 0)
 		close(lock);
 	free(lockp);
+	fr_buf_release(&last);
 	fr_node_free(fb.root);
 	fr_params_release();
 	return r;
@@ -502,20 +651,21 @@ int main(int argc, char **argv)
 		{ "only", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "show-secrets", no_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key = NULL, *dest = NULL, *state = "/var/lib/farrow", *verb;
 	const char *profile = "/etc/farrow/profile.yml", *only = NULL;
-	int c, verbose = 0, show_secrets = 0;
+	int c, verbose = 0, show_secrets = 0, json = 0;
 
 	if (argc < 2) {
-		fputs(FB_USAGE, stderr);
+		usage(stderr);
 		return FR_EXIT_USAGE;
 	}
 	verb = argv[1];
 	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0) {
-		fputs(FB_USAGE, stdout);
+		usage(stdout);
 		return FR_EXIT_OK;
 	}
 	optind = 2;
@@ -533,6 +683,9 @@ int main(int argc, char **argv)
 		case 'S':
 			show_secrets = 1;
 			break;
+		case 'J':
+			json = 1;
+			break;
 		case 'k':
 			key = optarg;
 			break;
@@ -543,10 +696,10 @@ int main(int argc, char **argv)
 			state = optarg;
 			break;
 		case 'h':
-			fputs(FB_USAGE, stdout);
+			usage(stdout);
 			return FR_EXIT_OK;
 		default:
-			fputs(FB_USAGE, stderr);
+			usage(stderr);
 			return FR_EXIT_USAGE;
 		}
 	}
@@ -555,12 +708,12 @@ int main(int argc, char **argv)
 	if (strcmp(verb, "unpack") == 0 && argc - optind == 1 && key && dest)
 		return unpack(argv[optind], key, dest);
 	if (strcmp(verb, "status") == 0 && argc == optind)
-		return status(state);
+		return status(state, json);
 	if (strcmp(verb, "render") == 0 && argc - optind == 1)
 		return render(argv[optind], profile, show_secrets);
 	if (strcmp(verb, "run") == 0 && argc == optind)
 		return run(profile, only, state, verbose);
 	fb_error("'%s': bad command or arguments", verb);
-	fputs(FB_USAGE, stderr);
+	usage(stderr);
 	return FR_EXIT_USAGE;
 }

@@ -86,16 +86,17 @@ static int port_ready(struct fb *fb, void *arg)
 }
 
 /*
- * An existing PGDATA is kept. pg_clean: true, written in the profile in so
- * many words, moves aside only data this node had before farrow's pgsql
- * module first completed here: never the data farrow itself made.
+ * An existing PGDATA is kept. pg_clean: true (the profile carries true only
+ * when the inventory set it in so many words: lib/profile.c) moves aside only
+ * data this node had before farrow's pgsql module first completed here: never
+ * the data farrow itself made.
  */
-static int existing_data(struct fb *fb, const struct pg *pg, const char *state_dir)
+static int existing_data(struct fb *fb, const struct pg *pg)
 {
-	char *ver = fr_xasprintf("%s/PG_VERSION", pg->data), *done = fr_xasprintf("%s/pgsql.done", state_dir);
+	char *ver = fr_xasprintf("%s/PG_VERSION", pg->data);
 	int has = access(ver, F_OK) == 0, r = 0;
 
-	if (has && fb_explicit(fb, "pg_clean") && fb_bool(fb, "pg_clean", 0) && access(done, F_OK) != 0) {
+	if (has && fb_bool(fb, "pg_clean", 0) && !fb->done_before) {
 		char aside[256];
 		time_t now = time(NULL);
 
@@ -110,7 +111,6 @@ static int existing_data(struct fb *fb, const struct pg *pg, const char *state_d
 	} else if (has)
 		fb_log(fb, "existing PGDATA %s: kept", pg->data);
 	free(ver);
-	free(done);
 	return r;
 }
 
@@ -185,7 +185,7 @@ int pg_init(struct fb *fb, struct pg *pg)
 	return 0;
 }
 
-int fb_mod_pgsql(struct fb *fb, const char *state_dir)
+int fb_mod_pgsql(struct fb *fb)
 {
 	struct pg pg;
 	struct fr_buf b = FR_BUF_INIT, users = FR_BUF_INIT;
@@ -199,7 +199,7 @@ int fb_mod_pgsql(struct fb *fb, const char *state_dir)
 	snprintf(owner, sizeof(owner), "%s:%s", pg.dbsu, pg.dbsu);
 	fb_log(fb, "%s: %s of %s, PostgreSQL %lld, pg_rto %s, pg_rpo %lld", pg.instance, pg.role, pg.cluster, pg.version,
 	       fb_str(fb, "pg_rto", "norm"), fb_int(fb, "pg_rpo", 1048576));
-	if (existing_data(fb, &pg, state_dir) < 0 || layout(fb, &pg) < 0 || certs(fb, &pg) < 0)
+	if (existing_data(fb, &pg) < 0 || layout(fb, &pg) < 0 || certs(fb, &pg) < 0)
 		goto out;
 
 	/* patroni: rendered, validated by patroni itself, then (re)started or reloaded */

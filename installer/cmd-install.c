@@ -21,9 +21,11 @@
 #include "fileio.h"
 #include "inventory.h"
 #include "pki.h"
+#include "profile.h"
 #include "plan.h"
 #include "ssh.h"
 #include "xalloc.h"
+#include "yamlnode.h"
 
 #define INSTALL_USAGE                                                                                  \
 	"usage: farrow install <inventory> --bundle <bundle> --key <bundle-public-key>\n"             \
@@ -209,8 +211,6 @@ static char **role_packages(const struct fr_inventory *inv, const struct fr_host
 	return pk;
 }
 
-static void profile_text(const struct opts *o, const struct fr_inventory *inv, const struct fr_host *h,
-			 const char *bundle_top, struct fr_buf *out);
 
 static void progress(struct host_result *hr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -238,9 +238,26 @@ static void progress(struct host_result *hr, const char *fmt, ...)
  * 0 when it converged (hr->summary says how), -1 with hr->summary set and
  * the node's farrow logs in hr->log.
  */
+/* "node done ca running etcd - pgsql - " from farrow-firstboot status --json (appended to line). */
+static void module_states(const char *json, struct fr_buf *line)
+{
+	struct fr_node *st = fr_yaml_parse(json, strlen(json), NULL);
+	const struct fr_node *mods = fr_node_get(st, "modules");
+	size_t i;
+
+	for (i = 0; fr_node_is_seq(mods) && i < mods->n; i++) {
+		const char *name = fr_node_str(fr_node_get(mods->items[i], "name"));
+		const char *state = fr_node_str(fr_node_get(mods->items[i], "state"));
+
+		if (name)
+			fr_buf_addf(line, "%s %s ", name, state == NULL || strcmp(state, "never") == 0 ? "-" : state);
+	}
+	fr_node_free(st);
+}
+
 static int converge(const struct opts *o, struct fr_ssh *s, struct host_result *hr, struct fr_err *err)
 {
-	struct fr_buf out = FR_BUF_INIT, last = FR_BUF_INIT;
+	struct fr_buf out = FR_BUF_INIT, last = FR_BUF_INIT, line = FR_BUF_INIT;
 	struct timespec t0, now, sec = { 1, 0 };
 	int st = -1, r = -1;
 
@@ -264,7 +281,7 @@ static int converge(const struct opts *o, struct fr_ssh *s, struct host_result *
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		fr_buf_reset(&out);
 		if (fr_ssh_exec(s, "systemctl show -p ActiveState -p InvocationID farrow-firstboot.service; echo ---; "
-				   "farrow-firstboot status | tr -s ' ' | tr '\\n' ' '", NULL, 0, &out, NULL, &st, err) < 0) {
+				   "farrow-firstboot status --json", NULL, 0, &out, NULL, &st, err) < 0) {
 			snprintf(hr->summary, sizeof(hr->summary), "lost the node while firstboot ran: %s", err->msg);
 			goto out;
 		}
@@ -272,7 +289,11 @@ static int converge(const struct opts *o, struct fr_ssh *s, struct host_result *
 			snprintf(state, sizeof(state), "%.*s", (int)strcspn(p + 12, "\n"), p + 12);
 		if ((p = strstr(out.buf, "InvocationID=")) != NULL)
 			snprintf(inv, sizeof(inv), "%.*s", (int)strcspn(p + 13, "\n"), p + 13);
-		mods = (p = strstr(out.buf, "---\n")) != NULL ? p + 4 : "";
+		/* the node says how its modules stand as data (status --json), shown as one line */
+		fr_buf_reset(&line);
+		if ((p = strstr(out.buf, "---\n")) != NULL)
+			module_states(p + 4, &line);
+		mods = line.buf;
 		if (*mods && (last.len == 0 || strcmp(last.buf, mods) != 0)) {
 			progress(hr, "%s(%ld s)", mods, (long)(now.tv_sec - t0.tv_sec));
 			fr_buf_reset(&last);
@@ -292,14 +313,24 @@ static int converge(const struct opts *o, struct fr_ssh *s, struct host_result *
 		}
 	}
 	if (r == 0) {
+		/* what the run did, from its record (last-run.json), not from its log lines */
+		struct fr_node *rec;
+		long long changes = -1;
+		size_t nmod = 0;
+
 		fr_buf_reset(&out);
-		run(s, hr, "journalctl -u farrow-firstboot.service -b -q --no-pager -o cat | "
-			   "grep -E 'modules? converged|changes' | tail -n 1", &out, err);
-		while (out.len && out.buf[out.len - 1] == '\n')
-			out.buf[--out.len] = '\0';
-		snprintf(hr->summary, sizeof(hr->summary), "%s",
-			 out.len ? (strncmp(out.buf, "farrow-firstboot: ", 18) == 0 ? out.buf + 18 : out.buf) : "converged");
-		if (strstr(out.buf, " 0 changes") == NULL)
+		run(s, hr, "cat " NODE_DIR "/last-run.json", &out, err);
+		if ((rec = fr_yaml_parse(out.buf, out.len, NULL)) != NULL) {
+			fr_node_int(fr_node_get(rec, "changes"), &changes);
+			nmod = fr_node_is_seq(fr_node_get(rec, "modules")) ? fr_node_get(rec, "modules")->n : 0;
+			fr_node_free(rec);
+		}
+		if (changes < 0)
+			snprintf(hr->summary, sizeof(hr->summary), "converged (the node kept no record of the run)");
+		else
+			snprintf(hr->summary, sizeof(hr->summary), "%zu module%s converged, %lld change%s", nmod,
+				 nmod == 1 ? "" : "s", changes, changes == 1 ? "" : "s");
+		if (changes != 0)
 			hr->changed = 1;
 		goto out;
 	}
@@ -312,6 +343,7 @@ logs:
 out:
 	fr_buf_release(&out);
 	fr_buf_release(&last);
+	fr_buf_release(&line);
 	return r;
 }
 
@@ -444,7 +476,16 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 		struct fr_buf prof = FR_BUF_INIT;
 		int pst = -1;
 
-		profile_text(o, inv, h, top, &prof);
+		struct fr_profile_pki paths;
+
+		fr_profile_pki_paths(o->pki, h->ip, &paths);
+		if (fr_profile_render(inv, h, top, &paths, &prof, &err) < 0) {
+			fr_profile_pki_release(&paths);
+			fr_buf_wipe(&prof);
+			snprintf(hr->summary, sizeof(hr->summary), "the profile: %s", err.msg);
+			goto out;
+		}
+		fr_profile_pki_release(&paths);
 		fr_buf_reset(&out);
 		logf_(hr, "$ write /etc/farrow/profile.yml (%zu bytes, not logged)\n", prof.len);
 		if (fr_ssh_exec(s, "set -e; umask 077; mkdir -p /etc/farrow; chmod 700 /etc/farrow; "
@@ -503,151 +544,6 @@ out:
 	fr_ssh_close(s);
 }
 
-/*
- * The node's profile: its identities, every variable it resolves to (the
- * secrets it needs among them), and the members of its clusters.
- */
-/* Append a file as a YAML literal block at indent 4 under key. 0, or -1 when it cannot be read. */
-static int pem_block(const char *key, const char *path, struct fr_buf *out)
-{
-	char *data = NULL, *line, *save = NULL;
-	size_t len;
-
-	if (fr_read_file(path, 1u << 20, &data, &len, NULL) < 0)
-		return -1;
-	fr_buf_addf(out, "  %s: |\n", key);
-	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		fr_buf_addf(out, "    %s\n", line);
-	fr_wipe(data, len);
-	free(data);
-	return 0;
-}
-
-static void profile_text(const struct opts *o, const struct fr_inventory *inv, const struct fr_host *h,
-			 const char *bundle_top, struct fr_buf *out)
-{
-	struct fr_ident id;
-	struct fr_var *vars = NULL;
-	size_t n = 0, i, j;
-	static const char *const kinds[][2] = { { "pg_cluster", "pg_seq" }, { "etcd_cluster", "etcd_seq" },
-						 { "minio_cluster", "minio_seq" }, { "redis_cluster", "redis_node" } };
-
-	fr_inv_identity(inv, h, &id);
-	fr_buf_addf(out, "# /etc/farrow/profile.yml: this node's slice of the inventory, written by farrow install.\n"
-			 "# It holds credentials: mode 0600, root only.\nhost: %s\nbundle: %s\nidentities:\n", h->ip,
-		    bundle_top);
-	if (id.pg_instance)
-		fr_buf_addf(out, "  pg_instance: %s\n  pg_role: %s\n", id.pg_instance, id.pg_role ? id.pg_role : "");
-	if (id.etcd_instance)
-		fr_buf_addf(out, "  etcd_instance: %s\n", id.etcd_instance);
-	if (id.minio_instance)
-		fr_buf_addf(out, "  minio_instance: %s\n", id.minio_instance);
-	if (id.infra_instance)
-		fr_buf_addf(out, "  infra_instance: %s\n", id.infra_instance);
-	for (i = 0; i < id.nredis; i++)
-		fr_buf_addf(out, "%s    - %s\n", i ? "" : "  redis_instances:\n", id.redis_instances[i]);
-	fr_buf_adds(out, "vars:\n");
-	fr_inv_host_vars(inv, h, &vars, &n);
-	for (i = 0; i < n; i++) {
-		/* ansible_* are how this host reaches the node (its SSH password among them): not the node's */
-		if (vars[i].src == FR_SRC_DEFAULT || strncmp(vars[i].name, "ansible_", 8) == 0)
-			continue;
-		fr_buf_addf(out, "  %s: ", vars[i].name);
-		fr_node_to_flow(vars[i].value, out, NULL);
-		fr_buf_addc(out, '\n');
-	}
-	fr_buf_adds(out, "peers:\n");
-	for (j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++) {
-		const char *cls = fr_inv_str(inv, h, kinds[j][0]);
-		struct fr_var seq;
-
-		if (cls == NULL || !fr_inv_resolve(inv, h, kinds[j][1], &seq) || seq.src == FR_SRC_DEFAULT)
-			continue;
-		fr_buf_addf(out, "  %s:\n", kinds[j][0]);
-		for (i = 0; i < inv->nhosts; i++) {
-			const char *c2 = fr_inv_str(inv, &inv->hosts[i], kinds[j][0]);
-			long long s2;
-
-			if (c2 && strcmp(c2, cls) == 0 && fr_inv_int(inv, &inv->hosts[i], kinds[j][1], &s2)) {
-				const char *role = j == 0 ? fr_inv_str(inv, &inv->hosts[i], "pg_role") : NULL;
-				struct fr_var oq;
-				int offline = 0;
-
-				fr_buf_addf(out, "    - { ip: %s, cluster: %s, seq: %lld, name: %s-%lld", inv->hosts[i].ip, c2,
-					    s2, c2, s2);
-				if (role)
-					fr_buf_addf(out, ", role: %s", role);
-				if (j == 0 && fr_inv_resolve(inv, &inv->hosts[i], "pg_offline_query", &oq))
-					fr_node_bool(oq.value, &offline);
-				if (j == 0)
-					fr_buf_addf(out, ", pg_offline_query: %s", offline ? "true" : "false");
-				fr_buf_adds(out, " }\n");
-			}
-		}
-	}
-	/* the farrow CA's certificate and this node's own, made on this side */
-	{
-		char *dir = fr_xasprintf("%s/%s", o->pki, h->ip), *crt = fr_xasprintf("%s/server.crt", dir);
-		char *key = fr_xasprintf("%s/server.key", dir), *ca = fr_xasprintf("%s/ca/ca.crt", o->pki);
-
-		fr_buf_adds(out, "pki:\n");
-		pem_block("ca_crt", ca, out);
-		pem_block("crt", crt, out);
-		pem_block("key", key, out);
-		free(dir);
-		free(crt);
-		free(key);
-		free(ca);
-	}
-	free(vars);
-	fr_ident_release(&id);
-}
-
-/*
- * This host's certificate under <pki>/<ip>/, signed by the farrow CA: kept
- * while it holds (same CA, 30 more days), issued otherwise.
- */
-static int host_cert(const struct opts *o, const struct fr_inventory *inv, const struct fr_host *h, struct fr_err *err)
-{
-	char *dir = fr_xasprintf("%s/%s", o->pki, h->ip), *crtp = fr_xasprintf("%s/server.crt", dir);
-	char *keyp = fr_xasprintf("%s/server.key", dir), *cadir = fr_xasprintf("%s/ca", o->pki), *old = NULL;
-	struct fr_buf key = FR_BUF_INIT, crt = FR_BUF_INIT;
-	const char *sans[8];
-	struct fr_ident id;
-	size_t n = 0, len;
-	int r = 0;
-
-	fr_inv_identity(inv, h, &id);
-	if (fr_read_file(crtp, 1u << 20, &old, &len, NULL) == 0 && access(keyp, R_OK) == 0 && fr_pki_cert_ok(cadir, old))
-		goto out;
-	sans[n++] = h->ip;
-	sans[n++] = "127.0.0.1";
-	sans[n++] = "localhost";
-	if (id.pg_instance)
-		sans[n++] = id.pg_instance;
-	if (id.pg_cluster)
-		sans[n++] = id.pg_cluster;
-	if (id.etcd_instance)
-		sans[n++] = id.etcd_instance;
-	sans[n] = NULL;
-	if ((r = fr_mkdir_p(dir, 0700, err)) < 0 ||
-	    (r = fr_pki_issue(cadir, id.pg_instance ? id.pg_instance : h->ip, sans, &key, &crt, err)) < 0 ||
-	    (r = fr_write_atomic(keyp, key.buf, key.len, 0600, 0, err)) < 0 ||
-	    (r = fr_write_atomic(crtp, crt.buf, crt.len, 0644, 0, err)) < 0)
-		goto out;
-out:
-	fr_buf_wipe(&key);
-	fr_buf_release(&crt);
-	fr_ident_release(&id);
-	free(old);
-	free(dir);
-	free(crtp);
-	free(keyp);
-	free(cadir);
-	return r;
-}
-
-/* Keep a failed host's log in ./farrow-logs/<host>/install.log. */
 static void keep_log(const char *ip, const struct host_result *hr)
 {
 	char *dir = fr_xasprintf("farrow-logs/%s", ip), *path = fr_xasprintf("%s/install.log", dir);
@@ -817,10 +713,16 @@ int cmd_install(int argc, char **argv)
 				selected = strcmp(inv->groups[h->groups[g]].name, o.limit) == 0;
 			if (!selected)
 				continue;
-			if (!o.plan && host_cert(&o, inv, h, &err) < 0) {
-				fw_error("install: %s: certificate: %s", h->ip, err.msg);
-				r = FR_EXIT_FAIL;
-				break;
+			if (!o.plan) {
+				struct fr_profile_pki paths;
+				int made = 0;
+
+				if (fr_profile_pki_ensure(o.pki, inv, h, &paths, &made, &err) < 0) {
+					fw_error("install: %s: certificate: %s", h->ip, err.msg);
+					r = FR_EXIT_FAIL;
+					break;
+				}
+				fr_profile_pki_release(&paths);
 			}
 			if (pipe(p) < 0) {
 				fw_error("install: %s", strerror(errno));

@@ -21,6 +21,7 @@ struct fw_cmd {
 static const struct fw_cmd cmds[] = {
 	{ "configure", cmd_configure, "write an inventory from a profile template (Pigsty's flags)" },
 	{ "inventory", cmd_inventory, "check, list or show an inventory" },
+	{ "profile", cmd_profile, "write one node's profile (what farrow-firstboot converges it to)" },
 	{ "install", cmd_install, "lay a bundle down on the inventory's nodes over SSH" },
 	{ "status", cmd_status, "every node's module states (farrow-firstboot status), over SSH" },
 };

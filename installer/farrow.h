@@ -15,6 +15,7 @@
 int cmd_configure(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_install(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
 /* Print "farrow: message" to stderr. */

@@ -5,31 +5,8 @@
 setup() {
 	load helpers/common
 	fr_isolate
-	cat >p.yml <<'YML'
-host: 10.10.10.11
-identities:
-  pg_instance: pg-test-1
-  pg_role: primary
-vars:
-  pg_cluster: pg-test
-  pg_version: 15
-  pg_rto: fast
-  pg_rpo: 0
-  patroni_password: Sekrit.Patroni
-  etcd_root_password: Sekrit.Etcd
-  pg_replication_password: Sekrit.Repl
-  pg_hba_rules:
-    - { user: dbuser_app, db: app, addr: 192.168.7.0/24, auth: ssl, title: app, order: 525 }
-  pg_databases: [ { name: app }, { name: quiet, pgbouncer: false } ]
-peers:
-  pg_cluster:
-    - { ip: 10.10.10.11, cluster: pg-test, seq: 1, name: pg-test-1, role: primary, pg_offline_query: false }
-    - { ip: 10.10.10.12, cluster: pg-test, seq: 2, name: pg-test-2, role: replica, pg_offline_query: false }
-    - { ip: 10.10.10.13, cluster: pg-test, seq: 3, name: pg-test-3, role: offline, pg_offline_query: false }
-  etcd_cluster:
-    - { ip: 10.10.10.10, cluster: etcd, seq: 1, name: etcd-1 }
-YML
-	chmod 600 p.yml
+	# the node profile of pg-test-1, written as farrow install writes it (lib/profile.c)
+	farrow profile "$FARROW_ROOT/test/fixtures/pg-test.yml" --host 10.10.10.11 -o p.yml --pki "$BATS_TEST_TMPDIR/pki"
 }
 
 # plan -> "ttl loop_wait retry_timeout primary_start_timeout safety_margin inter fastinter downinter rise fall"
@@ -114,6 +91,35 @@ plan_values() {
 	assert_output --partial "password: 'Sekrit.Repl'"
 }
 
+@test "the profile is a contract: its version, and every parameter, or it is refused with file:line" {
+	run -0 grep -c "^version: 1$" p.yml
+	sed '/^version: /d' p.yml >old.yml
+	run -3 farrow-firstboot render patroni --profile old.yml
+	assert_output --regexp "old\.yml:[0-9]+:[0-9]+: version: missing: not a version 1 profile"
+	sed 's/^version: 1$/version: 2/' p.yml >new.yml
+	run -3 farrow-firstboot render patroni --profile new.yml
+	assert_output --regexp "new\.yml:3:10: version: '2': this farrow-firstboot reads profile version 1 only"
+	grep -v "^  pg_port: " p.yml >short.yml
+	run -3 farrow-firstboot render patroni --profile short.yml
+	assert_output --regexp "short\.yml:[0-9]+:[0-9]+: vars: 'pg_port' is missing: a version 1 profile carries every parameter, resolved"
+	refute_output --partial "scope:"
+	# resolved on the admin side: a default is in the profile, not re-resolved on the node
+	run -0 grep -c "^  pg_port: 5432$" p.yml
+	run -0 grep -c "^  pg_clean: false" p.yml
+}
+
+@test "a node's profile holds the credentials its modules read, and no other" {
+	run -0 grep -c "^  patroni_password: Sekrit.Patroni$" p.yml
+	run -0 grep -c "^  pg_replication_password: Sekrit.Repl$" p.yml
+	run -1 grep -E "grafana_admin_password|minio_secret_key|minio_users|Sekrit.Grafana|Sekrit.Minio|ansible_" p.yml
+	# the etcd member's: etcd, not PostgreSQL's
+	farrow profile "$FARROW_ROOT/test/fixtures/pg-test.yml" --host 10.10.10.10 -o e.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -0 grep -c "^  etcd_root_password: Sekrit.Etcd$" e.yml
+	run -1 grep -E "patroni_password|pg_replication_password|pg_users|Sekrit.Grafana|Sekrit.Minio" e.yml
+	run -0 stat -c %a e.yml
+	assert_output 600
+}
+
 @test "bad profiles and arguments: clear errors, non-zero exits, nothing written" {
 	run -1 farrow-firstboot render patroni --profile missing.yml
 	assert_output --partial "missing.yml"
@@ -122,12 +128,12 @@ plan_values() {
 	assert_output --regexp "bad.yml:[0-9]+:[0-9]+: "
 	printf -- '- just\n- a list\n' >list.yml
 	run -3 farrow-firstboot render patroni --profile list.yml
-	assert_output --partial "farrow-firstboot: list.yml:1:1: not a farrow node profile (no host:)"
-	printf 'host: 10.0.0.1\nvars: [ 1 ]\n' >vars.yml
+	assert_output --partial "farrow-firstboot: list.yml:1:1: not a farrow node profile (a mapping with version, host, vars)"
+	printf 'version: 1\nhost: 10.0.0.1\nvars: [ 1 ]\n' >vars.yml
 	run -3 farrow-firstboot render patroni --profile vars.yml
-	assert_output --partial "vars.yml:2:7: vars: must be a mapping of parameters, not a list"
+	assert_output --partial "vars.yml:3:7: vars: must be a mapping of parameters, not a list"
 	assert_output --partial "vars.yml: 1 error: nothing was changed"
-	printf 'host: 10.0.0.1\nvars: {}\n' >nopg.yml
+	farrow profile "$FARROW_ROOT/test/fixtures/pg-test.yml" --host 10.10.10.10 -o nopg.yml --pki "$BATS_TEST_TMPDIR/pki"
 	run -1 farrow-firstboot render patroni --profile nopg.yml
 	assert_output --partial "this node has no PostgreSQL identity"
 	run -2 farrow-firstboot render nginx --profile p.yml
@@ -143,6 +149,7 @@ home
 list.yml
 nopg.yml
 p.yml
+pki
 vars.yml"
 }
 
@@ -186,15 +193,13 @@ print(*[p[k] for k in ("ttl", "loop_wait", "retry_timeout", "primary_start_timeo
 @test "max_connections: one value for patroni's bootstrap.dcs and postgresql.parameters, by pg_conf" {
 	for case in "oltp.yml 500" "olap.yml 200" "tiny.yml 250" "crit.yml 500"; do
 		read -r conf want <<<"$case"
-		fr_mutate p.yml "pg_rpo: 0" "pg_rpo: 0
-  pg_conf: $conf" q.yml
+		fr_mutate p.yml "pg_conf: oltp.yml" "pg_conf: $conf" q.yml
 		run -0 farrow-firstboot render patroni --profile q.yml
 		run -0 grep -c "max_connections: $want$" <<<"$output"
 		assert_output 2
 	done
-	fr_mutate p.yml "pg_rpo: 0" "pg_rpo: 0
-  pg_conf: olap.yml
-  pg_max_conn: 321" q.yml
+	fr_mutate p.yml "pg_conf: oltp.yml" "pg_conf: olap.yml" r.yml
+	fr_mutate r.yml "pg_max_conn: auto" "pg_max_conn: 321" q.yml
 	run -0 farrow-firstboot render patroni --profile q.yml
 	run -0 grep -c "max_connections: 321$" <<<"$output"
 	assert_output 2

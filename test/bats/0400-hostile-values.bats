@@ -9,24 +9,8 @@
 setup() {
 	load helpers/common
 	fr_isolate
-	cat >p.yml <<'YML'
-host: 10.10.10.11
-identities:
-  pg_instance: pg-test-1
-  pg_role: primary
-vars:
-  pg_cluster: pg-test
-  pg_version: 15
-  pg_rto: fast
-  pg_rpo: 0
-  patroni_password: Sekrit.Patroni
-  pg_databases: [ { name: app } ]
-peers:
-  pg_cluster:
-    - { ip: 10.10.10.11, cluster: pg-test, seq: 1, name: pg-test-1, role: primary }
-    - { ip: 10.10.10.12, cluster: pg-test, seq: 2, name: pg-test-2, role: replica }
-YML
-	chmod 600 p.yml
+	# the node profile of pg-test-1, written as farrow install writes it (lib/profile.c)
+	farrow profile "$FARROW_ROOT/test/fixtures/pg-test.yml" --host 10.10.10.11 -o p.yml --pki "$BATS_TEST_TMPDIR/pki"
 }
 
 # confined_run PROFILE: farrow-firstboot run in its own mount and UTS namespace, where /etc and
@@ -103,30 +87,35 @@ refused() {
 	done
 }
 
+# at TEXT: "q.yml:<line>" of the first line of q.yml that holds TEXT
+at() {
+	echo "q.yml:$(grep -n -m1 -F -- "$1" q.yml | cut -d: -f1)"
+}
+
 @test "profile: a newline in pg_cluster or a peer's address, a bad name: refused before rendering" {
 	fr_mutate p.yml "pg_cluster: pg-test" 'pg_cluster: "pg-test\n    server evil 192.0.2.1:6432"' q.yml
-	refused q.yml "q.yml:6:15: pg_cluster: holds a control character (0x0a at byte 7)"
+	refused q.yml "$(at 'server evil'):15: pg_cluster: holds a control character (0x0a at byte 7)"
 	fr_mutate p.yml "ip: 10.10.10.12," 'ip: "10.10.10.12\n    bind *:22",' q.yml
-	refused q.yml "q.yml:15:13: peers: holds a control character (0x0a at byte 11)"
+	refused q.yml "$(at 'bind *:22'):13: peers: holds a control character (0x0a at byte 11)"
 	fr_mutate p.yml "name: pg-test-2," "name: 'pg-test-2 backup',"  q.yml
 	refused q.yml "pg_cluster: member name 'pg-test-2 backup' does not match [A-Za-z0-9-]+"
 	fr_mutate p.yml "host: 10.10.10.11" "host: '10.10.10.11 evil'" q.yml
-	refused q.yml "q.yml:1:7: host: '10.10.10.11 evil' is not an IPv4 address"
+	refused q.yml "$(at "host: '10.10.10.11 evil'"):7: host: '10.10.10.11 evil' is not an IPv4 address"
 	fr_mutate p.yml "pg_instance: pg-test-1" "pg_instance: ../../etc" q.yml
-	refused q.yml "q.yml:3:16: pg_instance: name '../../etc' does not match [A-Za-z0-9-]+"
-	fr_mutate p.yml "pg_databases: [ { name: app } ]" "pg_databases: [ { name: 'app = host=192.0.2.1' } ]" q.yml
+	refused q.yml "$(at 'pg_instance: ../../etc'):16: pg_instance: name '../../etc' does not match [A-Za-z0-9-]+"
+	fr_mutate p.yml "{ name: app }" "{ name: 'app = host=192.0.2.1' }" q.yml
 	refused q.yml "pg_databases: name 'app = host=192.0.2.1' does not match"
 }
 
 @test "profile: wrong types are refused with file:line:column, never defaulted" {
-	for case in "pg_version: 15|pg_version: fifteen|q.yml:7:15: pg_version: expected an integer, got string 'fifteen'" \
-		"pg_rpo: 0|pg_rpo: lots|q.yml:9:11: pg_rpo: expected an integer, got string 'lots'" \
-		"pg_rto: fast|pg_rto: { a: 1 }|q.yml:8:11: pg_rto: expected a string, got mapping" \
-		"pg_rto: fast|pg_rto: turbo|q.yml:8:11: pg_rto: 'turbo' is not one of fast, norm, safe, wide" \
-		"patroni_password: Sekrit.Patroni|patroni_password: [ a, b ]|q.yml:10:21: patroni_password: expected a string, got list"; do
+	for case in "pg_version: 15|pg_version: fifteen|15: pg_version: expected an integer, got string 'fifteen'" \
+		"pg_rpo: 0|pg_rpo: lots|11: pg_rpo: expected an integer, got string 'lots'" \
+		"pg_rto: fast|pg_rto: { a: 1 }|11: pg_rto: expected a string, got mapping" \
+		"pg_rto: fast|pg_rto: turbo|11: pg_rto: 'turbo' is not one of fast, norm, safe, wide" \
+		"patroni_password: Sekrit.Patroni|patroni_password: [ a, b ]|21: patroni_password: expected a string, got list"; do
 		IFS='|' read -r from to msg <<<"$case"
 		fr_mutate p.yml "$from" "$to" q.yml
-		refused q.yml "$msg"
+		refused q.yml "$(at "$to"):$msg"
 		run -3 farrow-firstboot render patroni --profile q.yml
 		refute_output --partial "scope:"
 	done

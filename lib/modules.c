@@ -1,0 +1,74 @@
+/* modules.c -- what each farrow-firstboot module is, as data: the one table of modules. */
+/* SPDX-License-Identifier: MIT */
+#include <string.h>
+
+#include "modules.h"
+#include "params.h"
+
+static const char *const etcd_ids[] = { "etcd_instance", NULL };
+static const char *const pg_ids[] = { "pg_instance", NULL };
+static const char *const ca_ids[] = { "etcd_instance", "pg_instance", NULL };
+
+static const char *const etcd_secrets[] = { "etcd_root_password", NULL };
+static const char *const pgsql_secrets[] = { "patroni_password", "pg_replication_password", "pg_admin_password",
+					     "pg_monitor_password", "etcd_root_password", "pg_users", "pgbackrest_repo",
+					     NULL };
+
+const struct fr_module_info fr_modules[] = {
+	{ "node", "host name, /etc/hosts, sysctl and limits", NULL, NULL },
+	{ "ca", "the farrow CA and this node's certificate", ca_ids, NULL },
+	{ "etcd", "an etcd member with TLS and RBAC", etcd_ids, etcd_secrets },
+	{ "pgsql", "patroni, PostgreSQL, pgbouncer, haproxy, pgbackrest", pg_ids, pgsql_secrets },
+};
+const size_t fr_nmodules = sizeof(fr_modules) / sizeof(fr_modules[0]);
+
+const struct fr_module_info *fr_module_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < fr_nmodules; i++)
+		if (strcmp(fr_modules[i].name, name) == 0)
+			return &fr_modules[i];
+	return NULL;
+}
+
+int fr_module_wanted(const struct fr_module_info *m, const struct fr_node *ident)
+{
+	size_t i;
+
+	if (m->identities == NULL)
+		return 1;
+	for (i = 0; m->identities[i]; i++)
+		if (fr_node_str(fr_node_get(ident, m->identities[i])))
+			return 1;
+	return 0;
+}
+
+int fr_value_holds_secret(const struct fr_node *v)
+{
+	size_t i;
+
+	if (v == NULL || fr_node_is_scalar(v))
+		return 0;
+	for (i = 0; i < v->n; i++) {
+		if (v->kind == FR_NODE_MAP && fr_node_is_scalar(v->keys[i]) && fr_param_is_secret(v->keys[i]->str))
+			return 1;
+		if (fr_value_holds_secret(v->items[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Lists of credentials whose defaults are empty: pg_users' passwords, minio_users' secret keys. */
+static const char *const structured[] = { "pg_users", "minio_users", NULL };
+
+int fr_param_holds_secret(const char *name)
+{
+	const struct fr_param *p = fr_param_find(name);
+	size_t i;
+
+	for (i = 0; structured[i]; i++)
+		if (strcmp(name, structured[i]) == 0)
+			return 1;
+	return fr_param_is_secret(name) || (p && fr_value_holds_secret(p->def));
+}

@@ -1,0 +1,42 @@
+/* modules.h -- what each farrow-firstboot module is, as data: the one table of modules. */
+/* SPDX-License-Identifier: MIT */
+#ifndef FR_MODULES_H
+#define FR_MODULES_H
+
+#include <stddef.h>
+
+#include "yamlnode.h"
+
+/*
+ * A module of farrow-firstboot, in run order. farrow-firstboot pairs each row with its run
+ * function (firstboot/main.c); the profile writer uses it to give a node only the credentials
+ * its modules consume; status, --only, the usage text, the plan and the wizard list its names.
+ */
+struct fr_module_info {
+	const char *name;
+	const char *summary;                /* one line, for usage texts */
+	const char *const *identities;      /* wanted when the node has one of these; NULL: every node */
+	const char *const *secrets;         /* the credential-holding parameters it reads */
+};
+
+extern const struct fr_module_info fr_modules[];
+extern const size_t fr_nmodules;
+
+/* The module of that name, or NULL. */
+const struct fr_module_info *fr_module_find(const char *name);
+
+/* 1 when a node whose profile identities are ident (a map: pg_instance, ...) wants m. */
+int fr_module_wanted(const struct fr_module_info *m, const struct fr_node *ident);
+
+/*
+ * 1 when parameter name holds credentials: by name (lib/params.c's list), because its
+ * built-in default holds a credential-named key (pgbackrest_repo's cipher_pass, ...), or as a
+ * list of accounts (pg_users, minio_users). A node's profile carries such a parameter only
+ * when one of its modules reads it.
+ */
+int fr_param_holds_secret(const char *name);
+
+/* 1 when a value holds a credential-named key at any depth. */
+int fr_value_holds_secret(const struct fr_node *v);
+
+#endif

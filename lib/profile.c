@@ -1,0 +1,317 @@
+/* profile.c -- the node profile: the one writer and the one reader of /etc/farrow/profile.yml. */
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "fileio.h"
+#include "modules.h"
+#include "params.h"
+#include "pki.h"
+#include "profile.h"
+#include "values.h"
+#include "xalloc.h"
+
+void fr_profile_pki_release(struct fr_profile_pki *p)
+{
+	free(p->ca_crt);
+	free(p->crt);
+	free(p->key);
+	memset(p, 0, sizeof(*p));
+}
+
+void fr_profile_pki_paths(const char *pki, const char *ip, struct fr_profile_pki *p)
+{
+	p->ca_crt = fr_xasprintf("%s/ca/ca.crt", pki);
+	p->crt = fr_xasprintf("%s/%s/server.crt", pki, ip);
+	p->key = fr_xasprintf("%s/%s/server.key", pki, ip);
+}
+
+int fr_profile_pki_ensure(const char *pki, const struct fr_inventory *inv, const struct fr_host *h,
+			  struct fr_profile_pki *paths, int *created, struct fr_err *err)
+{
+	char *dir = fr_xasprintf("%s/%s", pki, h->ip), *cadir = fr_xasprintf("%s/ca", pki), *old = NULL;
+	struct fr_buf key = FR_BUF_INIT, crt = FR_BUF_INIT;
+	const char *sans[8];
+	struct fr_ident id;
+	size_t n = 0, len;
+	int r;
+
+	fr_profile_pki_paths(pki, h->ip, paths);
+	fr_inv_identity(inv, h, &id);
+	if ((r = fr_pki_ca_ensure(cadir, created, err)) < 0)
+		goto out;
+	if (fr_read_file(paths->crt, 1u << 20, &old, &len, NULL) == 0 && access(paths->key, R_OK) == 0 &&
+	    fr_pki_cert_ok(cadir, old))
+		goto out;
+	sans[n++] = h->ip;
+	sans[n++] = "127.0.0.1";
+	sans[n++] = "localhost";
+	if (id.pg_instance)
+		sans[n++] = id.pg_instance;
+	if (id.pg_cluster)
+		sans[n++] = id.pg_cluster;
+	if (id.etcd_instance)
+		sans[n++] = id.etcd_instance;
+	sans[n] = NULL;
+	if ((r = fr_mkdir_p(dir, 0700, err)) < 0 ||
+	    (r = fr_pki_issue(cadir, id.pg_instance ? id.pg_instance : h->ip, sans, &key, &crt, err)) < 0 ||
+	    (r = fr_write_atomic(paths->key, key.buf, key.len, 0600, 0, err)) < 0 ||
+	    (r = fr_write_atomic(paths->crt, crt.buf, crt.len, 0644, 0, err)) < 0)
+		goto out;
+out:
+	fr_buf_wipe(&key);
+	fr_buf_release(&crt);
+	fr_ident_release(&id);
+	free(old);
+	free(dir);
+	free(cadir);
+	if (r < 0)
+		fr_profile_pki_release(paths);
+	return r;
+}
+
+/* Append a file as a YAML literal block at indent 4 under key. 0, or FR_EIO. */
+static int pem_block(const char *key, const char *path, struct fr_buf *out, struct fr_err *err)
+{
+	char *data = NULL, *line, *save = NULL;
+	size_t len;
+
+	if (fr_read_file(path, 1u << 20, &data, &len, err) < 0)
+		return FR_EIO;
+	fr_buf_addf(out, "  %s: |\n", key);
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fr_buf_addf(out, "    %s\n", line);
+	fr_wipe(data, len);
+	free(data);
+	return 0;
+}
+
+/* The identities of id as a YAML mapping, for the module table's wanted rule. */
+static struct fr_node *ident_node(const struct fr_ident *id)
+{
+	struct fr_buf b = FR_BUF_INIT;
+	struct fr_node *n;
+
+	fr_buf_adds(&b, "{");
+	if (id->pg_instance)
+		fr_buf_addf(&b, " pg_instance: %s,", id->pg_instance);
+	if (id->etcd_instance)
+		fr_buf_addf(&b, " etcd_instance: %s,", id->etcd_instance);
+	if (id->minio_instance)
+		fr_buf_addf(&b, " minio_instance: %s,", id->minio_instance);
+	if (id->infra_instance)
+		fr_buf_addf(&b, " infra_instance: %s,", id->infra_instance);
+	if (id->nredis)
+		fr_buf_addf(&b, " redis_instances: %s,", id->redis_instances[0]);
+	fr_buf_adds(&b, " }");
+	n = fr_yaml_parse(b.buf, b.len, NULL);
+	fr_buf_release(&b);
+	return n;
+}
+
+/*
+ * Parameters that destroy data when true: the profile carries true only when the inventory says
+ * so in so many words, never from a default (Pigsty's pg_clean default is true).
+ */
+static const char *const explicit_only[] = { "pg_clean", NULL };
+
+static int is_explicit_only(const char *name)
+{
+	size_t i;
+
+	for (i = 0; explicit_only[i]; i++)
+		if (strcmp(explicit_only[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when a module the node wants (by its identities) reads credential-holding parameter name. */
+static int consumed(const struct fr_node *ident, const char *name)
+{
+	size_t i, j;
+
+	for (i = 0; i < fr_nmodules; i++) {
+		if (!fr_module_wanted(&fr_modules[i], ident) || fr_modules[i].secrets == NULL)
+			continue;
+		for (j = 0; fr_modules[i].secrets[j]; j++)
+			if (strcmp(fr_modules[i].secrets[j], name) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+static int cmp_var(const void *a, const void *b)
+{
+	return strcmp(((const struct fr_var *)a)->name, ((const struct fr_var *)b)->name);
+}
+
+static void peers(const struct fr_inventory *inv, const struct fr_host *h, struct fr_buf *out)
+{
+	static const char *const kinds[][2] = { { "pg_cluster", "pg_seq" }, { "etcd_cluster", "etcd_seq" },
+						 { "minio_cluster", "minio_seq" }, { "redis_cluster", "redis_node" } };
+	size_t i, j;
+
+	fr_buf_adds(out, "peers:\n");
+	for (j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++) {
+		const char *cls = fr_inv_str(inv, h, kinds[j][0]);
+		struct fr_var seq;
+
+		if (cls == NULL || !fr_inv_resolve(inv, h, kinds[j][1], &seq) || seq.src == FR_SRC_DEFAULT)
+			continue;
+		fr_buf_addf(out, "  %s:\n", kinds[j][0]);
+		for (i = 0; i < inv->nhosts; i++) {
+			const char *c2 = fr_inv_str(inv, &inv->hosts[i], kinds[j][0]);
+			long long s2;
+
+			if (c2 && strcmp(c2, cls) == 0 && fr_inv_int(inv, &inv->hosts[i], kinds[j][1], &s2)) {
+				const char *role = j == 0 ? fr_inv_str(inv, &inv->hosts[i], "pg_role") : NULL;
+				struct fr_var oq;
+				int offline = 0;
+
+				fr_buf_addf(out, "    - { ip: %s, cluster: %s, seq: %lld, name: %s-%lld", inv->hosts[i].ip, c2,
+					    s2, c2, s2);
+				if (role)
+					fr_buf_addf(out, ", role: %s", role);
+				if (j == 0 && fr_inv_resolve(inv, &inv->hosts[i], "pg_offline_query", &oq))
+					fr_node_bool(oq.value, &offline);
+				if (j == 0)
+					fr_buf_addf(out, ", pg_offline_query: %s", offline ? "true" : "false");
+				fr_buf_adds(out, " }\n");
+			}
+		}
+	}
+}
+
+int fr_profile_render(const struct fr_inventory *inv, const struct fr_host *h, const char *bundle_dir,
+		      const struct fr_profile_pki *pki, struct fr_buf *out, struct fr_err *err)
+{
+	struct fr_ident id;
+	struct fr_var *vars = NULL;
+	struct fr_node *ident;
+	size_t n = 0, i;
+	int r = 0;
+
+	fr_inv_identity(inv, h, &id);
+	ident = ident_node(&id);
+	fr_buf_addf(out, "# /etc/farrow/profile.yml: this node's slice of the inventory (farrow profile, farrow install).\n"
+			 "# It holds credentials: mode 0600, root only.\nversion: %d\nhost: %s\n",
+		    FR_PROFILE_VERSION, h->ip);
+	if (bundle_dir)
+		fr_buf_addf(out, "bundle: %s\n", bundle_dir);
+	{
+		struct fr_buf ids = FR_BUF_INIT;
+
+		if (id.pg_instance)
+			fr_buf_addf(&ids, "  pg_instance: %s\n  pg_role: %s\n", id.pg_instance, id.pg_role ? id.pg_role : "");
+		if (id.etcd_instance)
+			fr_buf_addf(&ids, "  etcd_instance: %s\n", id.etcd_instance);
+		if (id.minio_instance)
+			fr_buf_addf(&ids, "  minio_instance: %s\n", id.minio_instance);
+		if (id.infra_instance)
+			fr_buf_addf(&ids, "  infra_instance: %s\n", id.infra_instance);
+		for (i = 0; i < id.nredis; i++)
+			fr_buf_addf(&ids, "%s    - %s\n", i ? "" : "  redis_instances:\n", id.redis_instances[i]);
+		fr_buf_addf(out, "identities:%s\n%s", ids.len ? "" : " {}", ids.buf);
+		fr_buf_release(&ids);
+	}
+	/* every parameter, resolved here: the node applies no defaults of its own */
+	fr_buf_adds(out, "vars:\n");
+	fr_inv_host_vars(inv, h, &vars, &n);
+	{
+		/* a known parameter with neither a value nor a default is written as null: present, unset */
+		size_t np, k;
+		const struct fr_param *all = fr_params_all(&np);
+
+		for (k = 0; k < np; k++) {
+			struct fr_var key = { 0 };
+
+			key.name = all[k].name;
+			if (bsearch(&key, vars, n, sizeof(*vars), cmp_var) ||
+			    (fr_param_holds_secret(all[k].name) && !consumed(ident, all[k].name)))
+				continue;
+			fr_buf_addf(out, "  %s: null\n", all[k].name);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		/* ansible_* are how the admin host reaches the node (its SSH password among them) */
+		if (strncmp(vars[i].name, "ansible_", 8) == 0)
+			continue;
+		if (fr_param_holds_secret(vars[i].name) && !consumed(ident, vars[i].name))
+			continue;
+		fr_buf_addf(out, "  %s: ", vars[i].name);
+		if (vars[i].src == FR_SRC_DEFAULT && is_explicit_only(vars[i].name))
+			fr_buf_adds(out, "false  # not set in the inventory: never true by default");
+		else
+			fr_node_to_flow(vars[i].value, out, NULL);
+		fr_buf_addc(out, '\n');
+	}
+	peers(inv, h, out);
+	if (pki) {
+		fr_buf_adds(out, "pki:\n");
+		if ((r = pem_block("ca_crt", pki->ca_crt, out, err)) == 0 && (r = pem_block("crt", pki->crt, out, err)) == 0)
+			r = pem_block("key", pki->key, out, err);
+	}
+	free(vars);
+	fr_node_free(ident);
+	fr_ident_release(&id);
+	return r;
+}
+
+struct fr_node *fr_profile_load(const char *text, size_t len, struct fr_diags *d, struct fr_err *err)
+{
+	struct fr_node *root = fr_yaml_parse(text, len, err), *vars, *ver;
+	const struct fr_param *all;
+	long long v;
+	size_t n, i;
+
+	if (root == NULL)
+		return NULL;
+	if (!fr_node_is_map(root)) {
+		fr_err_set(err, FR_EINVALID, "%d:%d: not a farrow node profile (a mapping with version, host, vars)",
+			   root->line, root->col);
+		fr_node_free(root);
+		return NULL;
+	}
+	ver = fr_node_get(root, "version");
+	if (ver == NULL)
+		fr_diags_add(d, FR_SEV_ERROR, root->line, root->col, "version",
+			     "missing: not a version %d profile (an older farrow wrote it?): write it again with "
+			     "farrow profile or farrow install", FR_PROFILE_VERSION);
+	else if (!fr_node_int(ver, &v) || v != FR_PROFILE_VERSION)
+		fr_diags_add(d, FR_SEV_ERROR, ver->line, ver->col, "version",
+			     "'%s': this farrow-firstboot reads profile version %d only (another farrow wrote it): "
+			     "write it again with the farrow that matches", fr_node_is_scalar(ver) ? ver->str : "?",
+			     FR_PROFILE_VERSION);
+	if (fr_node_get(root, "host") == NULL)
+		fr_diags_add(d, FR_SEV_ERROR, root->line, root->col, "host", "missing: whose profile is this?");
+	fr_values_check_profile(root, d);
+	vars = fr_node_get(root, "vars");
+	fr_values_check(vars, "vars", d);
+	if (ver && fr_node_int(ver, &v) && v == FR_PROFILE_VERSION && (vars == NULL || fr_node_is_map(vars))) {
+		const struct fr_node *ident = fr_node_get(root, "identities");
+		const struct fr_node *at = vars ? vars : root;
+		size_t missing = 0;
+		char first[64] = "";
+
+		all = fr_params_all(&n);
+		for (i = 0; i < n; i++) {
+			if (fr_node_get(vars, all[i].name))
+				continue;
+			if (fr_param_holds_secret(all[i].name) && !consumed(ident, all[i].name))
+				continue;
+			if (missing++ < 5)
+				fr_diags_add(d, FR_SEV_ERROR, at->line, at->col, "vars",
+					     "'%s' is missing: a version %d profile carries every parameter, resolved",
+					     all[i].name, FR_PROFILE_VERSION);
+			if (!*first)
+				snprintf(first, sizeof(first), "%s", all[i].name);
+		}
+		if (missing > 5)
+			fr_diags_add(d, FR_SEV_ERROR, at->line, at->col, "vars", "%zu parameters are missing in all, from '%s'",
+				     missing, first);
+	}
+	return root;
+}

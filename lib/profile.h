@@ -1,0 +1,66 @@
+/* profile.h -- the node profile: the one writer and the one reader of /etc/farrow/profile.yml. */
+/* SPDX-License-Identifier: MIT */
+#ifndef FR_PROFILE_H
+#define FR_PROFILE_H
+
+#include "buf.h"
+#include "err.h"
+#include "inventory.h"
+#include "yamlnode.h"
+
+/*
+ * The contract between the admin side and a node (`farrow profile`, `farrow install`, and later
+ * images and answer files, all embed these bytes). Format version 1, YAML:
+ *
+ *   version: 1
+ *   host: <ipv4>
+ *   bundle: <dir of the unpacked bundle on the node>      (when known)
+ *   identities: { pg_instance, pg_role, etcd_instance, minio_instance, infra_instance,
+ *                 redis_instances: [...] }
+ *   vars: { every parameter farrow knows, resolved for this host on the admin side (defaults
+ *           included: the node applies none of its own), and the ones the inventory sets;
+ *           never ansible_*, and a credential-holding parameter only when one of this node's
+ *           modules reads it (lib/modules.c); pg_clean is true only when the inventory sets it }
+ *   peers: { pg_cluster: [ { ip, cluster, seq, name, role, pg_offline_query } ], etcd_cluster: [...], ... }
+ *   pki: { ca_crt, crt, key }                             (PEM)
+ *
+ * A node refuses a profile of another version, one missing a parameter, or one whose values do
+ * not pass lib/values.c.
+ */
+#define FR_PROFILE_VERSION 1
+
+/* Where a node's certificate material is on the admin side (<pki>/ca/ca.crt, <pki>/<ip>/server.{crt,key}). */
+struct fr_profile_pki {
+	char *ca_crt, *crt, *key;
+};
+
+/* The paths of host ip's material under pki, whether they exist or not (free with fr_profile_pki_release). */
+void fr_profile_pki_paths(const char *pki, const char *ip, struct fr_profile_pki *paths);
+
+/*
+ * The farrow CA under <pki>/ca (made once; *created set when this call made it) and host h's
+ * certificate under <pki>/<ip>/ (ECDSA P-256 for its address, 127.0.0.1, localhost and its
+ * instance names; kept while valid for 30 more days); paths filled (free with
+ * fr_profile_pki_release). 0 or an error code.
+ */
+int fr_profile_pki_ensure(const char *pki, const struct fr_inventory *inv, const struct fr_host *h,
+			  struct fr_profile_pki *paths, int *created, struct fr_err *err);
+void fr_profile_pki_release(struct fr_profile_pki *paths);
+
+/*
+ * Append host h's profile to out (it holds credentials: wipe it with fr_buf_wipe). bundle_dir
+ * (may be NULL) is where the node has its unpacked bundle; pki (may be NULL) gives the PEM files
+ * to embed. 0, or FR_EIO when a PEM file cannot be read.
+ */
+int fr_profile_render(const struct fr_inventory *inv, const struct fr_host *h, const char *bundle_dir,
+		      const struct fr_profile_pki *pki, struct fr_buf *out, struct fr_err *err);
+
+/*
+ * Parse and check a profile's text: its version, its structure, every value (lib/values.c),
+ * every parameter present. Problems go to d with their line and column. Returns the tree (free
+ * with fr_node_free) when it parses as a mapping, even with problems in d; NULL with err
+ * ("line:col: ...") when it does not.
+ */
+struct fr_node *fr_profile_load(const char *text, size_t len, struct fr_diags *d, struct fr_err *err);
+
+#endif
