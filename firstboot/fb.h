@@ -83,7 +83,19 @@ int fb_port_open(const char *host, int port);
 /* Replace ${name} with the variable's string value (as Pigsty's templates do). Appends to out. */
 void fb_expand(const struct fb *fb, const char *s, struct fr_buf *out);
 
+/* "farrow-firstboot: message" to stderr (commands' errors; modules log with fb_fail). */
+void fb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Verify a bundle (its signature with key, then every member by lib/bundle.c's rules), or verify
+ * and unpack it into dest/<top> in one pass over one open file. Exit statuses: 0, 1 (cannot read
+ * or write), 6 (a signature or hash does not hold). *changed (may be NULL) set when unpack wrote.
+ */
+int fb_bundle_verify(const char *bundle, const char *key);
+int fb_bundle_unpack(const char *bundle, const char *key, const char *dest, int *changed);
+
 /* Modules. Each returns 0 when the node has converged, -1 when a step failed (logged). */
+int fb_mod_packages(struct fb *fb);
 int fb_mod_node(struct fb *fb);
 int fb_mod_ca(struct fb *fb);
 int fb_mod_etcd(struct fb *fb);

@@ -41,6 +41,7 @@
 	"usage: farrow-firstboot verify <bundle> --key <public-key>\n"                          \
 	"       farrow-firstboot unpack <bundle> --key <public-key> --dest <dir>\n"             \
 	"       farrow-firstboot status [--state <dir>] [--json]\n"                             \
+	"       farrow-firstboot unit\n"                                                        \
 	"       farrow-firstboot run [--profile <file>] [--only <module>] [--state <dir>] [-v]\n"  \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
@@ -57,15 +58,14 @@
 	"           after a crash; stops at the first module that fails. State in\n"            \
 	"           /var/lib/farrow/<module>.{running,done,failed}, logs in\n"                  \
 	"           /var/log/farrow/<module>.log. An existing PGDATA is never wiped.\n"          \
+	"  unit     print farrow-firstboot.service (for /etc/systemd/system/)\n"              \
 	"  render   print the configuration the pgsql module would write from the profile\n"  \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
 	"\n"                                                                                      \
 	"exit status: 0 ok, 1 failed, 2 usage, 3 the profile is refused (its owner or mode, or a\n"   \
 	"             value: file:line:column says which), 6 a signature or hash does not hold\n"
 
-#define FB_EXIT_BADSIG 6
 
-static void fb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The usage text, then the modules from the one table (lib/modules.c). */
 static void usage(FILE *f)
@@ -78,141 +78,6 @@ static void usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", fr_modules[i].name, fr_modules[i].summary);
 }
 
-static void fb_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("farrow-firstboot: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* Verify bundle (extracting it below dir when dir is not NULL); say what was found. */
-static int verify_into(const char *bundle, const char *key, const char *dir, struct fr_bundle_check *check)
-{
-	struct fr_err err = { 0 };
-	struct fr_buf msg = FR_BUF_INIT;
-	int r = fr_bundle_verify(bundle, key, dir, check, &err);
-
-	if (r == FR_EIO)
-		fb_error("%s", err.msg);
-	else {
-		fr_bundle_check_describe(check, bundle, &msg);
-		if (r == 0 && dir == NULL)
-			printf("%s\n", msg.buf);
-		else if (r != 0)
-			fb_error("%s", msg.buf);
-	}
-	fr_buf_release(&msg);
-	return r == 0 ? FR_EXIT_OK : r == FR_EIO ? FR_EXIT_FAIL : FB_EXIT_BADSIG;
-}
-
-static int verify(const char *bundle, const char *key)
-{
-	struct fr_bundle_check check;
-	int r = verify_into(bundle, key, NULL, &check);
-
-	fr_bundle_check_release(&check);
-	return r;
-}
-
-/* Remove what an unpack killed half-way left: <dest>/.unpack-* (names only farrow-firstboot makes). */
-static void remove_stale(const char *dest)
-{
-	DIR *d = opendir(dest);
-	struct dirent *e;
-
-	while (d && (e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, ".unpack-", 8) == 0) {
-			char *p = fr_xasprintf("%s/%s", dest, e->d_name);
-
-			fr_rm_rf(p);
-			free(p);
-		}
-	if (d)
-		closedir(d);
-}
-
-/*
- * Unpack: verify and write out in one pass over one open file, into a
- * private directory of ours (dest/.unpack-XXXXXX, 0700), renamed to
- * dest/<top> only when everything held. <top> comes from the verified
- * MANIFEST and is a single safe name (lib/bundle.c), so nothing outside
- * dest is ever named, written or removed.
- */
-static int unpack(const char *bundle, const char *key, const char *dest)
-{
-	struct fr_bundle_check check;
-	struct fr_err err = { 0 };
-	char *final = NULL, *tmp = NULL, *oldman = NULL, *data = NULL, *aside = NULL;
-	size_t len;
-	int r;
-
-	if ((r = verify_into(bundle, key, NULL, &check)) != FR_EXIT_OK) {
-		fr_bundle_check_release(&check);
-		return r; /* nothing changes before the bundle verifies */
-	}
-	final = fr_xasprintf("%s/%s", dest, check.m.top);
-	oldman = fr_xasprintf("%s/MANIFEST", final);
-	if (fr_read_file(oldman, 64u << 20, &data, &len, NULL) == 0 && len == check.manifest.len &&
-	    memcmp(data, check.manifest.buf, len) == 0) {
-		printf("%s: already unpacked\n", final);
-		goto out;
-	}
-	fr_bundle_check_release(&check);
-	if (fr_mkdir_p(dest, 0755, &err) < 0) {
-		fb_error("%s", err.msg);
-		r = FR_EXIT_FAIL;
-		goto out;
-	}
-	remove_stale(dest);
-	tmp = fr_xasprintf("%s/.unpack-XXXXXX", dest);
-	if (mkdtemp(tmp) == NULL) {
-		fb_error("cannot make a directory in '%s': %s", dest, strerror(errno));
-		r = FR_EXIT_FAIL;
-		goto out;
-	}
-	if ((r = verify_into(bundle, key, tmp, &check)) != FR_EXIT_OK) {
-		fr_rm_rf(tmp);
-		goto out;
-	}
-	chmod(tmp, 0755);
-	free(final);
-	final = fr_xasprintf("%s/%s", dest, check.m.top); /* this pass's verified top */
-	aside = fr_xasprintf("%s/.unpack-old-%s", dest, check.m.top);
-	fr_rm_rf(aside);
-	if (access(final, F_OK) == 0 && rename(final, aside) < 0) {
-		fb_error("cannot replace '%s': %s", final, strerror(errno));
-		fr_rm_rf(tmp);
-		r = FR_EXIT_FAIL;
-	} else if (rename(tmp, final) < 0) {
-		fb_error("cannot rename '%s': %s", tmp, strerror(errno));
-		fr_rm_rf(tmp);
-		if (access(aside, F_OK) == 0)
-			rename(aside, final); /* the bundle that was there stays */
-		r = FR_EXIT_FAIL;
-	} else {
-		int dfd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		fr_rm_rf(aside);
-		printf("%s: unpacked\n", final);
-	}
-out:
-	fr_bundle_check_release(&check);
-	free(data);
-	free(final);
-	free(tmp);
-	free(oldman);
-	free(aside);
-	return r;
-}
 
 /* A <module>.running file names the pid that runs it; 1 while that process lives. */
 static int running_alive(const char *path)
@@ -236,6 +101,7 @@ static const struct {
 	const char *name;
 	int (*run)(struct fb *fb);
 } runners[] = {
+	{ "packages", fb_mod_packages },
 	{ "node", fb_mod_node },
 	{ "ca", fb_mod_ca },
 	{ "etcd", fb_mod_etcd },
@@ -704,9 +570,13 @@ int main(int argc, char **argv)
 		}
 	}
 	if (strcmp(verb, "verify") == 0 && argc - optind == 1 && key)
-		return verify(argv[optind], key);
+		return fb_bundle_verify(argv[optind], key);
 	if (strcmp(verb, "unpack") == 0 && argc - optind == 1 && key && dest)
-		return unpack(argv[optind], key, dest);
+		return fb_bundle_unpack(argv[optind], key, dest, NULL);
+	if (strcmp(verb, "unit") == 0 && argc == optind) {
+		fputs(fr_firstboot_unit, stdout);
+		return FR_EXIT_OK;
+	}
 	if (strcmp(verb, "status") == 0 && argc == optind)
 		return status(state, json);
 	if (strcmp(verb, "render") == 0 && argc - optind == 1)

@@ -21,6 +21,7 @@
 #include "fileio.h"
 #include "inventory.h"
 #include "pki.h"
+#include "modules.h"
 #include "profile.h"
 #include "plan.h"
 #include "ssh.h"
@@ -77,23 +78,6 @@ struct host_result {
 };
 
 /* The unit that converges the node at every boot (and when farrow install starts it). */
-static const char firstboot_unit[] =
-	"# farrow-firstboot.service: written by farrow install.\n"
-	"[Unit]\n"
-	"Description=farrow-firstboot: converge this node to /etc/farrow/profile.yml\n"
-	"Documentation=man:farrow-firstboot(8)\n"
-	"Wants=network-online.target\n"
-	"After=network-online.target\n"
-	"ConditionPathExists=/etc/farrow/profile.yml\n"
-	"\n"
-	"[Service]\n"
-	"Type=oneshot\n"
-	"ExecStart=/usr/local/sbin/farrow-firstboot run\n"
-	"RemainAfterExit=yes\n"
-	"TimeoutStartSec=1h\n"
-	"\n"
-	"[Install]\n"
-	"WantedBy=multi-user.target\n";
 
 static void logf_(struct host_result *hr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -163,54 +147,6 @@ static int in_bundle(const struct fr_bundle_manifest *m, const char *name)
 			return 1;
 	return 0;
 }
-
-static void add(char ***v, size_t *n, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if (strcmp((*v)[i], s) == 0)
-			return;
-	*v = fr_xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[(*n)++] = fr_xstrdup(s);
-}
-
-/* The packages a host's roles need: pgsql, etcd, and node_packages. */
-static char **role_packages(const struct fr_inventory *inv, const struct fr_host *h, size_t *n)
-{
-	struct fr_ident id;
-	struct fr_var v;
-	char **pk = NULL, tmp[64];
-	long long ver = 15;
-	size_t i;
-
-	*n = 0;
-	fr_inv_identity(inv, h, &id);
-	if (id.pg_instance) {
-		fr_inv_int(inv, h, "pg_version", &ver);
-		snprintf(tmp, sizeof(tmp), "postgresql-%lld", ver);
-		add(&pk, n, tmp);
-		snprintf(tmp, sizeof(tmp), "postgresql-client-%lld", ver);
-		add(&pk, n, tmp);
-		add(&pk, n, "patroni");
-		add(&pk, n, "python3-psycopg2");
-		add(&pk, n, "python3-etcd");
-		add(&pk, n, "pgbouncer");
-		add(&pk, n, "pgbackrest");
-		add(&pk, n, "haproxy");
-	}
-	if (id.etcd_instance) {
-		add(&pk, n, "etcd-server");
-		add(&pk, n, "etcd-client");
-	}
-	if (fr_inv_resolve(inv, h, "node_packages", &v) && fr_node_is_seq(v.value) && v.src != FR_SRC_DEFAULT)
-		for (i = 0; i < v.value->n; i++)
-			if (fr_node_str(v.value->items[i]))
-				add(&pk, n, v.value->items[i]->str);
-	fr_ident_release(&id);
-	return pk;
-}
-
 
 static void progress(struct host_result *hr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -356,6 +292,8 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 	struct fr_buf out = FR_BUF_INIT, cmd = FR_BUF_INIT;
 	char **pk = NULL, *remote_bundle = NULL, *remote_sig = NULL, *sig = NULL, *top = NULL;
 	const char *base = strrchr(o->bundle, '/') ? strrchr(o->bundle, '/') + 1 : o->bundle;
+	struct fr_buf prof = FR_BUF_INIT;
+	struct fr_node *profile = NULL;
 	size_t npk = 0, i;
 	long long port = 22;
 	int st, c1, c2, c3, c4;
@@ -376,8 +314,26 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 	}
 	/* connected within --timeout; from here a step may be silent for long (apt, firstboot) */
 	fr_ssh_set_timeout(s, o->wait > o->timeout ? o->wait : o->timeout);
-	/* what the roles need, all of it in the bundle, before anything changes */
-	pk = role_packages(inv, h, &npk);
+	/* the node's profile, as it will converge from it; what its modules need comes from it */
+	top = fr_xasprintf(NODE_DIR "/bundles/%s", o->man.top);
+	{
+		struct fr_profile_pki paths;
+		struct fr_diags d = { 0 };
+		int pr;
+
+		fr_profile_pki_paths(o->pki, h->ip, &paths);
+		pr = fr_profile_render(inv, h, top, o->plan ? NULL : &paths, &prof, &err);
+		fr_profile_pki_release(&paths);
+		if (pr < 0 || (profile = fr_profile_load(prof.buf, prof.len, &d, &err)) == NULL || d.nerrors) {
+			snprintf(hr->summary, sizeof(hr->summary), "the node's profile: %s",
+				 d.nerrors ? d.v[0].msg : err.msg);
+			fr_diags_release(&d);
+			goto out;
+		}
+		fr_diags_release(&d);
+	}
+	/* what its modules need, all of it in the bundle, before anything changes */
+	fr_node_packages(profile, &pk, &npk);
 	for (i = 0; i < npk; i++)
 		if (!in_bundle(&o->man, pk[i])) {
 			snprintf(hr->summary, sizeof(hr->summary), "package '%s' is not in bundle %s", pk[i], base);
@@ -409,7 +365,7 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 	if (run(s, hr, "mkdir -p " NODE_DIR "/incoming " NODE_DIR "/keys " NODE_DIR "/bundles /var/log/farrow "
 			"/usr/local/sbin", NULL, &err) != 0)
 		goto failed;
-	remote_bundle = fr_xasprintf(NODE_DIR "/incoming/%s", base);
+	remote_bundle = fr_xasprintf(NODE_DIR "/incoming/%s.tar.zst", o->man.top);
 	remote_sig = fr_xasprintf("%s.sig", remote_bundle);
 	sig = fr_xasprintf("%s.sig", o->bundle);
 	if ((c1 = sync_file(s, hr, o->firstboot, "/usr/local/sbin/farrow-firstboot", 0755, &err)) < 0 ||
@@ -418,11 +374,11 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 	    (c4 = sync_file(s, hr, o->bundle, remote_bundle, 0644, &err)) < 0)
 		goto failed;
 	hr->changed |= c1 | c2 | c3 | c4;
-	/* verify on the node before anything else changes */
+	/* verify on the node before anything else changes (the packages module unpacks it) */
 	fr_buf_reset(&cmd);
-	fr_buf_adds(&cmd, "farrow-firstboot unpack ");
+	fr_buf_adds(&cmd, "farrow-firstboot verify ");
 	fr_buf_add_shq(&cmd, remote_bundle);
-	fr_buf_adds(&cmd, " --key " NODE_DIR "/keys/bundle.gpg --dest " NODE_DIR "/bundles");
+	fr_buf_adds(&cmd, " --key " NODE_DIR "/keys/bundle.gpg");
 	fr_buf_reset(&out);
 	st = run(s, hr, cmd.buf, &out, &err);
 	if (st != 0) {
@@ -430,62 +386,10 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 		hr->code = st == 6 ? FR_EXIT_BADSIG : FR_EXIT_FAIL;
 		goto out;
 	}
-	if (strstr(out.buf, ": unpacked"))
-		hr->changed = 1;
-	top = fr_xasprintf(NODE_DIR "/bundles/%s", o->man.top);
-	/* apt: the bundle's repository only; no service starts during installation */
-	fr_buf_reset(&cmd);
-	fr_buf_adds(&cmd, "set -e; top=");
-	fr_buf_add_shq(&cmd, top);
-	fr_buf_adds(&cmd,
-		    "; l=/etc/apt/sources.list.d/farrow.list; "
-		    "want=\"deb [signed-by=$top/keys/farrow-signing.gpg] file:$top/repo farrow main\"; "
-		    "if [ \"$(cat $l 2>/dev/null)\" != \"$want\" ]; then "
-		    "mkdir -p /etc/apt/farrow-disabled; "
-		    "for f in /etc/apt/sources.list /etc/apt/sources.list.d/*; do "
-		    "[ -e \"$f\" ] && [ \"$f\" != $l ] && mv \"$f\" /etc/apt/farrow-disabled/; done; "
-		    "echo \"$want\" > $l; echo CHANGED; fi; "
-		    "mkdir -p /etc/postgresql-common/createcluster.d; "
-		    "echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/00-farrow.conf; "
-		    "apt-get -q -o Acquire::Check-Date=true -o Acquire::Check-Valid-Until=true update");
-	fr_buf_reset(&out);
-	if (run(s, hr, cmd.buf, &out, &err) != 0) {
-		snprintf(hr->summary, sizeof(hr->summary), "apt could not read the bundle's repository");
-		goto out;
-	}
-	if (strstr(out.buf, "CHANGED"))
-		hr->changed = 1;
-	fr_buf_reset(&cmd);
-	fr_buf_adds(&cmd, "printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d; "
-			  "DEBIAN_FRONTEND=noninteractive apt-get -q -y --no-install-recommends "
-			  "-o Acquire::Check-Date=true install");
-	for (i = 0; i < npk; i++) {
-		fr_buf_addc(&cmd, ' ');
-		fr_buf_add_shq(&cmd, pk[i]);
-	}
-	fr_buf_adds(&cmd, "; rc=$?; rm -f /usr/sbin/policy-rc.d; exit $rc");
-	fr_buf_reset(&out);
-	if (npk && run(s, hr, cmd.buf, &out, &err) != 0) {
-		snprintf(hr->summary, sizeof(hr->summary), "apt-get install failed");
-		goto out;
-	}
-	if (npk && !strstr(out.buf, " 0 newly installed"))
-		hr->changed = 1;
 	/* the profile goes through stdin, never argv or a log; 0600 from the start */
 	{
-		struct fr_buf prof = FR_BUF_INIT;
 		int pst = -1;
 
-		struct fr_profile_pki paths;
-
-		fr_profile_pki_paths(o->pki, h->ip, &paths);
-		if (fr_profile_render(inv, h, top, &paths, &prof, &err) < 0) {
-			fr_profile_pki_release(&paths);
-			fr_buf_wipe(&prof);
-			snprintf(hr->summary, sizeof(hr->summary), "the profile: %s", err.msg);
-			goto out;
-		}
-		fr_profile_pki_release(&paths);
 		fr_buf_reset(&out);
 		logf_(hr, "$ write /etc/farrow/profile.yml (%zu bytes, not logged)\n", prof.len);
 		if (fr_ssh_exec(s, "set -e; umask 077; mkdir -p /etc/farrow; chmod 700 /etc/farrow; "
@@ -493,11 +397,9 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 				   "if cmp -s /etc/farrow/profile.yml.new /etc/farrow/profile.yml; then rm /etc/farrow/profile.yml.new; "
 				   "else mv /etc/farrow/profile.yml.new /etc/farrow/profile.yml; echo CHANGED; fi",
 				   prof.buf, prof.len, &out, NULL, &pst, &err) < 0 || pst != 0) {
-			fr_buf_wipe(&prof);
 			snprintf(hr->summary, sizeof(hr->summary), "cannot write /etc/farrow/profile.yml");
 			goto out;
 		}
-		fr_buf_wipe(&prof);
 		if (strstr(out.buf, "CHANGED"))
 			hr->changed = 1;
 	}
@@ -510,7 +412,7 @@ static void install_host(const struct opts *o, const struct fr_inventory *inv, c
 		if (fr_ssh_exec(s, "set -e; f=/etc/systemd/system/farrow-firstboot.service; cat > $f.new; "
 				   "if cmp -s $f.new $f; then rm $f.new; else mv $f.new $f; systemctl daemon-reload; echo CHANGED; fi; "
 				   "systemctl enable -q farrow-firstboot.service",
-				firstboot_unit, strlen(firstboot_unit), &out, NULL, &ust, &err) < 0 || ust != 0) {
+				fr_firstboot_unit, strlen(fr_firstboot_unit), &out, NULL, &ust, &err) < 0 || ust != 0) {
 			snprintf(hr->summary, sizeof(hr->summary), "cannot install farrow-firstboot.service");
 			goto out;
 		}
@@ -535,6 +437,8 @@ out:
 	for (i = 0; i < npk; i++)
 		free(pk[i]);
 	free(pk);
+	fr_buf_wipe(&prof);
+	fr_node_free(profile);
 	free(remote_bundle);
 	free(remote_sig);
 	free(sig);

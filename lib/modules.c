@@ -1,9 +1,12 @@
 /* modules.c -- what each farrow-firstboot module is, as data: the one table of modules. */
 /* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "modules.h"
 #include "params.h"
+#include "xalloc.h"
 
 static const char *const etcd_ids[] = { "etcd_instance", NULL };
 static const char *const pg_ids[] = { "pg_instance", NULL };
@@ -14,11 +17,17 @@ static const char *const pgsql_secrets[] = { "patroni_password", "pg_replication
 					     "pg_monitor_password", "etcd_root_password", "pg_users", "pgbackrest_repo",
 					     NULL };
 
+static const char *const etcd_pkgs[] = { "etcd-server", "etcd-client", NULL };
+static const char *const pgsql_pkgs[] = { "postgresql-$v", "postgresql-client-$v", "patroni", "python3-psycopg2",
+					  "python3-etcd", "pgbouncer", "pgbackrest", "haproxy", NULL };
+
 const struct fr_module_info fr_modules[] = {
-	{ "node", "host name, /etc/hosts, sysctl and limits", NULL, NULL },
-	{ "ca", "the farrow CA and this node's certificate", ca_ids, NULL },
-	{ "etcd", "an etcd member with TLS and RBAC", etcd_ids, etcd_secrets },
-	{ "pgsql", "patroni, PostgreSQL, pgbouncer, haproxy, pgbackrest", pg_ids, pgsql_secrets },
+	{ "packages", "the bundle verified and unpacked, its repository only, the packages installed", NULL, NULL,
+	  NULL },
+	{ "node", "host name, /etc/hosts, sysctl and limits", NULL, NULL, NULL },
+	{ "ca", "the farrow CA and this node's certificate", ca_ids, NULL, NULL },
+	{ "etcd", "an etcd member with TLS and RBAC", etcd_ids, etcd_secrets, etcd_pkgs },
+	{ "pgsql", "patroni, PostgreSQL, pgbouncer, haproxy, pgbackrest", pg_ids, pgsql_secrets, pgsql_pkgs },
 };
 const size_t fr_nmodules = sizeof(fr_modules) / sizeof(fr_modules[0]);
 
@@ -71,4 +80,41 @@ int fr_param_holds_secret(const char *name)
 		if (strcmp(name, structured[i]) == 0)
 			return 1;
 	return fr_param_is_secret(name) || (p && fr_value_holds_secret(p->def));
+}
+
+static void add_pkg(char ***v, size_t *n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return;
+	*v = fr_xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = fr_xstrdup(s);
+}
+
+void fr_node_packages(const struct fr_node *root, char ***out, size_t *n)
+{
+	const struct fr_node *ident = fr_node_get(root, "identities"), *vars = fr_node_get(root, "vars");
+	const struct fr_node *extra = fr_node_get(vars, "node_packages");
+	long long ver = 0;
+	size_t i, j;
+
+	*out = NULL;
+	*n = 0;
+	fr_node_int(fr_node_get(vars, "pg_version"), &ver);
+	for (i = 0; i < fr_nmodules; i++) {
+		if (!fr_module_wanted(&fr_modules[i], ident) || fr_modules[i].packages == NULL)
+			continue;
+		for (j = 0; fr_modules[i].packages[j]; j++) {
+			const char *p = fr_modules[i].packages[j], *dollar = strstr(p, "$v");
+			char *name = dollar ? fr_xasprintf("%.*s%lld%s", (int)(dollar - p), p, ver, dollar + 2) : fr_xstrdup(p);
+
+			add_pkg(out, n, name);
+			free(name);
+		}
+	}
+	for (i = 0; fr_node_is_seq(extra) && i < extra->n; i++)
+		if (fr_node_str(extra->items[i]))
+			add_pkg(out, n, extra->items[i]->str);
 }

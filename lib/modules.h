@@ -17,6 +17,7 @@ struct fr_module_info {
 	const char *summary;                /* one line, for usage texts */
 	const char *const *identities;      /* wanted when the node has one of these; NULL: every node */
 	const char *const *secrets;         /* the credential-holding parameters it reads */
+	const char *const *packages;        /* what it needs installed ($v: the profile's pg_version) */
 };
 
 extern const struct fr_module_info fr_modules[];
@@ -27,6 +28,12 @@ const struct fr_module_info *fr_module_find(const char *name);
 
 /* 1 when a node whose profile identities are ident (a map: pg_instance, ...) wants m. */
 int fr_module_wanted(const struct fr_module_info *m, const struct fr_node *ident);
+
+/*
+ * The packages a node needs, from its profile (root: a version 1 profile's tree): those of every
+ * module it wants, then its node_packages. *out is a list of *n strings (free each and it).
+ */
+void fr_node_packages(const struct fr_node *root, char ***out, size_t *n);
 
 /*
  * 1 when parameter name holds credentials: by name (lib/params.c's list), because its

@@ -113,19 +113,23 @@ static struct fr_node *ident_node(const struct fr_ident *id)
 }
 
 /*
- * Parameters that destroy data when true: the profile carries true only when the inventory says
- * so in so many words, never from a default (Pigsty's pg_clean default is true).
+ * Parameters whose default must not act on a node: pg_clean destroys data when true (Pigsty's
+ * default is true), node_packages adds packages (Pigsty's list is for its own repositories). The
+ * profile carries the inventory's value when it sets one, else this.
  */
-static const char *const explicit_only[] = { "pg_clean", NULL };
+static const char *const explicit_only[][2] = {
+	{ "pg_clean", "false  # not set in the inventory: never true by default" },
+	{ "node_packages", "[]  # not set in the inventory" },
+};
 
-static int is_explicit_only(const char *name)
+static const char *explicit_only_value(const char *name)
 {
 	size_t i;
 
-	for (i = 0; explicit_only[i]; i++)
-		if (strcmp(explicit_only[i], name) == 0)
-			return 1;
-	return 0;
+	for (i = 0; i < sizeof(explicit_only) / sizeof(explicit_only[0]); i++)
+		if (strcmp(explicit_only[i][0], name) == 0)
+			return explicit_only[i][1];
+	return NULL;
 }
 
 /* 1 when a module the node wants (by its identities) reads credential-holding parameter name. */
@@ -242,8 +246,8 @@ int fr_profile_render(const struct fr_inventory *inv, const struct fr_host *h, c
 		if (fr_param_holds_secret(vars[i].name) && !consumed(ident, vars[i].name))
 			continue;
 		fr_buf_addf(out, "  %s: ", vars[i].name);
-		if (vars[i].src == FR_SRC_DEFAULT && is_explicit_only(vars[i].name))
-			fr_buf_adds(out, "false  # not set in the inventory: never true by default");
+		if (vars[i].src == FR_SRC_DEFAULT && explicit_only_value(vars[i].name))
+			fr_buf_adds(out, explicit_only_value(vars[i].name));
 		else
 			fr_node_to_flow(vars[i].value, out, NULL);
 		fr_buf_addc(out, '\n');
@@ -315,3 +319,21 @@ struct fr_node *fr_profile_load(const char *text, size_t len, struct fr_diags *d
 	}
 	return root;
 }
+
+const char fr_firstboot_unit[] =
+	"# farrow-firstboot.service: written by farrow install (or farrow-firstboot unit).\n"
+	"[Unit]\n"
+	"Description=farrow-firstboot: converge this node to /etc/farrow/profile.yml\n"
+	"Documentation=man:farrow-firstboot(8)\n"
+	"Wants=network-online.target\n"
+	"After=network-online.target\n"
+	"ConditionPathExists=/etc/farrow/profile.yml\n"
+	"\n"
+	"[Service]\n"
+	"Type=oneshot\n"
+	"ExecStart=/usr/local/sbin/farrow-firstboot run\n"
+	"RemainAfterExit=yes\n"
+	"TimeoutStartSec=1h\n"
+	"\n"
+	"[Install]\n"
+	"WantedBy=multi-user.target\n";

@@ -63,4 +63,9 @@ int fr_profile_render(const struct fr_inventory *inv, const struct fr_host *h, c
  */
 struct fr_node *fr_profile_load(const char *text, size_t len, struct fr_diags *d, struct fr_err *err);
 
+/* /etc/systemd/system/farrow-firstboot.service: a oneshot that converges the node at every boot
+ * while /etc/farrow/profile.yml exists; the one text farrow install, images and
+ * `farrow-firstboot unit` write. */
+extern const char fr_firstboot_unit[];
+
 #endif

@@ -46,7 +46,10 @@ int main(void)
 				const struct fr_node *got = fr_node_get(fr_node_get(root, "vars"), vars[j].name);
 				struct fr_buf a = FR_BUF_INIT, b = FR_BUF_INIT;
 
-				if (strncmp(vars[j].name, "ansible_", 8) == 0 || strcmp(vars[j].name, "pg_clean") == 0 ||
+				/* pg_clean and node_packages: the inventory's value, never the default */
+				if (strncmp(vars[j].name, "ansible_", 8) == 0 ||
+				    ((strcmp(vars[j].name, "pg_clean") == 0 || strcmp(vars[j].name, "node_packages") == 0) &&
+				     vars[j].src == FR_SRC_DEFAULT) ||
 				    fr_param_holds_secret(vars[j].name)) {
 					fr_buf_release(&a);
 					continue;

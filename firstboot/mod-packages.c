@@ -1,0 +1,87 @@
+/* mod-packages.c -- the packages module: the bundle verified and unpacked, the node's package
+ * manager pointed at its repository only, what the node's modules need installed. First in a run:
+ * a node converges from its bundle, its profile and farrow-firstboot alone. */
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fb.h"
+#include "modules.h"
+#include "pkgmgr.h"
+#include "xalloc.h"
+
+#define NODE_DIR "/var/lib/farrow"
+
+static int io_run(void *ctx, const char *const *argv, const char *const *env, struct fr_buf *out)
+{
+	return fb_run_env(ctx, argv, env, NULL, out);
+}
+
+int fb_mod_packages(struct fb *fb)
+{
+	const char *dir = fr_node_str(fr_node_get(fb->root, "bundle")), *top;
+	const struct fr_pkgmgr *pm = fr_pkgmgr_detect();
+	struct fr_pkgmgr_io io = { io_run, fb };
+	struct fr_err err = { 0 };
+	char **pk = NULL, *bundle = NULL, *manifest = NULL;
+	size_t npk = 0, i;
+	int r = -1, changed = 0, st;
+
+	if (pm && pm->unguard())
+		fb_log(fb, "removed the install guard a power loss left behind (%s)", "/usr/sbin/policy-rc.d");
+	if (dir == NULL) {
+		fb_log(fb, "the profile names no bundle: the node's packages stay as they are");
+		return 0;
+	}
+	if (pm == NULL)
+		return fb_fail(fb, "no package manager this farrow-firstboot knows (apt) on this node");
+	/* the bundle: <dir> is <NODE_DIR>/bundles/<top>, its file <NODE_DIR>/incoming/<top>.tar.zst */
+	top = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+	bundle = fr_xasprintf(NODE_DIR "/incoming/%s.tar.zst", top);
+	manifest = fr_xasprintf("%s/MANIFEST", dir);
+	if (access(bundle, R_OK) == 0) {
+		int unpacked = 0;
+		char *dest = fr_xstrndup(dir, (size_t)(top - dir - (top > dir ? 1 : 0)));
+
+		st = fb_bundle_unpack(bundle, NODE_DIR "/keys/bundle.gpg", dest, &unpacked);
+		free(dest);
+		if (st != 0) {
+			fb_fail(fb, "the bundle %s does not verify (exit %d): nothing installed", bundle, st);
+			goto out;
+		}
+		if (unpacked) {
+			fb_log(fb, "verified and unpacked %s", bundle);
+			fb->changes++;
+		}
+	} else if (access(manifest, R_OK) != 0) {
+		fb_fail(fb, "neither the bundle %s nor its unpacked %s is on this node", bundle, dir);
+		goto out;
+	}
+	if (pm->use_bundle(&io, dir, &changed, &err) < 0) {
+		fb_fail(fb, "%s", err.msg);
+		goto out;
+	}
+	if (changed) {
+		fb_log(fb, "%s reads the bundle's repository only (%s/repo)", pm->name, dir);
+		fb->changes++;
+	}
+	fr_node_packages(fb->root, &pk, &npk);
+	if (pm->install(&io, pk, npk, &changed, &err) < 0) {
+		fb_fail(fb, "%s", err.msg);
+		goto out;
+	}
+	fb_log(fb, "%zu packages for this node's modules%s", npk, changed ? ": installed" : ", all installed already");
+	if (changed)
+		fb->changes++;
+	r = 0;
+out:
+	for (i = 0; i < npk; i++)
+		free(pk[i]);
+	free(pk);
+	free(bundle);
+	free(manifest);
+	return r;
+}

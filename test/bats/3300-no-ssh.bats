@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# A node converges from three files alone, with no SSH at all: the test puts the signed bundle
+# (with its .sig and key), the profile from `farrow profile` and the farrow-firstboot binary into
+# the node's disk, enables farrow-firstboot.service (`farrow-firstboot unit`), powers the node off
+# and boots it. This is the path node images, the ISO and answer files take.
+
+setup_file() {
+	load helpers/common
+	load helpers/mirror
+	[ "$(id -u)" = 0 ] && command -v systemd-nspawn >/dev/null || return 0
+	. /etc/os-release
+	[ "$ID$VERSION_ID" = debian12 ] || return 0
+	export W=$BATS_FILE_TMPDIR
+	fr_node_fixture "$W"
+	farrow configure -n -c meta -i 10.10.10.10 -g -o "$W/meta.yml" >/dev/null
+	pw=$(grep -o 'name: dbuser_meta, password: [A-Za-z0-9]*' "$W/meta.yml" | sed 's/.*password: //')
+	printf '*:*:*:dbuser_meta:%s\n' "$pw" >"$W/pgpass"
+	chmod 600 "$W/pgpass"
+}
+
+teardown_file() {
+	[ "$(id -u)" = 0 ] || return 0
+	"$BATS_TEST_DIRNAME/../sandbox/sandbox.sh" down
+}
+
+setup() {
+	load helpers/common
+	[ "$(id -u)" = 0 ] || skip "the sandbox needs root"
+	command -v systemd-nspawn >/dev/null || skip "needs systemd-nspawn"
+	. /etc/os-release
+	[ "$ID$VERSION_ID" = debian12 ] || skip "the default bundle is built by a Debian 12 host"
+	cd "$W" || return 1
+	FB="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/farrow-firstboot"
+	export PGPASSFILE=$W/pgpass PGCONNECT_TIMEOUT=5
+}
+
+@test "no SSH: bundle, profile and farrow-firstboot on the node's disk, a boot, and PostgreSQL serves" {
+	top=$(basename "$BUNDLE" .tar.zst)
+	root=$FARROW_SANDBOX/node1/root
+	farrow profile meta.yml --host 10.10.10.10 --bundle-dir "/var/lib/farrow/bundles/$top" -o profile.yml
+	# the three files (and the bundle's signature and key), as an image or a seed would carry them
+	install -D -m 0644 "$BUNDLE" "$root/var/lib/farrow/incoming/$top.tar.zst"
+	install -D -m 0644 "$BUNDLE.sig" "$root/var/lib/farrow/incoming/$top.tar.zst.sig"
+	install -D -m 0644 "$W/key/farrow-signing.gpg" "$root/var/lib/farrow/keys/bundle.gpg"
+	install -d -m 0700 "$root/etc/farrow"
+	install -m 0600 profile.yml "$root/etc/farrow/profile.yml"
+	install -D -m 0755 "$FB" "$root/usr/local/sbin/farrow-firstboot"
+	"$FB" unit >"$root/etc/systemd/system/farrow-firstboot.service"
+	ln -sf ../farrow-firstboot.service "$root/etc/systemd/system/multi-user.target.wants/farrow-firstboot.service"
+	run -0 "$SANDBOX" reboot 1
+	# firstboot runs at boot: wait for its record, bounded
+	for _ in $(seq 600); do
+		run "$SANDBOX" exec 1 farrow-firstboot status --json
+		case "$output" in *'"result":"done"'* | *'"result":"failed"'*) break ;; esac
+		sleep 1
+	done
+	assert_output --partial '"result":"done"'
+	assert_output --partial '{"name":"packages","state":"done"'
+	assert_output --partial '{"name":"pgsql","state":"done"'
+	run -0 "$SANDBOX" exec 1 cat /var/lib/farrow/last-run.json
+	assert_output --partial '"result":"done"'
+	for port in 5432 6432 5433; do
+		run -0 psql "host=10.10.10.10 port=$port user=dbuser_meta dbname=meta" -XAtc "select current_user"
+		assert_output "dbuser_meta"
+	done
+	# the bundle's repository only, and no install guard left behind
+	run -0 "$SANDBOX" exec 1 cat /etc/apt/sources.list.d/farrow.list
+	assert_output "deb [signed-by=/var/lib/farrow/bundles/$top/keys/farrow-signing.gpg] file:/var/lib/farrow/bundles/$top/repo farrow main"
+	run -1 "$SANDBOX" exec 1 test -e /usr/sbin/policy-rc.d
+	# and a second boot changes nothing
+	run -0 "$SANDBOX" exec 1 farrow-firstboot run
+	assert_output --partial "modules converged, 0 changes"
+}
