@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "modules.h"
 #include "plan.h"
 #include "solve.h"
 #include "xalloc.h"
@@ -114,8 +115,15 @@ int plan_host(struct fr_ssh *s, const struct fr_inventory *inv, const struct fr_
 		fr_buf_addf(out, ", %s (of %s)", id.etcd_instance, etcd_cluster ? etcd_cluster : "etcd");
 	if (id.infra_instance)
 		fr_buf_addf(out, ", %s", id.infra_instance);
-	fr_buf_addf(out, "\n  modules     node%s%s%s\n", id.etcd_instance || id.pg_instance ? ", ca" : "",
-		    id.etcd_instance ? ", etcd" : "", id.pg_instance ? ", pgsql" : "");
+	fr_buf_adds(out, "\n  modules    ");
+	{
+		size_t m, k = 0;
+
+		for (m = 0; m < fr_nmodules; m++)
+			if (fr_module_wanted_by(&fr_modules[m], &id))
+				fr_buf_addf(out, "%s %s", k++ ? "," : "", fr_modules[m].name);
+	}
+	fr_buf_adds(out, "\n");
 	fr_buf_adds(out, "  services   ");
 	if (id.etcd_instance)
 		fr_buf_adds(out, " etcd 2379/2380;");

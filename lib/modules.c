@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory.h"
 #include "modules.h"
 #include "params.h"
 #include "xalloc.h"
@@ -51,6 +52,23 @@ int fr_module_wanted(const struct fr_module_info *m, const struct fr_node *ident
 		if (fr_node_str(fr_node_get(ident, m->identities[i])))
 			return 1;
 	return 0;
+}
+
+int fr_module_wanted_by(const struct fr_module_info *m, const struct fr_ident *id)
+{
+	size_t i;
+
+	for (i = 0; m->identities && m->identities[i]; i++) {
+		const char *n = m->identities[i];
+
+		if ((strcmp(n, "pg_instance") == 0 && id->pg_instance) ||
+		    (strcmp(n, "etcd_instance") == 0 && id->etcd_instance) ||
+		    (strcmp(n, "minio_instance") == 0 && id->minio_instance) ||
+		    (strcmp(n, "infra_instance") == 0 && id->infra_instance) ||
+		    (strcmp(n, "redis_instances") == 0 && id->nredis))
+			return 1;
+	}
+	return m->identities == NULL;
 }
 
 int fr_value_holds_secret(const struct fr_node *v)

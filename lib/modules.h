@@ -28,6 +28,9 @@ const struct fr_module_info *fr_module_find(const char *name);
 
 /* 1 when a node whose profile identities are ident (a map: pg_instance, ...) wants m. */
 int fr_module_wanted(const struct fr_module_info *m, const struct fr_node *ident);
+/* The same for identities as the inventory derives them. */
+struct fr_ident;
+int fr_module_wanted_by(const struct fr_module_info *m, const struct fr_ident *id);
 
 /*
  * The packages a node needs, from its profile (root: a version 1 profile's tree): those of every

@@ -89,29 +89,6 @@ static int pem_block(const char *key, const char *path, struct fr_buf *out, stru
 	return 0;
 }
 
-/* The identities of id as a YAML mapping, for the module table's wanted rule. */
-static struct fr_node *ident_node(const struct fr_ident *id)
-{
-	struct fr_buf b = FR_BUF_INIT;
-	struct fr_node *n;
-
-	fr_buf_adds(&b, "{");
-	if (id->pg_instance)
-		fr_buf_addf(&b, " pg_instance: %s,", id->pg_instance);
-	if (id->etcd_instance)
-		fr_buf_addf(&b, " etcd_instance: %s,", id->etcd_instance);
-	if (id->minio_instance)
-		fr_buf_addf(&b, " minio_instance: %s,", id->minio_instance);
-	if (id->infra_instance)
-		fr_buf_addf(&b, " infra_instance: %s,", id->infra_instance);
-	if (id->nredis)
-		fr_buf_addf(&b, " redis_instances: %s,", id->redis_instances[0]);
-	fr_buf_adds(&b, " }");
-	n = fr_yaml_parse(b.buf, b.len, NULL);
-	fr_buf_release(&b);
-	return n;
-}
-
 /*
  * Parameters whose default must not act on a node: pg_clean destroys data when true (Pigsty's
  * default is true), node_packages adds packages (Pigsty's list is for its own repositories). The
@@ -139,6 +116,21 @@ static int consumed(const struct fr_node *ident, const char *name)
 
 	for (i = 0; i < fr_nmodules; i++) {
 		if (!fr_module_wanted(&fr_modules[i], ident) || fr_modules[i].secrets == NULL)
+			continue;
+		for (j = 0; fr_modules[i].secrets[j]; j++)
+			if (strcmp(fr_modules[i].secrets[j], name) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* The same for the writer, from the identities the inventory derives. */
+static int consumed_by(const struct fr_ident *id, const char *name)
+{
+	size_t i, j;
+
+	for (i = 0; i < fr_nmodules; i++) {
+		if (!fr_module_wanted_by(&fr_modules[i], id) || fr_modules[i].secrets == NULL)
 			continue;
 		for (j = 0; fr_modules[i].secrets[j]; j++)
 			if (strcmp(fr_modules[i].secrets[j], name) == 0)
@@ -194,12 +186,10 @@ int fr_profile_render(const struct fr_inventory *inv, const struct fr_host *h, c
 {
 	struct fr_ident id;
 	struct fr_var *vars = NULL;
-	struct fr_node *ident;
 	size_t n = 0, i;
 	int r = 0;
 
 	fr_inv_identity(inv, h, &id);
-	ident = ident_node(&id);
 	fr_buf_addf(out, "# /etc/farrow/profile.yml: this node's slice of the inventory (farrow profile, farrow install).\n"
 			 "# It holds credentials: mode 0600, root only.\nversion: %d\nhost: %s\n",
 		    FR_PROFILE_VERSION, h->ip);
@@ -234,7 +224,7 @@ int fr_profile_render(const struct fr_inventory *inv, const struct fr_host *h, c
 
 			key.name = all[k].name;
 			if (bsearch(&key, vars, n, sizeof(*vars), cmp_var) ||
-			    (fr_param_holds_secret(all[k].name) && !consumed(ident, all[k].name)))
+			    (fr_param_holds_secret(all[k].name) && !consumed_by(&id, all[k].name)))
 				continue;
 			fr_buf_addf(out, "  %s: null\n", all[k].name);
 		}
@@ -243,7 +233,7 @@ int fr_profile_render(const struct fr_inventory *inv, const struct fr_host *h, c
 		/* ansible_* are how the admin host reaches the node (its SSH password among them) */
 		if (strncmp(vars[i].name, "ansible_", 8) == 0)
 			continue;
-		if (fr_param_holds_secret(vars[i].name) && !consumed(ident, vars[i].name))
+		if (fr_param_holds_secret(vars[i].name) && !consumed_by(&id, vars[i].name))
 			continue;
 		fr_buf_addf(out, "  %s: ", vars[i].name);
 		if (vars[i].src == FR_SRC_DEFAULT && explicit_only_value(vars[i].name))
@@ -259,7 +249,6 @@ int fr_profile_render(const struct fr_inventory *inv, const struct fr_host *h, c
 			r = pem_block("key", pki->key, out, err);
 	}
 	free(vars);
-	fr_node_free(ident);
 	fr_ident_release(&id);
 	return r;
 }

@@ -31,6 +31,7 @@
 #include "crypto.h"
 #include "bundle.h"
 #include "configure.h"
+#include "modules.h"
 #include "params.h"
 #include "detect.h"
 #include "fileio.h"
@@ -1217,9 +1218,11 @@ static int step_write(struct wiz *w)
 
 /* ------------------------------------------------------------------ step 8: install */
 
+#define MAX_MODS 8 /* columns of the progress grid: lib/modules.c's table */
+
 struct host_row {
 	char ip[64];
-	char mods[4][16];
+	char mods[MAX_MODS][16];
 	char state[200];
 	int done, failed;
 };
@@ -1276,15 +1279,19 @@ static void parse_progress(struct host_row *rows, int *nrows, const char *line)
 		snprintf(rows[i].ip, sizeof(rows[i].ip), "%s", ip);
 		(*nrows)++;
 	}
-	if (strncmp(rest, "node ", 5) == 0) {
-		static const char *const mods[] = { "node ", "ca ", "etcd ", "pgsql " };
-		int m;
+	if (strncmp(rest, fr_modules[0].name, strlen(fr_modules[0].name)) == 0) {
+		/* "<module> <state> <module> <state> ... (N s)": the modules of the one table */
+		char name[32], state[16];
+		const char *p = rest;
+		int used;
 
-		for (m = 0; m < 4; m++) {
-			const char *p = strstr(rest, mods[m]);
+		while (sscanf(p, "%31s %15s%n", name, state, &used) == 2 && name[0] != '(') {
+			size_t m;
 
-			if (p)
-				sscanf(p + strlen(mods[m]), "%15s", rows[i].mods[m]);
+			for (m = 0; m < fr_nmodules && m < MAX_MODS; m++)
+				if (strcmp(fr_modules[m].name, name) == 0)
+					snprintf(rows[i].mods[m], sizeof(rows[i].mods[m]), "%s", state);
+			p += used;
 		}
 	} else if (strncmp(rest, "ok:", 3) == 0 || strncmp(rest, "FAILED:", 7) == 0) {
 		rows[i].done = 1;
@@ -1357,13 +1364,15 @@ static int run_install(struct wiz *w, struct fr_buf *tail)
 		frame(w, "installing: Ctrl-C stops farrow install (the nodes finish their own step)");
 		text(4, 4, "farrow install %s   (%ld s)", w->output, (long)(time(NULL) - t0));
 		attron(A_BOLD);
-		text(6, 4, "%-16s %-9s %-9s %-9s %-9s", "host", "node", "ca", "etcd", "pgsql");
+		text(6, 4, "%-16s", "host");
+		for (i = 0; i < (int)fr_nmodules && i < MAX_MODS; i++)
+			text(6, 21 + 10 * i, "%-9.9s", fr_modules[i].name);
 		attroff(A_BOLD);
 		for (i = 0; i < nrows && 7 + i < LINES - 3; i++) {
 			int m;
 
 			text(7 + i, 4, "%-16s", rows[i].ip);
-			for (m = 0; m < 4; m++) {
+			for (m = 0; m < (int)fr_nmodules && m < MAX_MODS; m++) {
 				int bad = strcmp(rows[i].mods[m], "failed") == 0, ok = strcmp(rows[i].mods[m], "done") == 0;
 
 				if (bad || ok)
@@ -1373,7 +1382,8 @@ static int run_install(struct wiz *w, struct fr_buf *tail)
 					paint_off(w, stdscr, bad ? C_ERR : C_OK, A_BOLD);
 			}
 			if (*rows[i].state)
-				text(7 + i, 62, "%.16s", rows[i].state);
+				text(7 + i, 21 + 10 * (int)fr_nmodules, "%.*s", 78 - 21 - 10 * (int)fr_nmodules > 0 ?
+				     78 - 21 - 10 * (int)fr_nmodules : 0, rows[i].state);
 		}
 		refresh();
 		if (eof)

@@ -89,7 +89,7 @@ sql() { # sql PORT SQL
 	run -0 install --plan --accept-new-host-keys
 	assert_line "10.10.10.10      ready"
 	assert_line --regexp "^  node +Debian GNU/Linux 12 \(bookworm\), point release 12\.[0-9]+$"
-	assert_line "  modules     node, ca, etcd, pgsql"
+	assert_line "  modules     packages, node, ca, etcd, pgsql"
 	assert_line --regexp "^  packages +10 for its roles: [0-9]+ to install from the bundle, no installed package replaced$"
 	run -0 "$SANDBOX" exec 1 sh -c 'test ! -e /etc/farrow/profile.yml && test -e /etc/apt/sources.list &&
 		! dpkg -s postgresql-15 >/dev/null 2>&1 && test ! -e /var/lib/farrow/bundles/farrow-pkg-0.1.0.d12.x86_64'
@@ -121,8 +121,8 @@ sql() { # sql PORT SQL
 	SECONDS=0
 	run -0 install --accept-new-host-keys
 	echo "install took $SECONDS s" >&3
-	assert_line --regexp "^10\.10\.10\.10 +node done ca done etcd done pgsql running \([0-9]+ s\)$"
-	assert_line --regexp "^10\.10\.10\.10 +ok: installed \(10 packages for its roles\); 4 modules converged, [0-9]+ changes$"
+	assert_line --regexp "^10\.10\.10\.10 +packages done node done ca done etcd done pgsql running \([0-9]+ s\)$"
+	assert_line --regexp "^10\.10\.10\.10 +ok: installed \(10 packages for its roles\); 5 modules converged, [0-9]+ changes$"
 	# the node's apt knows only the bundle
 	run -0 "$SANDBOX" exec 1 sh -c 'ls /etc/apt/sources.list.d; test ! -e /etc/apt/sources.list'
 	assert_output farrow.list
@@ -259,7 +259,7 @@ farrow, public"
 
 @test "a second run changes nothing and says so; the rows are intact" {
 	run -0 install
-	assert_output --partial "10.10.10.10      ok: unchanged: nothing to do (10 packages for its roles); 4 modules converged, 0 changes"
+	assert_output --partial "10.10.10.10      ok: unchanged: nothing to do (10 packages for its roles); 5 modules converged, 0 changes"
 	run -0 sql 5433 "select count(*) from farrow.t"
 	assert_output 1000
 }
@@ -273,7 +273,7 @@ farrow, public"
 	done
 	[ "$st" = active ]
 	run -0 "$SANDBOX" exec 1 sh -c 'journalctl -b -u farrow-firstboot -q --no-pager -o cat | grep "modules converged"'
-	assert_output --regexp "^farrow-firstboot: 4 modules converged, [0-9]+ changes?$"
+	assert_output --regexp "^farrow-firstboot: 5 modules converged, [0-9]+ changes?$"
 	for _ in $(seq 30); do sql 5433 "select 1" >/dev/null 2>&1 && break; sleep 1; done
 	run -0 sql 5433 "select count(*) from farrow.t"
 	assert_output 1000
@@ -289,7 +289,7 @@ farrow, public"
 	run -1 "$SANDBOX" exec 1 farrow-firstboot status
 	assert_line "pgsql    interrupted"
 	run -0 install
-	assert_line --regexp "^10\.10\.10\.10 +ok: .*4 modules converged"
+	assert_line --regexp "^10\.10\.10\.10 +ok: .*5 modules converged"
 	run -0 "$SANDBOX" exec 1 farrow-firstboot status
 	run -0 sql 5433 "select count(*) from farrow.t"
 	assert_output 1000
@@ -313,7 +313,7 @@ farrow, public"
 	run -0 farrow inventory check "$W/broken.yml"
 	run -1 farrow install "$W/broken.yml" --bundle "$BUNDLE" --key "$W/key/farrow-signing.gpg" --ssh-key "$KEY" \
 		--known-hosts "$W/known_hosts" --timeout 5 --firstboot "$FB"
-	assert_output --partial "10.10.10.10      FAILED: farrow-firstboot failed: node done ca done etcd done pgsql failed"
+	assert_output --partial "10.10.10.10      FAILED: farrow-firstboot failed: packages done node done ca done etcd done pgsql failed"
 	assert_output --partial "haproxy -c refuses the rendered configuration"
 	grep -q "==> /var/log/farrow/pgsql.log <==" "$W/farrow-logs/10.10.10.10/install.log"
 	# what ran before stays: haproxy still serves the old services
