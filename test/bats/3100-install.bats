@@ -134,10 +134,15 @@ sql() { # sql PORT SQL
 	run -0 "$SANDBOX" exec 1 systemctl is-active farrow-firstboot etcd patroni pgbouncer haproxy
 	run -0 "$SANDBOX" exec 1 systemctl is-enabled farrow-firstboot etcd patroni pgbouncer haproxy
 	run -0 "$SANDBOX" exec 1 farrow-firstboot status
-	assert_output "node     done
+	assert_output "packages done
+node     done
 ca       done
 etcd     done
 pgsql    done"
+	run -0 "$SANDBOX" exec 1 farrow-firstboot status --json
+	assert_output --regexp '^\{"modules":\[\{"name":"packages","state":"done","started":"[0-9T:-]+Z","finished":"[0-9T:-]+Z","changes":[0-9]+\},'
+	assert_output --partial '],"result":"done"}'
+	run -1 "$SANDBOX" exec 1 test -e /usr/sbin/policy-rc.d
 }
 
 @test "from the host: the business user reaches meta through 5432, 6432 and 5433 (and 5434, 5436)" {
