@@ -1,0 +1,78 @@
+#!/usr/bin/env bats
+# A power loss in the middle of dpkg: the node's init is killed while the packages module's apt
+# is unpacking, then the node boots again from the same disk. farrow-firstboot, at that boot,
+# finishes what dpkg was doing and converges with no hand step; no install guard is left.
+
+setup_file() {
+	load helpers/common
+	load helpers/mirror
+	[ "$(id -u)" = 0 ] && command -v systemd-nspawn >/dev/null || return 0
+	. /etc/os-release
+	[ "$ID$VERSION_ID" = debian12 ] || return 0
+	export W=$BATS_FILE_TMPDIR
+	fr_node_fixture "$W"
+	farrow configure -n -c meta -i 10.10.10.10 -g -o "$W/meta.yml" >/dev/null
+	pw=$(grep -o 'name: dbuser_meta, password: [A-Za-z0-9]*' "$W/meta.yml" | sed 's/.*password: //')
+	printf '*:*:*:dbuser_meta:%s\n' "$pw" >"$W/pgpass"
+	chmod 600 "$W/pgpass"
+}
+
+teardown_file() {
+	[ "$(id -u)" = 0 ] || return 0
+	"$BATS_TEST_DIRNAME/../sandbox/sandbox.sh" down
+}
+
+setup() {
+	load helpers/common
+	[ "$(id -u)" = 0 ] || skip "the sandbox needs root"
+	command -v systemd-nspawn >/dev/null || skip "needs systemd-nspawn"
+	. /etc/os-release
+	[ "$ID$VERSION_ID" = debian12 ] || skip "the default bundle is built by a Debian 12 host"
+	cd "$W" || return 1
+	FB="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/farrow-firstboot"
+	export PGPASSFILE=$W/pgpass PGCONNECT_TIMEOUT=5
+}
+
+@test "power lost while dpkg unpacks: the next boot finishes dpkg and converges, no guard left" {
+	top=$(basename "$BUNDLE" .tar.zst)
+	root=$FARROW_SANDBOX/node1/root
+	farrow profile meta.yml --host 10.10.10.10 --bundle-dir "/var/lib/farrow/bundles/$top" -o profile.yml
+	install -D -m 0644 "$BUNDLE" "$root/var/lib/farrow/incoming/$top.tar.zst"
+	install -D -m 0644 "$BUNDLE.sig" "$root/var/lib/farrow/incoming/$top.tar.zst.sig"
+	install -D -m 0644 "$W/key/farrow-signing.gpg" "$root/var/lib/farrow/keys/bundle.gpg"
+	install -d -m 0700 "$root/etc/farrow"
+	install -m 0600 profile.yml "$root/etc/farrow/profile.yml"
+	install -D -m 0755 "$FB" "$root/usr/local/sbin/farrow-firstboot"
+	"$FB" unit >"$root/etc/systemd/system/farrow-firstboot.service"
+	ln -sf ../farrow-firstboot.service "$root/etc/systemd/system/multi-user.target.wants/farrow-firstboot.service"
+	# start it as a boot would, and pull the plug while dpkg works
+	"$SANDBOX" exec 1 systemctl daemon-reload
+	"$SANDBOX" exec 1 systemctl start --no-block farrow-firstboot.service
+	caught=
+	for _ in $(seq 1200); do
+		if "$SANDBOX" exec 1 pgrep -x dpkg >/dev/null 2>&1; then
+			caught=1
+			break
+		fi
+		sleep 0.1
+	done
+	[ -n "$caught" ]
+	init=$(cat "$FARROW_SANDBOX/node1/init.pid")
+	kill -KILL "$init"
+	for _ in $(seq 100); do kill -0 "$(cat "$FARROW_SANDBOX/node1/nspawn.pid")" 2>/dev/null || break; sleep 0.1; done
+	# what the power loss left: dpkg interrupted (or half-done), and the guard in place
+	run -0 test -e "$root/usr/sbin/policy-rc.d"
+	run -0 "$SANDBOX" up 1
+	for _ in $(seq 900); do
+		run "$SANDBOX" exec 1 farrow-firstboot status --json
+		case "$output" in *'"result":"done"'* | *'"result":"failed"'*) break ;; esac
+		sleep 1
+	done
+	assert_output --partial '"result":"done"'
+	run -1 "$SANDBOX" exec 1 test -e /usr/sbin/policy-rc.d
+	run -0 "$SANDBOX" exec 1 dpkg --audit
+	assert_output ""
+	run -0 "$SANDBOX" exec 1 grep -c "removed the install guard a power loss left behind" /var/log/farrow/packages.log
+	run -0 psql "host=10.10.10.10 port=5433 user=dbuser_meta dbname=meta" -XAtc "select current_user"
+	assert_output "dbuser_meta"
+}
