@@ -25,6 +25,7 @@ teardown_file() {
 
 setup() {
 	load helpers/common
+	load helpers/mirror
 	[ "$(id -u)" = 0 ] || skip "the sandbox needs root"
 	command -v systemd-nspawn >/dev/null || skip "needs systemd-nspawn"
 	. /etc/os-release
@@ -39,21 +40,10 @@ setup() {
 	root=$FARROW_SANDBOX/node1/root
 	farrow profile meta.yml --host 10.10.10.10 --bundle-dir "/var/lib/farrow/bundles/$top" -o profile.yml
 	# the three files (and the bundle's signature and key), as an image or a seed would carry them
-	install -D -m 0644 "$BUNDLE" "$root/var/lib/farrow/incoming/$top.tar.zst"
-	install -D -m 0644 "$BUNDLE.sig" "$root/var/lib/farrow/incoming/$top.tar.zst.sig"
-	install -D -m 0644 "$W/key/farrow-signing.gpg" "$root/var/lib/farrow/keys/bundle.gpg"
-	install -d -m 0700 "$root/etc/farrow"
-	install -m 0600 profile.yml "$root/etc/farrow/profile.yml"
-	install -D -m 0755 "$FB" "$root/usr/local/sbin/farrow-firstboot"
-	"$FB" unit >"$root/etc/systemd/system/farrow-firstboot.service"
-	ln -sf ../farrow-firstboot.service "$root/etc/systemd/system/multi-user.target.wants/farrow-firstboot.service"
+	fr_seed_node "$root" profile.yml "$FB"
 	run -0 "$SANDBOX" reboot 1
 	# firstboot runs at boot: wait for its record, bounded
-	for _ in $(seq 600); do
-		run "$SANDBOX" exec 1 farrow-firstboot status --json
-		case "$output" in *'"result":"done"'* | *'"result":"failed"'*) break ;; esac
-		sleep 1
-	done
+	fr_wait_firstboot
 	assert_output --partial '"result":"done"'
 	assert_output --partial '{"name":"packages","state":"done"'
 	assert_output --partial '{"name":"pgsql","state":"done"'

@@ -24,6 +24,7 @@ teardown_file() {
 
 setup() {
 	load helpers/common
+	load helpers/mirror
 	[ "$(id -u)" = 0 ] || skip "the sandbox needs root"
 	command -v systemd-nspawn >/dev/null || skip "needs systemd-nspawn"
 	. /etc/os-release
@@ -37,20 +38,15 @@ setup() {
 	top=$(basename "$BUNDLE" .tar.zst)
 	root=$FARROW_SANDBOX/node1/root
 	farrow profile meta.yml --host 10.10.10.10 --bundle-dir "/var/lib/farrow/bundles/$top" -o profile.yml
-	install -D -m 0644 "$BUNDLE" "$root/var/lib/farrow/incoming/$top.tar.zst"
-	install -D -m 0644 "$BUNDLE.sig" "$root/var/lib/farrow/incoming/$top.tar.zst.sig"
-	install -D -m 0644 "$W/key/farrow-signing.gpg" "$root/var/lib/farrow/keys/bundle.gpg"
-	install -d -m 0700 "$root/etc/farrow"
-	install -m 0600 profile.yml "$root/etc/farrow/profile.yml"
-	install -D -m 0755 "$FB" "$root/usr/local/sbin/farrow-firstboot"
-	"$FB" unit >"$root/etc/systemd/system/farrow-firstboot.service"
-	ln -sf ../farrow-firstboot.service "$root/etc/systemd/system/multi-user.target.wants/farrow-firstboot.service"
+	# the three files (and the bundle's signature and key), as an image or a seed would carry them
+	fr_seed_node "$root" profile.yml "$FB"
 	# start it as a boot would, and pull the plug while dpkg works
 	"$SANDBOX" exec 1 systemctl daemon-reload
 	"$SANDBOX" exec 1 systemctl start --no-block farrow-firstboot.service
 	caught=
 	for _ in $(seq 1200); do
-		if "$SANDBOX" exec 1 pgrep -x dpkg >/dev/null 2>&1; then
+		# dpkg unpacking a package under the guard (not apt's short dpkg queries before it)
+		if "$SANDBOX" exec 1 sh -c 'test -e /usr/sbin/policy-rc.d && pgrep -f "dpkg .*--unpack"' >/dev/null 2>&1; then
 			caught=1
 			break
 		fi
@@ -63,11 +59,7 @@ setup() {
 	# what the power loss left: dpkg interrupted (or half-done), and the guard in place
 	run -0 test -e "$root/usr/sbin/policy-rc.d"
 	run -0 "$SANDBOX" up 1
-	for _ in $(seq 900); do
-		run "$SANDBOX" exec 1 farrow-firstboot status --json
-		case "$output" in *'"result":"done"'* | *'"result":"failed"'*) break ;; esac
-		sleep 1
-	done
+	fr_wait_firstboot
 	assert_output --partial '"result":"done"'
 	run -1 "$SANDBOX" exec 1 test -e /usr/sbin/policy-rc.d
 	run -0 "$SANDBOX" exec 1 dpkg --audit

@@ -230,3 +230,29 @@ fr_node_fixture() {
 		--out "$dir/dist" --cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
 	export BUNDLE=$dir/dist/farrow-pkg-0.1.0.d12.x86_64.tar.zst
 }
+
+# fr_seed_node ROOT PROFILE FIRSTBOOT: put what a node converges from onto its disk, as an image or
+# a seed volume would: the bundle $BUNDLE (as incoming/<top>.tar.zst, with .sig) and its key from
+# $W/key, the profile, farrow-firstboot, and farrow-firstboot.service enabled. No SSH.
+fr_seed_node() {
+	local root=$1 profile=$2 fb=$3 top
+	top=$(basename "$BUNDLE" .tar.zst)
+	install -D -m 0644 "$BUNDLE" "$root/var/lib/farrow/incoming/$top.tar.zst"
+	install -D -m 0644 "$BUNDLE.sig" "$root/var/lib/farrow/incoming/$top.tar.zst.sig"
+	install -D -m 0644 "$W/key/farrow-signing.gpg" "$root/var/lib/farrow/keys/bundle.gpg"
+	install -d -m 0700 "$root/etc/farrow"
+	install -m 0600 "$profile" "$root/etc/farrow/profile.yml"
+	install -D -m 0755 "$fb" "$root/usr/local/sbin/farrow-firstboot"
+	"$fb" unit >"$root/etc/systemd/system/farrow-firstboot.service"
+	ln -sf ../farrow-firstboot.service "$root/etc/systemd/system/multi-user.target.wants/farrow-firstboot.service"
+}
+
+# fr_wait_firstboot: until node 1's farrow-firstboot status --json says done or failed (bounded
+# 15 min); leaves the last status in $output.
+fr_wait_firstboot() {
+	for _ in $(seq 900); do
+		run "$SANDBOX" exec 1 farrow-firstboot status --json
+		case "$output" in *'"result":"done"'* | *'"result":"failed"'*) return 0 ;; esac
+		sleep 1
+	done
+}
