@@ -91,8 +91,11 @@ sql() { # sql PORT SQL
 	assert_line --regexp "^  node +Debian GNU/Linux 12 \(bookworm\), point release 12\.[0-9]+$"
 	assert_line "  modules     packages, node, ca, etcd, pgsql"
 	assert_line --regexp "^  packages +10 for its roles: [0-9]+ to install from the bundle, no installed package replaced$"
-	run -0 "$SANDBOX" exec 1 sh -c 'test ! -e /etc/farrow/profile.yml && test -e /etc/apt/sources.list &&
-		! dpkg -s postgresql-15 >/dev/null 2>&1 && test ! -e /var/lib/farrow/bundles/farrow-pkg-0.1.0.d12.x86_64'
+	# read only: no profile, the node's own apt sources, no package, no bundle
+	run -1 "$SANDBOX" exec 1 test -e /etc/farrow/profile.yml
+	run -0 "$SANDBOX" exec 1 test -e /etc/apt/sources.list
+	run -1 "$SANDBOX" exec 1 dpkg -s postgresql-15
+	run -1 "$SANDBOX" exec 1 test -e /var/lib/farrow/bundles/farrow-pkg-0.1.0.d12.x86_64
 	# the node as an older point release would be (its libc6 from Debian 11): the bundle's
 	# packages need a newer one and the bundle rightly does not carry libc6 (the base's)
 	"$SANDBOX" exec 1 sh -c 'cp /var/lib/dpkg/status /root/status.orig &&
@@ -111,8 +114,11 @@ sql() { # sql PORT SQL
 	output=$install_out
 	assert_output --partial "FAILED: refused: the bundle does not fit this node's installed packages"
 	assert_output --partial "; nothing changed"
-	run -0 "$SANDBOX" exec 1 sh -c 'test ! -e /etc/farrow/profile.yml && test -e /etc/apt/sources.list &&
-		! dpkg -s postgresql-15 >/dev/null 2>&1 && test ! -e /var/lib/farrow/bundles/farrow-pkg-0.1.0.d12.x86_64'
+	# read only: no profile, the node's own apt sources, no package, no bundle
+	run -1 "$SANDBOX" exec 1 test -e /etc/farrow/profile.yml
+	run -0 "$SANDBOX" exec 1 test -e /etc/apt/sources.list
+	run -1 "$SANDBOX" exec 1 dpkg -s postgresql-15
+	run -1 "$SANDBOX" exec 1 test -e /var/lib/farrow/bundles/farrow-pkg-0.1.0.d12.x86_64
 }
 
 @test "install: air-gapped node, packages from the bundle only, the modules converge with progress" {
