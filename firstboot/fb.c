@@ -379,3 +379,29 @@ void fb_expand(const struct fb *fb, const char *s, struct fr_buf *out)
 		fr_buf_addc(out, *s++);
 	}
 }
+
+int fb_pki_copy(struct fb *fb, const char *dir, const char *owner)
+{
+	static const struct { const char *file, *field; mode_t mode; } pem[] = {
+		{ "ca.crt", "ca_crt", 0644 }, { "server.crt", "crt", 0644 }, { "server.key", "key", 0600 },
+	};
+	int changed = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(pem) / sizeof(pem[0]); i++) {
+		const char *p = fb->pki ? fr_node_str(fr_node_get(fb->pki, pem[i].field)) : NULL;
+		char *path;
+		int r;
+
+		if (p == NULL || strstr(p, "-----BEGIN") == NULL)
+			return fb_fail(fb, "the profile's pki.%s is not a PEM block; run farrow profile (or install) again",
+				       pem[i].field);
+		path = fr_xasprintf("%s/%s", dir, pem[i].file);
+		r = fb_file(fb, path, p, strlen(p), pem[i].mode, owner);
+		free(path);
+		if (r < 0)
+			return -1;
+		changed |= r;
+	}
+	return changed;
+}

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "yamlnode.h"
 
 struct fb {
@@ -64,6 +65,12 @@ int fb_file(struct fb *fb, const char *path, const char *data, size_t len, mode_
 int fb_scratch_file(struct fb *fb, const char *path, const char *data, size_t len, mode_t mode, const char *owner);
 /* mkdir -p, then mode and owner of the last component. 0 or -1. */
 int fb_dir(struct fb *fb, const char *path, mode_t mode, const char *owner);
+/*
+ * The profile's certificates into dir as ca.crt, server.crt and server.key (0600), owned by
+ * owner (NULL: root): 1 when one changed, 0 when all were there, -1 (logged) when the profile
+ * lacks one or it is not a PEM block.
+ */
+int fb_pki_copy(struct fb *fb, const char *dir, const char *owner);
 
 /* systemctl VERB UNIT; 0 or -1 (logged, with the unit's last journal lines). */
 int fb_systemctl(struct fb *fb, const char *verb, const char *unit);
@@ -83,8 +90,7 @@ int fb_port_open(const char *host, int port);
 /* Replace ${name} with the variable's string value (as Pigsty's templates do). Appends to out. */
 void fb_expand(const struct fb *fb, const char *s, struct fr_buf *out);
 
-/* "farrow-firstboot: message" to stderr (commands' errors; modules log with fb_fail). */
-void fb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Commands' errors go to stderr with fr_cli_error (lib/cli.h); modules log with fb_fail. */
 
 /*
  * Verify a bundle (its signature with key, then every member by lib/bundle.c's rules), or verify

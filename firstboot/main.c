@@ -313,18 +313,18 @@ static int load_profile(struct fb *fb, const char *profile, int obey)
 	struct fr_err err = { 0 };
 	struct fr_diags d = { 0 };
 	char *text = NULL;
-	size_t len = 0, i;
+	size_t len = 0;
 	struct stat st;
 	int fd = open(profile, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), r = 0;
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		fb_error("cannot read %s: %s", profile, strerror(errno));
+		fr_cli_error("cannot read %s: %s", profile, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || (obey && (st.st_uid != 0 || (st.st_mode & 022) != 0))) {
-		fb_error("%s: refused: a profile is obeyed as root, so it must be a regular file owned by root that "
+		fr_cli_error("%s: refused: a profile is obeyed as root, so it must be a regular file owned by root that "
 			 "group and others cannot write (it is owner uid %u, mode %04o)",
 			 profile, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 		close(fd);
@@ -337,7 +337,7 @@ static int load_profile(struct fb *fb, const char *profile, int obey)
 		free(path);
 		close(fd);
 		if (r < 0) {
-			fb_error("%s: %s", profile, err.msg);
+			fr_cli_error("%s: %s", profile, err.msg);
 			return -1;
 		}
 	}
@@ -348,7 +348,7 @@ static int load_profile(struct fb *fb, const char *profile, int obey)
 	fr_wipe(text, len);
 	free(text);
 	if (fb->root == NULL) {
-		fb_error("%s:%s", profile, err.msg);
+		fr_cli_error("%s:%s", profile, err.msg);
 		fr_diags_release(&d);
 		return -2;
 	}
@@ -359,12 +359,9 @@ static int load_profile(struct fb *fb, const char *profile, int obey)
 	fb->pki = fr_node_get(fb->root, "pki");
 	fb->in_container = access("/run/systemd/container", F_OK) == 0 || access("/.dockerenv", F_OK) == 0;
 	fr_diags_sort(&d);
-	for (i = 0; i < d.n; i++)
-		if (d.v[i].sev == FR_SEV_ERROR || fb->verbose)
-			fprintf(stderr, "%s:%d:%d: %s: %s\n", profile, d.v[i].line, d.v[i].col,
-				d.v[i].param ? d.v[i].param : "profile", d.v[i].msg);
+	fr_cli_print_diags(profile, &d, "profile", fb->verbose);
 	if (d.nerrors) {
-		fb_error("%s: %zu error%s: nothing was changed", profile, d.nerrors, d.nerrors == 1 ? "" : "s");
+		fr_cli_error("%s: %zu error%s: nothing was changed", profile, d.nerrors, d.nerrors == 1 ? "" : "s");
 		r = -2;
 	}
 	fr_diags_release(&d);
@@ -401,7 +398,7 @@ static int render(const char *what, const char *profile, int show_secrets)
 	else if (strcmp(what, "pgbackrest") == 0)
 		pg_pgbackrest_conf(&fb, &pg, &out);
 	else {
-		fb_error("render: '%s': one of patroni, hba, pgbouncer, haproxy, pgbackrest", what);
+		fr_cli_error("render: '%s': one of patroni, hba, pgbouncer, haproxy, pgbackrest", what);
 		r = FR_EXIT_USAGE;
 	}
 	fwrite(out.buf, 1, out.len, stdout);
@@ -430,7 +427,7 @@ static int run(const char *profile, const char *only, const char *state, int ver
 		struct fr_buf names = FR_BUF_INIT;
 
 		module_names(&names);
-		fb_error("--only '%s': no such module (%s)", only, names.buf);
+		fr_cli_error("--only '%s': no such module (%s)", only, names.buf);
 		fr_buf_release(&names);
 		return FR_EXIT_USAGE;
 	}
@@ -439,16 +436,16 @@ static int run(const char *profile, const char *only, const char *state, int ver
 		goto out;
 	}
 	if (fr_mkdir_p(state, 0755, &err) < 0 || fr_mkdir_p(logdir, 0700, &err) < 0) {
-		fb_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 		goto out;
 	}
 	lockp = fr_xasprintf("%s/.lock", state);
 	if ((lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0) {
-		fb_error("another farrow-firstboot runs on this node (%s is locked)", lockp);
+		fr_cli_error("another farrow-firstboot runs on this node (%s is locked)", lockp);
 		goto out;
 	}
 	if (fb_ident(&fb, "minio_instance") || fr_node_get(fb.ident, "redis_instances")) {
-		fb_error("this node's profile asks for MinIO or Redis: those modules are not in this farrow-firstboot");
+		fr_cli_error("this node's profile asks for MinIO or Redis: those modules are not in this farrow-firstboot");
 		goto out;
 	}
 	r = FR_EXIT_OK;
@@ -507,7 +504,16 @@ out:
 	return r;
 }
 
-int main(int argc, char **argv)
+/* The options every verb accepts (each verb checks the ones it needs), and its operands. */
+struct fb_args {
+	const char *key, *dest, *state, *profile, *only;
+	int verbose, show_secrets, json;
+	int nargs;
+	char **args;
+};
+
+/* Parse argv (argv[0] the verb): 0 parsed, else the exit status (help printed or a usage error). */
+static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 {
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
@@ -521,69 +527,119 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *key = NULL, *dest = NULL, *state = "/var/lib/farrow", *verb;
-	const char *profile = "/etc/farrow/profile.yml", *only = NULL;
-	int c, verbose = 0, show_secrets = 0, json = 0;
+	int c;
 
-	if (argc < 2) {
-		usage(stderr);
-		return FR_EXIT_USAGE;
-	}
-	verb = argv[1];
-	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0) {
-		usage(stdout);
-		return FR_EXIT_OK;
-	}
-	optind = 2;
+	memset(a, 0, sizeof(*a));
+	a->state = "/var/lib/farrow";
+	a->profile = "/etc/farrow/profile.yml";
+	*done = 1;
+	optind = 1;
 	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
 		switch (c) {
-		case 'p':
-			profile = optarg;
-			break;
-		case 'o':
-			only = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'S':
-			show_secrets = 1;
-			break;
-		case 'J':
-			json = 1;
-			break;
-		case 'k':
-			key = optarg;
-			break;
-		case 'd':
-			dest = optarg;
-			break;
-		case 's':
-			state = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return FR_EXIT_OK;
-		default:
-			usage(stderr);
-			return FR_EXIT_USAGE;
+		case 'p': a->profile = optarg; break;
+		case 'o': a->only = optarg; break;
+		case 'v': a->verbose = 1; break;
+		case 'S': a->show_secrets = 1; break;
+		case 'J': a->json = 1; break;
+		case 'k': a->key = optarg; break;
+		case 'd': a->dest = optarg; break;
+		case 's': a->state = optarg; break;
+		case 'h': usage(stdout); return FR_EXIT_OK;
+		default: usage(stderr); return FR_EXIT_USAGE;
 		}
 	}
-	if (strcmp(verb, "verify") == 0 && argc - optind == 1 && key)
-		return fb_bundle_verify(argv[optind], key);
-	if (strcmp(verb, "unpack") == 0 && argc - optind == 1 && key && dest)
-		return fb_bundle_unpack(argv[optind], key, dest, NULL);
-	if (strcmp(verb, "unit") == 0 && argc == optind) {
-		fputs(fr_firstboot_unit, stdout);
-		return FR_EXIT_OK;
-	}
-	if (strcmp(verb, "status") == 0 && argc == optind)
-		return status(state, json);
-	if (strcmp(verb, "render") == 0 && argc - optind == 1)
-		return render(argv[optind], profile, show_secrets);
-	if (strcmp(verb, "run") == 0 && argc == optind)
-		return run(profile, only, state, verbose);
-	fb_error("'%s': bad command or arguments", verb);
+	a->nargs = argc - optind;
+	a->args = argv + optind;
+	*done = 0;
+	return 0;
+}
+
+static int bad_args(const char *verb)
+{
+	fr_cli_error("'%s': bad arguments", verb);
 	usage(stderr);
 	return FR_EXIT_USAGE;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	struct fb_args a;
+	int done, r = fb_args_parse(argc, argv, &a, &done);
+
+	if (done)
+		return r;
+	if (a.nargs != 1 || a.key == NULL)
+		return bad_args(argv[0]);
+	return fb_bundle_verify(a.args[0], a.key);
+}
+
+static int cmd_unpack(int argc, char **argv)
+{
+	struct fb_args a;
+	int done, r = fb_args_parse(argc, argv, &a, &done);
+
+	if (done)
+		return r;
+	if (a.nargs != 1 || a.key == NULL || a.dest == NULL)
+		return bad_args(argv[0]);
+	return fb_bundle_unpack(a.args[0], a.key, a.dest, NULL);
+}
+
+static int cmd_unit(int argc, char **argv)
+{
+	struct fb_args a;
+	int done, r = fb_args_parse(argc, argv, &a, &done);
+
+	if (done)
+		return r;
+	if (a.nargs != 0)
+		return bad_args(argv[0]);
+	fputs(fr_firstboot_unit, stdout);
+	return FR_EXIT_OK;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	struct fb_args a;
+	int done, r = fb_args_parse(argc, argv, &a, &done);
+
+	if (done)
+		return r;
+	if (a.nargs != 0)
+		return bad_args(argv[0]);
+	return status(a.state, a.json);
+}
+
+static int cmd_render(int argc, char **argv)
+{
+	struct fb_args a;
+	int done, r = fb_args_parse(argc, argv, &a, &done);
+
+	if (done)
+		return r;
+	if (a.nargs != 1)
+		return bad_args(argv[0]);
+	return render(a.args[0], a.profile, a.show_secrets);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct fb_args a;
+	int done, r = fb_args_parse(argc, argv, &a, &done);
+
+	if (done)
+		return r;
+	if (a.nargs != 0)
+		return bad_args(argv[0]);
+	return run(a.profile, a.only, a.state, a.verbose);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct fr_cli_cmd cmds[] = {
+		{ "verify", cmd_verify, NULL }, { "unpack", cmd_unpack, NULL }, { "status", cmd_status, NULL },
+		{ "unit", cmd_unit, NULL },     { "run", cmd_run, NULL },       { "render", cmd_render, NULL },
+	};
+
+	return fr_cli_dispatch("farrow-firstboot", NULL, cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv);
 }

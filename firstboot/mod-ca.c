@@ -12,25 +12,12 @@
  */
 int fb_mod_ca(struct fb *fb)
 {
-	static const struct { const char *field, *path; mode_t mode; } files[] = {
-		{ "ca_crt", "/etc/farrow/pki/ca.crt", 0644 },
-		{ "crt", "/etc/farrow/pki/server.crt", 0644 },
-		{ "key", "/etc/farrow/pki/server.key", 0600 },
-	};
-	size_t i;
-
 	if (fb->pki == NULL)
 		return fb_fail(fb, "the profile carries no certificates (pki:); run farrow install again");
 	if (fb_dir(fb, "/etc/farrow/pki", 0755, NULL) < 0)
 		return -1;
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		const char *pem = fr_node_str(fr_node_get(fb->pki, files[i].field));
-
-		if (pem == NULL || strstr(pem, "-----BEGIN") == NULL)
-			return fb_fail(fb, "the profile's pki.%s is not a PEM block", files[i].field);
-		if (fb_file(fb, files[i].path, pem, strlen(pem), files[i].mode, NULL) < 0)
-			return -1;
-	}
+	if (fb_pki_copy(fb, "/etc/farrow/pki", NULL) < 0)
+		return -1;
 	/* the system trust store learns the farrow CA, so clients on the node verify servers */
 	{
 		const char *pem = fr_node_str(fr_node_get(fb->pki, "ca_crt"));

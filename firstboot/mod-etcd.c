@@ -141,8 +141,7 @@ int fb_mod_etcd(struct fb *fb)
 	const char *password = fb_str(fb, "etcd_root_password", NULL);
 	struct etcd e = { "", NULL };
 	char *member = fr_xasprintf("%s/member", data);
-	int existing = access(member, F_OK) == 0, changed = 0, r, i;
-	static const char *const pem[][2] = { { "ca.crt", "ca_crt" }, { "server.crt", "crt" }, { "server.key", "key" } };
+	int existing = access(member, F_OK) == 0, changed = 0, r;
 
 	free(member);
 	if (name == NULL)
@@ -154,16 +153,9 @@ int fb_mod_etcd(struct fb *fb)
 	fb_log(fb, "%s: %s data in %s", name, existing ? "existing" : "new", data);
 	if (fb_dir(fb, SSL_DIR, 0750, "etcd:etcd") < 0)
 		goto fail;
-	for (i = 0; i < 3; i++) {
-		const char *p = fr_node_str(fr_node_get(fb->pki, pem[i][1]));
-		char *path = fr_xasprintf(SSL_DIR "/%s", pem[i][0]);
-
-		r = p ? fb_file(fb, path, p, strlen(p), i == 2 ? 0600 : 0644, "etcd:etcd") : fb_fail(fb, "no pki in profile");
-		free(path);
-		if (r < 0)
-			goto fail;
-		changed |= r;
-	}
+	if ((r = fb_pki_copy(fb, SSL_DIR, "etcd:etcd")) < 0)
+		goto fail;
+	changed |= r;
 	if ((r = config(fb, name)) < 0 || fb_dir(fb, data, 0700, "etcd:etcd") < 0)
 		goto fail;
 	changed |= r;

@@ -51,22 +51,10 @@ static int layout(struct fb *fb, struct pg *pg)
 
 static int certs(struct fb *fb, const struct pg *pg)
 {
-	static const char *const pem[][2] = { { "ca.crt", "ca_crt" }, { "server.crt", "crt" }, { "server.key", "key" } };
 	char owner[96];
-	int i;
 
 	snprintf(owner, sizeof(owner), "%s:%s", pg->dbsu, pg->dbsu);
-	for (i = 0; i < 3; i++) {
-		const char *p = fr_node_str(fr_node_get(fb->pki, pem[i][1]));
-		char *path = fr_xasprintf("/pg/cert/%s", pem[i][0]);
-		int r = p ? fb_file(fb, path, p, strlen(p), i == 2 ? 0600 : 0644, owner)
-			  : fb_fail(fb, "the profile carries no pki.%s", pem[i][1]);
-
-		free(path);
-		if (r < 0)
-			return -1;
-	}
-	return 0;
+	return fb_pki_copy(fb, "/pg/cert", owner) < 0 ? -1 : 0;
 }
 
 /* Patroni's REST API says this member is what it should be. */

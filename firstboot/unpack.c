@@ -20,18 +20,6 @@
 
 #define FB_EXIT_BADSIG 6
 
-void fb_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("farrow-firstboot: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /* Verify bundle (extracting it below dir when dir is not NULL); say what was found. */
 static int verify_into(const char *bundle, const char *key, const char *dir, struct fr_bundle_check *check)
 {
@@ -40,13 +28,13 @@ static int verify_into(const char *bundle, const char *key, const char *dir, str
 	int r = fr_bundle_verify(bundle, key, dir, check, &err);
 
 	if (r == FR_EIO)
-		fb_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 	else {
 		fr_bundle_check_describe(check, bundle, &msg);
 		if (r == 0 && dir == NULL)
 			printf("%s\n", msg.buf);
 		else if (r != 0)
-			fb_error("%s", msg.buf);
+			fr_cli_error("%s", msg.buf);
 	}
 	fr_buf_release(&msg);
 	return r == 0 ? FR_EXIT_OK : r == FR_EIO ? FR_EXIT_FAIL : FB_EXIT_BADSIG;
@@ -106,14 +94,14 @@ int fb_bundle_unpack(const char *bundle, const char *key, const char *dest, int 
 	}
 	fr_bundle_check_release(&check);
 	if (fr_mkdir_p(dest, 0755, &err) < 0) {
-		fb_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 		r = FR_EXIT_FAIL;
 		goto out;
 	}
 	remove_stale(dest);
 	tmp = fr_xasprintf("%s/.unpack-XXXXXX", dest);
 	if (mkdtemp(tmp) == NULL) {
-		fb_error("cannot make a directory in '%s': %s", dest, strerror(errno));
+		fr_cli_error("cannot make a directory in '%s': %s", dest, strerror(errno));
 		r = FR_EXIT_FAIL;
 		goto out;
 	}
@@ -127,11 +115,11 @@ int fb_bundle_unpack(const char *bundle, const char *key, const char *dest, int 
 	aside = fr_xasprintf("%s/.unpack-old-%s", dest, check.m.top);
 	fr_rm_rf(aside);
 	if (access(final, F_OK) == 0 && rename(final, aside) < 0) {
-		fb_error("cannot replace '%s': %s", final, strerror(errno));
+		fr_cli_error("cannot replace '%s': %s", final, strerror(errno));
 		fr_rm_rf(tmp);
 		r = FR_EXIT_FAIL;
 	} else if (rename(tmp, final) < 0) {
-		fb_error("cannot rename '%s': %s", tmp, strerror(errno));
+		fr_cli_error("cannot rename '%s': %s", tmp, strerror(errno));
 		fr_rm_rf(tmp);
 		if (access(aside, F_OK) == 0)
 			rename(aside, final); /* the bundle that was there stays */

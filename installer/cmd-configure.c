@@ -159,23 +159,23 @@ static int read_secrets(const char *path, struct fr_secret **out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	if (stat(path, &st) == 0 && (st.st_mode & 077)) {
-		fw_error("configure: %s holds credentials but is mode %04o: chmod 600 it first", path,
+		fr_cli_error("configure: %s holds credentials but is mode %04o: chmod 600 it first", path,
 			 (unsigned)(st.st_mode & 07777));
 		return FR_EXIT_USAGE;
 	}
 	if (fr_read_file(path, 1u << 20, &text, &len, &err) < 0) {
-		fw_error("configure: %s", err.msg);
+		fr_cli_error("configure: %s", err.msg);
 		return FR_EXIT_FAIL;
 	}
 	root = fr_yaml_parse(text, len, &err);
 	fr_wipe(text, len);
 	free(text);
 	if (root == NULL) {
-		fw_error("configure: %s:%s", path, err.msg);
+		fr_cli_error("configure: %s:%s", path, err.msg);
 		return FR_EXIT_USAGE;
 	}
 	if (!fr_node_is_map(root)) {
-		fw_error("configure: %s:%d:%d: a mapping of credential names to values is expected", path, root->line,
+		fr_cli_error("configure: %s:%d:%d: a mapping of credential names to values is expected", path, root->line,
 			 root->col);
 		r = FR_EXIT_USAGE;
 		goto done;
@@ -184,7 +184,7 @@ static int read_secrets(const char *path, struct fr_secret **out, size_t *n)
 		const char *k = fr_node_str(root->keys[i]), *v = fr_node_str(root->items[i]);
 
 		if (k == NULL || v == NULL || !fr_secret_value_ok(v)) {
-			fw_error("configure: %s:%d:%d: %s: the value must be 8-128 characters of A-Z a-z 0-9 . _ ~ -", path,
+			fr_cli_error("configure: %s:%d:%d: %s: the value must be 8-128 characters of A-Z a-z 0-9 . _ ~ -", path,
 				 root->items[i]->line, root->items[i]->col, k ? k : "?");
 			r = FR_EXIT_USAGE;
 			goto done;
@@ -322,13 +322,13 @@ int cmd_configure(int argc, char **argv)
 		c.ngiven = ngiven;
 	}
 	if (ip && !fr_is_ipv4(ip)) {
-		fw_error("configure: invalid IP address '%s'", ip);
+		fr_cli_error("configure: invalid IP address '%s'", ip);
 		r = FR_EXIT_BADIP;
 		goto out;
 	}
 	for (i = 0; i < nnodes; i++) {
 		if (!fr_is_ipv4(nodes[i])) {
-			fw_error("configure: invalid IP address '%s' in --nodes", nodes[i]);
+			fr_cli_error("configure: invalid IP address '%s' in --nodes", nodes[i]);
 			r = FR_EXIT_BADIP;
 			goto out;
 		}
@@ -409,7 +409,7 @@ int cmd_configure(int argc, char **argv)
 
 			for (i = 0; i < d.nips; i++)
 				fr_buf_addf(&b, "%s%s", i ? ", " : "", d.ips[i]);
-			fw_error("configure: several IPv4 addresses (%s) and -n: pass the primary one with -i",
+			fr_cli_error("configure: several IPv4 addresses (%s) and -n: pass the primary one with -i",
 				 b.buf);
 			fr_buf_release(&b);
 			fr_detect_release(&d);
@@ -417,7 +417,7 @@ int cmd_configure(int argc, char **argv)
 			goto out;
 		}
 		if (ip == NULL && (ip = ipbuf = ask_ip(&d)) == NULL) {
-			fw_error("configure: no valid choice of IP address");
+			fr_cli_error("configure: no valid choice of IP address");
 			fr_detect_release(&d);
 			r = FR_EXIT_IPDILEMMA;
 			goto out;
@@ -438,9 +438,9 @@ int cmd_configure(int argc, char **argv)
 	r = fr_configure_render(&c, &err);
 	if (r < 0) {
 		if (r == FR_EINVALID)
-			fw_error("configure: template '%s' (as rendered) is invalid: %s", c.conf, err.msg);
+			fr_cli_error("configure: template '%s' (as rendered) is invalid: %s", c.conf, err.msg);
 		else
-			fw_error("configure: %s", err.msg);
+			fr_cli_error("configure: %s", err.msg);
 		r = r == FR_ENOTFOUND ? FR_EXIT_NOTEMPLATE : r == FR_EARG ? FR_EXIT_USAGE
 			: r == FR_EINVALID ? FR_EXIT_INVALID : FR_EXIT_FAIL;
 		goto out;
@@ -456,7 +456,7 @@ int cmd_configure(int argc, char **argv)
 		int existed = access(output, F_OK) == 0;
 
 		if (fr_write_atomic(output, c.text, c.len, 0600, 1, &err) < 0) {
-			fw_error("configure: %s", err.msg);
+			fr_cli_error("configure: %s", err.msg);
 			r = FR_EXIT_FAIL;
 			goto out;
 		}

@@ -525,12 +525,12 @@ int cmd_install(int argc, char **argv)
 		o.firstboot = fb;
 	}
 	if (fr_inv_load_file(argv[optind], &inv, &err) < 0) {
-		fw_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 		r = FR_EXIT_FAIL;
 		goto out;
 	}
 	if (fr_inv_validate(inv) > 0) {
-		fw_print_diags(inv);
+		fr_cli_print_diags(inv->path, &inv->diags, "inventory", 1);
 		r = FR_EXIT_INVALID;
 		goto out;
 	}
@@ -540,7 +540,7 @@ int cmd_install(int argc, char **argv)
 		const char *why = fr_path_problem(base, 1);
 
 		if (why) {
-			fw_error("install: the bundle's file name '%s' %s", base, why);
+			fr_cli_error("install: the bundle's file name '%s' %s", base, why);
 			r = FR_EXIT_USAGE;
 			goto out;
 		}
@@ -555,9 +555,9 @@ int cmd_install(int argc, char **argv)
 
 			fr_bundle_check_describe(&check, o.bundle, &msg);
 			if (vr == FR_EIO)
-				fw_error("install: %s", err.msg);
+				fr_cli_error("install: %s", err.msg);
 			else
-				fw_error("install: %s does not verify: nothing was sent to any node\n    %s", o.bundle,
+				fr_cli_error("install: %s does not verify: nothing was sent to any node\n    %s", o.bundle,
 					 msg.buf);
 			fr_buf_release(&msg);
 			fr_bundle_check_release(&check);
@@ -570,7 +570,7 @@ int cmd_install(int argc, char **argv)
 		fr_bundle_check_release(&check);
 	}
 	if (plan_bundle_load(o.bundle, o.man.target, &o.pb, &err) < 0) {
-		fw_error("install: %s", err.msg);
+		fr_cli_error("install: %s", err.msg);
 		r = FR_EXIT_FAIL;
 		goto out;
 	}
@@ -586,7 +586,7 @@ int cmd_install(int argc, char **argv)
 		int created = 0;
 
 		if (!o.plan && fr_pki_ca_ensure(cadir, &created, &err) < 0) {
-			fw_error("install: %s", err.msg);
+			fr_cli_error("install: %s", err.msg);
 			free(cadir);
 			r = FR_EXIT_FAIL;
 			goto out;
@@ -622,14 +622,14 @@ int cmd_install(int argc, char **argv)
 				int made = 0;
 
 				if (fr_profile_pki_ensure(o.pki, inv, h, &paths, &made, &err) < 0) {
-					fw_error("install: %s: certificate: %s", h->ip, err.msg);
+					fr_cli_error("install: %s: certificate: %s", h->ip, err.msg);
 					r = FR_EXIT_FAIL;
 					break;
 				}
 				fr_profile_pki_release(&paths);
 			}
 			if (pipe(p) < 0) {
-				fw_error("install: %s", strerror(errno));
+				fr_cli_error("install: %s", strerror(errno));
 				r = FR_EXIT_FAIL;
 				break;
 			}
@@ -665,7 +665,7 @@ int cmd_install(int argc, char **argv)
 			close(p[1]);
 			if (jobs[nsel].pid < 0) {
 				close(p[0]);
-				fw_error("install: cannot fork: %s", strerror(errno));
+				fr_cli_error("install: cannot fork: %s", strerror(errno));
 				r = FR_EXIT_FAIL;
 				break;
 			}
@@ -766,7 +766,7 @@ int cmd_install(int argc, char **argv)
 		free(jobs);
 	}
 	if (nsel == 0) {
-		fw_error("install: -l '%s' matches no host or cluster of '%s'", o.limit, argv[optind]);
+		fr_cli_error("install: -l '%s' matches no host or cluster of '%s'", o.limit, argv[optind]);
 		r = FR_EXIT_USAGE;
 	}
 out:

@@ -37,11 +37,11 @@ static int load(const char *path, struct fr_inventory **out, int quiet_ok)
 
 	*out = NULL;
 	if (fr_inv_load_file(path, &inv, &err) < 0) {
-		fw_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 		return FR_EXIT_FAIL;
 	}
 	fr_inv_validate(inv);
-	fw_print_diags(inv);
+	fr_cli_print_diags(inv->path, &inv->diags, "inventory", 1);
 	*out = inv;
 	if (inv->diags.nerrors) {
 		fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", path, inv->diags.nerrors,
@@ -301,7 +301,7 @@ static int show(const char *path, const char *ip, int json, int secrets)
 		return r;
 	}
 	if ((h = fr_inv_host(inv, ip)) == NULL) {
-		fw_error("host '%s' is not in '%s'", ip, path);
+		fr_cli_error("host '%s' is not in '%s'", ip, path);
 		fr_inv_free(inv);
 		return FR_EXIT_FAIL;
 	}
@@ -458,7 +458,7 @@ int cmd_inventory(int argc, char **argv)
 	argc -= optind + 1;
 	argv += optind + 1;
 	if (argc != 1) {
-		fw_error("inventory %s: %s", verb, argc ? "one file only" : "which file?");
+		fr_cli_error("inventory %s: %s", verb, argc ? "one file only" : "which file?");
 		fputs(INVENTORY_USAGE, stderr);
 		return FR_EXIT_USAGE;
 	}
@@ -468,12 +468,12 @@ int cmd_inventory(int argc, char **argv)
 		return list(argv[0]);
 	if (strcmp(verb, "show") == 0) {
 		if (host == NULL) {
-			fw_error("inventory show: --host <ip> is required");
+			fr_cli_error("inventory show: --host <ip> is required");
 			return FR_EXIT_USAGE;
 		}
 		return show(argv[0], host, json, secrets);
 	}
-	fw_error("inventory: '%s' is not check, list or show (or takes no such option)", verb);
+	fr_cli_error("inventory: '%s' is not check, list or show (or takes no such option)", verb);
 	fputs(INVENTORY_USAGE, stderr);
 	return FR_EXIT_USAGE;
 }

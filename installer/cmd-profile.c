@@ -81,16 +81,16 @@ int cmd_profile(int argc, char **argv)
 		return FR_EXIT_USAGE;
 	}
 	if (fr_inv_load_file(argv[optind], &inv, &err) < 0) {
-		fw_error("profile: %s", err.msg);
+		fr_cli_error("profile: %s", err.msg);
 		goto out;
 	}
 	if (fr_inv_validate(inv) > 0) {
-		fw_print_diags(inv);
+		fr_cli_print_diags(inv->path, &inv->diags, "inventory", 1);
 		r = FR_EXIT_INVALID;
 		goto out;
 	}
 	if ((h = fr_inv_host(inv, host)) == NULL) {
-		fw_error("profile: host '%s' is not in '%s'", host, argv[optind]);
+		fr_cli_error("profile: host '%s' is not in '%s'", host, argv[optind]);
 		r = FR_EXIT_USAGE;
 		goto out;
 	}
@@ -101,23 +101,23 @@ int cmd_profile(int argc, char **argv)
 		free(copy);
 	}
 	if (fr_profile_pki_ensure(pki, inv, h, &paths, &made, &err) < 0) {
-		fw_error("profile: %s", err.msg);
+		fr_cli_error("profile: %s", err.msg);
 		goto out;
 	}
 	if (made)
 		fprintf(stderr, "farrow CA made in %s/ca (ca.key is mode 0600: keep it; every node's certificate hangs "
 				"on it)\n", pki);
 	if (fr_profile_render(inv, h, bundle_dir, &paths, &out, &err) < 0) {
-		fw_error("profile: %s", err.msg);
+		fr_cli_error("profile: %s", err.msg);
 		goto out;
 	}
 	if (output) {
 		if (fr_write_atomic(output, out.buf, out.len, 0600, 0, &err) < 0) {
-			fw_error("profile: %s", err.msg);
+			fr_cli_error("profile: %s", err.msg);
 			goto out;
 		}
 	} else if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
-		fw_error("profile: cannot write to standard output");
+		fr_cli_error("profile: cannot write to standard output");
 		goto out;
 	}
 	r = FR_EXIT_OK;

@@ -49,11 +49,11 @@ int cmd_status(int argc, char **argv)
 		return FR_EXIT_USAGE;
 	}
 	if (fr_inv_load_file(argv[optind], &inv, &err) < 0) {
-		fw_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 		return FR_EXIT_FAIL;
 	}
 	if (fr_inv_validate(inv) > 0) {
-		fw_print_diags(inv);
+		fr_cli_print_diags(inv->path, &inv->diags, "inventory", 1);
 		fr_inv_free(inv);
 		return FR_EXIT_INVALID;
 	}
@@ -109,7 +109,7 @@ int cmd_status(int argc, char **argv)
 	}
 	fr_inv_free(inv);
 	if (n == 0) {
-		fw_error("status: -l '%s' matches no host or cluster", limit);
+		fr_cli_error("status: -l '%s' matches no host or cluster", limit);
 		return FR_EXIT_USAGE;
 	}
 	return worst;

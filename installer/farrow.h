@@ -3,6 +3,7 @@
 #ifndef FARROW_H
 #define FARROW_H
 
+#include "cli.h"
 #include "inventory.h"
 
 /*
@@ -18,9 +19,5 @@ int cmd_install(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
-/* Print "farrow: message" to stderr. */
-void fw_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print inv's diagnostics as path:line:col: param: message, to stderr. */
-void fw_print_diags(const struct fr_inventory *inv);
 
 #endif

@@ -588,7 +588,7 @@ static int build_target(struct build *b, const char *target)
 	if (r < 0) {
 		if (problems.len)
 			fputs(problems.buf, stderr);
-		rb_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 		r = RB_EXIT_UNSOLVABLE;
 		goto done;
 	}
@@ -599,14 +599,14 @@ static int build_target(struct build *b, const char *target)
 	json_event(b, "{\"event\":\"resolve\",\"target\":\"%s\",\"packages\":%zu,\"bytes\":%lld}", target, c.npkgs,
 		   c.bytes);
 	if (fr_mkdir_p(b->cache, 0755, &err) < 0 || (p = fr_xasprintf("%s/sha256", b->cache)) == NULL) {
-		rb_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 		r = FR_EXIT_FAIL;
 		goto done;
 	}
 	r = fr_mkdir_p(p, 0755, &err);
 	free(p);
 	if (r < 0 || fetch(b, &c, &err) < 0) {
-		rb_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 		r = err.code == FR_ECRYPTO ? RB_EXIT_BADSIG : RB_EXIT_FETCH;
 		goto done;
 	}
@@ -651,7 +651,7 @@ static int build_target(struct build *b, const char *target)
 
 		if (fr_sha256_file(src, hex, &size, &err) < 0) {
 			free(src);
-			rb_error("%s", err.msg);
+			fr_cli_error("%s", err.msg);
 			r = FR_EXIT_FAIL;
 			goto done;
 		}
@@ -709,14 +709,14 @@ static int build_target(struct build *b, const char *target)
 		fr_buf_release(&oldtext);
 	}
 	if (fr_mkdir_p(b->out, 0755, &err) < 0) {
-		rb_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 		r = FR_EXIT_FAIL;
 		goto done;
 	}
 	t_index = now() - t0;
 	t0 = now();
 	if (fr_tar_zst_write(outpath, entries, files.n + 1, epoch, RB_ZSTD_LEVEL, 2, &err) < 0) {
-		rb_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 		r = FR_EXIT_FAIL;
 		goto done;
 	}
@@ -756,7 +756,7 @@ static int build_target(struct build *b, const char *target)
 	r = FR_EXIT_OK;
 	goto done;
 sign_failed:
-	rb_error("signing: %s", err.msg);
+	fr_cli_error("signing: %s", err.msg);
 	r = FR_EXIT_FAIL;
 done:
 	if (entries)
@@ -812,7 +812,7 @@ int rb_cmd_build(int argc, char **argv)
 		case 'j':
 			b.jobs = (int)strtol(optarg, &end, 10);
 			if (*end || b.jobs < 1 || b.jobs > 64) {
-				rb_error("build: --jobs '%s' is not 1-64", optarg);
+				fr_cli_error("build: --jobs '%s' is not 1-64", optarg);
 				return FR_EXIT_USAGE;
 			}
 			break;
@@ -821,7 +821,7 @@ int rb_cmd_build(int argc, char **argv)
 			break;
 		case 'r':
 			if (strcmp(optarg, "default") && strcmp(optarg, "china") && strcmp(optarg, "europe")) {
-				rb_error("build: --region '%s' is not default, china or europe", optarg);
+				fr_cli_error("build: --region '%s' is not default, china or europe", optarg);
 				return FR_EXIT_USAGE;
 			}
 			region = optarg;
@@ -848,7 +848,7 @@ int rb_cmd_build(int argc, char **argv)
 		return FR_EXIT_USAGE;
 	}
 	if (key == NULL) {
-		rb_error("build: no signing key: pass --key <file> (make one with 'repo-builder keygen --out <dir>')");
+		fr_cli_error("build: no signing key: pass --key <file> (make one with 'repo-builder keygen --out <dir>')");
 		return FR_EXIT_USAGE;
 	}
 	if (b.cache == NULL) {
@@ -859,21 +859,21 @@ int rb_cmd_build(int argc, char **argv)
 		b.cache = defcache;
 	}
 	if (rb_manifest_load(argv[optind], region, &b.m, &err) < 0) {
-		rb_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 		free(defcache);
 		return FR_EXIT_FAIL;
 	}
-	rb_print_diags(b.m);
+	fr_cli_print_diags(b.m->path, &b.m->diags, "manifest", 1);
 	if (b.m->diags.nerrors) {
 		r = FR_EXIT_INVALID;
 		goto out;
 	}
 	b.m->allow_expired = allow_expired;
 	if (allow_expired)
-		rb_warn("--allow-expired: upstream Release files past their Valid-Until are taken (an archive "
+		fr_cli_warn("--allow-expired: upstream Release files past their Valid-Until are taken (an archive "
 			"snapshot); each one is named below");
 	if ((b.signer = fr_pgp_signer_open(key, &err)) == NULL) {
-		rb_error("build: %s", err.msg);
+		fr_cli_error("build: %s", err.msg);
 		r = FR_EXIT_FAIL;
 		goto out;
 	}
@@ -884,7 +884,7 @@ int rb_cmd_build(int argc, char **argv)
 		r = build_target(&b, b.m->targets[i]);
 	}
 	if (!any && r == FR_EXIT_OK) {
-		rb_error("build: '%s' is not a target of %s", target, argv[optind]);
+		fr_cli_error("build: '%s' is not a target of %s", target, argv[optind]);
 		r = FR_EXIT_USAGE;
 	}
 out:

@@ -50,7 +50,7 @@ int rb_cmd_keygen(int argc, char **argv)
 		return FR_EXIT_USAGE;
 	}
 	if (fr_pgp_keygen(out, uid, &err) < 0) {
-		rb_error("keygen: %s", err.msg);
+		fr_cli_error("keygen: %s", err.msg);
 		return FR_EXIT_FAIL;
 	}
 	{

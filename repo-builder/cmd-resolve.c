@@ -62,7 +62,7 @@ static int resolve_target(const struct rb_manifest *m, const char *target, struc
 	if (r < 0) {
 		if (problems.len)
 			fputs(problems.buf, stderr);
-		rb_error("%s", err.msg);
+		fr_cli_error("%s", err.msg);
 		fr_buf_release(&problems);
 		return r == FR_EIO ? FR_EXIT_FAIL : RB_EXIT_UNSOLVABLE;
 	}
@@ -95,7 +95,7 @@ static int from_indexes(char **files, size_t nfiles, char **pkgs, size_t npkgs, 
 		m->repos[i].name = fr_xstrdup(files[i]);
 		m->repos[i].priority = 500;
 		if (fr_decompress_file(files[i], 1u << 30, &b, &err) < 0) {
-			rb_error("%s", err.msg);
+			fr_cli_error("%s", err.msg);
 			fr_buf_release(&b);
 			r = FR_EXIT_FAIL;
 			goto out;
@@ -103,7 +103,7 @@ static int from_indexes(char **files, size_t nfiles, char **pkgs, size_t npkgs, 
 		ix[i].repo = i;
 		ix[i].text = fr_buf_detach(&b, &ix[i].len);
 		if (rb_index_parse(&ix[i], &err) < 0) {
-			rb_error("%s: %s", files[i], err.msg);
+			fr_cli_error("%s: %s", files[i], err.msg);
 			r = RB_EXIT_BADSIG;
 			goto out;
 		}
@@ -143,7 +143,7 @@ int rb_load_indexes(const struct rb_manifest *m, const char *target, struct rb_i
 		if (!quiet)
 			fprintf(stderr, "reading %s index for %s\n", m->repos[i].name, target);
 		if (rb_index_load(m, i, target, &ix[n], &err) < 0) {
-			rb_error("repository '%s' (%s:%d:%d): %s", m->repos[i].name, m->path, m->repos[i].line,
+			fr_cli_error("repository '%s' (%s:%d:%d): %s", m->repos[i].name, m->path, m->repos[i].line,
 				 m->repos[i].col, err.msg);
 			rb_index_release(&ix[n]);
 			for (i = 0; i < n; i++)
@@ -209,7 +209,7 @@ int rb_cmd_resolve(int argc, char **argv)
 	}
 	if (nfiles) {
 		if (optind >= argc) {
-			rb_error("resolve --index: which packages?");
+			fr_cli_error("resolve --index: which packages?");
 			free(files);
 			return FR_EXIT_USAGE;
 		}
@@ -227,10 +227,10 @@ int rb_cmd_resolve(int argc, char **argv)
 		int any = 0;
 
 		if (rb_manifest_load(argv[optind], region, &m, &err) < 0) {
-			rb_error("%s", err.msg);
+			fr_cli_error("%s", err.msg);
 			return FR_EXIT_FAIL;
 		}
-		rb_print_diags(m);
+		fr_cli_print_diags(m->path, &m->diags, "manifest", 1);
 		if (m->diags.nerrors) {
 			rb_manifest_free(m);
 			return FR_EXIT_INVALID;
@@ -251,7 +251,7 @@ int rb_cmd_resolve(int argc, char **argv)
 			free(ix);
 		}
 		if (!any && r == FR_EXIT_OK) {
-			rb_error("'%s' is not a target of %s", target, argv[optind]);
+			fr_cli_error("'%s' is not a target of %s", target, argv[optind]);
 			r = FR_EXIT_USAGE;
 		}
 		rb_manifest_free(m);

@@ -51,12 +51,12 @@ int rb_cmd_verify(int argc, char **argv)
 		return FR_EXIT_USAGE;
 	}
 	if (key == NULL || !*key) {
-		rb_error("verify: which key? pass --key <public-key> or set FARROW_BUNDLE_KEY");
+		fr_cli_error("verify: which key? pass --key <public-key> or set FARROW_BUNDLE_KEY");
 		return FR_EXIT_USAGE;
 	}
 	r = fr_bundle_verify(argv[optind], key, NULL, &check, &err);
 	if (r == FR_EIO)
-		rb_error("verify: %s", err.msg);
+		fr_cli_error("verify: %s", err.msg);
 	else {
 		struct fr_buf msg = FR_BUF_INIT;
 
@@ -64,7 +64,7 @@ int rb_cmd_verify(int argc, char **argv)
 		if (r == 0)
 			printf("%s\n", msg.buf);
 		else
-			rb_error("verify: %s", msg.buf);
+			fr_cli_error("verify: %s", msg.buf);
 		fr_buf_release(&msg);
 	}
 	fr_bundle_check_release(&check);
@@ -88,7 +88,7 @@ int rb_cmd_inspect(int argc, char **argv)
 		return FR_EXIT_USAGE;
 	}
 	if (fr_bundle_manifest_read(argv[1], &m, &err) < 0) {
-		rb_error("inspect: %s", err.msg);
+		fr_cli_error("inspect: %s", err.msg);
 		return FR_EXIT_FAIL;
 	}
 	printf("bundle   %s %s\ntarget   %s\nkey      %s\nepoch    %lld\nmanifest %s\n", m.bundle, m.version, m.target,
@@ -134,11 +134,11 @@ int rb_cmd_diff(int argc, char **argv)
 		return FR_EXIT_USAGE;
 	}
 	if (fr_bundle_manifest_read(argv[1], &a, &err) < 0) {
-		rb_error("diff: %s", err.msg);
+		fr_cli_error("diff: %s", err.msg);
 		return FR_EXIT_FAIL;
 	}
 	if (fr_bundle_manifest_read(argv[2], &b, &err) < 0) {
-		rb_error("diff: %s", err.msg);
+		fr_cli_error("diff: %s", err.msg);
 		fr_bundle_manifest_release(&a);
 		return FR_EXIT_FAIL;
 	}

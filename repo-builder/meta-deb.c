@@ -290,7 +290,7 @@ static int release_dates(const struct rb_manifest *m, const char *what, const ch
 					"metadata): refused; --allow-expired builds from an archive snapshot", what, until,
 					now - u);
 		else
-			rb_warn("%s: EXPIRED metadata taken because of --allow-expired: Valid-Until %.80s is %lld s ago",
+			fr_cli_warn("%s: EXPIRED metadata taken because of --allow-expired: Valid-Until %.80s is %lld s ago",
 				what, until, now - u);
 	}
 	free(date);
@@ -479,7 +479,7 @@ static int load_host_apt(const struct rb_manifest *m, const char *distro, const 
 
 						if (u && rb_parse_date(u) >= 0 &&
 						    rb_parse_date(u) + RB_CLOCK_SKEW < (long long)time(NULL))
-							rb_warn("%s: expired (Valid-Until %.80s), taken because this host's apt "
+							fr_cli_warn("%s: expired (Valid-Until %.80s), taken because this host's apt "
 								"has Acquire::Check-Valid-Until false", ir, u);
 						free(u);
 					}

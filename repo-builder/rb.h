@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "err.h"
 #include "yamlnode.h"
 
@@ -168,11 +169,5 @@ int rb_cmd_verify(int argc, char **argv);
 int rb_cmd_inspect(int argc, char **argv);
 int rb_cmd_diff(int argc, char **argv);
 int rb_cmd_keygen(int argc, char **argv);
-
-/* Print "repo-builder: message" to stderr. */
-void rb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void rb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print m's diagnostics as file:line:col: param: message. */
-void rb_print_diags(const struct rb_manifest *m);
 
 #endif
