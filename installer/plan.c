@@ -10,6 +10,7 @@
 #include "plan.h"
 #include "solve.h"
 #include "xalloc.h"
+#include "yamlnode.h"
 
 int plan_bundle_load(const char *bundle, const char *target, struct plan_bundle *b, struct fr_err *err)
 {
@@ -90,7 +91,7 @@ int plan_host(struct fr_ssh *s, const struct fr_inventory *inv, const struct fr_
 		    "echo '### postgres'; pgrep -x postgres >/dev/null 2>&1 && echo running; "
 		    "echo '### scope'; sed -n 's/^scope: *//p' /etc/patroni/config.yml 2>/dev/null; "
 		    "echo '### etcd'; if [ -d \"$etcddata/member\" ]; then sed -n 's/^ETCD_INITIAL_CLUSTER_TOKEN=//p' /etc/default/etcd 2>/dev/null; echo data; fi; "
-		    "echo '### done'; ls /var/lib/farrow 2>/dev/null | sed -n 's/\\.done$//p' | tr '\\n' ' '; echo; "
+		    "echo '### done'; farrow-firstboot status --json 2>/dev/null; echo; "
 		    "echo '### listen'; ss -ltnH 2>/dev/null | awk '{n=split($4,a,\":\"); print a[n]}' | sort -nu | tr '\\n' ' '; echo; "
 		    "echo '### dpkg'; cat /var/lib/dpkg/status");
 	if (fr_ssh_exec(s, cmd.buf, NULL, 0, &facts, NULL, &st, &err) < 0 || st != 0) {
@@ -103,7 +104,24 @@ int plan_host(struct fr_ssh *s, const struct fr_inventory *inv, const struct fr_
 	pgrun = section(facts.buf, "postgres");
 	scope = section(facts.buf, "scope");
 	etcd = section(facts.buf, "etcd");
-	done = section(facts.buf, "done");
+	{
+		/* what farrow converged here before, as the node's firstboot says it (status --json) */
+		char *json = section(facts.buf, "done");
+		struct fr_node *fbst = fr_yaml_parse(json, strlen(json), NULL);
+		const struct fr_node *mods = fr_node_get(fbst, "modules");
+		struct fr_buf names = FR_BUF_INIT;
+
+		for (i = 0; fr_node_is_seq(mods) && i < mods->n; i++) {
+			const char *state = fr_node_str(fr_node_get(mods->items[i], "state"));
+			const char *name = fr_node_str(fr_node_get(mods->items[i], "name"));
+
+			if (name && state && strcmp(state, "done") == 0)
+				fr_buf_addf(&names, "%s%s", names.len ? " " : "", name);
+		}
+		done = fr_buf_detach(&names, NULL);
+		fr_node_free(fbst);
+		free(json);
+	}
 	listen = section(facts.buf, "listen");
 	dpkg = section(facts.buf, "dpkg");
 	chomp(os), chomp(pgver), chomp(pgrun), chomp(scope), chomp(done), chomp(listen);

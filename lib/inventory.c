@@ -203,6 +203,18 @@ const struct fr_host *fr_inv_host(const struct fr_inventory *inv, const char *ip
 	return NULL;
 }
 
+int fr_inv_host_selected(const struct fr_inventory *inv, const struct fr_host *h, const char *limit)
+{
+	size_t g;
+
+	if (limit == NULL || strcmp(limit, h->ip) == 0)
+		return 1;
+	for (g = 0; g < h->ngroups; g++)
+		if (strcmp(inv->groups[h->groups[g]].name, limit) == 0)
+			return 1;
+	return 0;
+}
+
 int fr_inv_host_in(const struct fr_host *h, size_t gi)
 {
 	size_t i;

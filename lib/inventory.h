@@ -70,6 +70,11 @@ size_t fr_inv_validate(struct fr_inventory *inv);
 
 /* The host with that address, or NULL. */
 const struct fr_host *fr_inv_host(const struct fr_inventory *inv, const char *ip);
+/*
+ * 1 if h is what `-l limit` selects: every host for NULL, else the host of that address or
+ * a member of the group (cluster) of that name, as Ansible's --limit.
+ */
+int fr_inv_host_selected(const struct fr_inventory *inv, const struct fr_host *h, const char *limit);
 /* 1 if host is in group gi. */
 int fr_inv_host_in(const struct fr_host *h, size_t gi);
 

@@ -19,6 +19,18 @@
 #include "ssh.h"
 #include "xalloc.h"
 
+void fr_ssh_opts_for_host(const struct fr_inventory *inv, const struct fr_host *h, const struct fr_ssh_opts *base,
+			  struct fr_ssh_opts *out)
+{
+	long long port = 22;
+
+	*out = *base;
+	fr_inv_int(inv, h, "ansible_port", &port);
+	out->host = h->ip;
+	out->port = (int)port;
+	out->user = fr_inv_str(inv, h, "ansible_user");
+}
+
 struct fr_ssh {
 	int fd;
 	LIBSSH2_SESSION *s;

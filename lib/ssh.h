@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "inventory.h"
 
 struct fr_ssh;
 
@@ -19,6 +20,14 @@ struct fr_ssh_opts {
 	int accept_new;           /* an unknown host key is recorded and accepted (ssh's accept-new) */
 	int timeout;              /* seconds for connecting and for each step; 0: 10 */
 };
+
+/*
+ * The options to reach host h of inv: base's key, known_hosts, accept_new and timeout (the
+ * command line's), with the host's address and the inventory's ansible_port and ansible_user
+ * (host > cluster > global, as Ansible). The one place the inventory's SSH settings are read.
+ */
+void fr_ssh_opts_for_host(const struct fr_inventory *inv, const struct fr_host *h, const struct fr_ssh_opts *base,
+			  struct fr_ssh_opts *out);
 
 /*
  * Connect, check the host key against known_hosts (a mismatch is always

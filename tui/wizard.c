@@ -1241,9 +1241,9 @@ static void connection_strings(struct wiz *w, struct fr_buf *out)
 		const char *role = fr_inv_str(inv, h, "pg_role");
 		struct fr_var users, dbs;
 		const char *user = "postgres", *db = "postgres";
-		static const int ports[] = { 5432, 6432, 5433, 5434 };
-		static const char *const what[] = { "postgres", "pgbouncer", "primary service", "replica service" };
-		int p;
+		static const char *const lists[] = { "pg_default_services", "pg_services" };
+		long long pg_port = 5432, bouncer_port = 6432;
+		size_t l, k;
 
 		if (role == NULL || strcmp(role, "primary") != 0)
 			continue;
@@ -1251,54 +1251,78 @@ static void connection_strings(struct wiz *w, struct fr_buf *out)
 			user = fr_node_str(fr_node_get(users.value->items[0], "name")) ?: user;
 		if (fr_inv_resolve(inv, h, "pg_databases", &dbs) && fr_node_is_seq(dbs.value) && dbs.value->n)
 			db = fr_node_str(fr_node_get(dbs.value->items[0], "name")) ?: db;
-		for (p = 0; p < 4; p++)
-			fr_buf_addf(out, "postgres://%s@%s:%d/%s   (%s)\n", user, h->ip, ports[p], db, what[p]);
+		/* the ports the node renders: the inventory's, and its services as haproxy gets them */
+		fr_inv_int(inv, h, "pg_port", &pg_port);
+		fr_inv_int(inv, h, "pgbouncer_port", &bouncer_port);
+		fr_buf_addf(out, "postgres://%s@%s:%lld/%s   (postgres)\n", user, h->ip, pg_port, db);
+		fr_buf_addf(out, "postgres://%s@%s:%lld/%s   (pgbouncer)\n", user, h->ip, bouncer_port, db);
+		for (l = 0; l < 2; l++) {
+			struct fr_var v;
+
+			if (!fr_inv_resolve(inv, h, lists[l], &v) || !fr_node_is_seq(v.value))
+				continue;
+			for (k = 0; k < v.value->n; k++) {
+				const char *name = fr_node_str(fr_node_get(v.value->items[k], "name"));
+				long long port;
+
+				if (name && fr_node_int(fr_node_get(v.value->items[k], "port"), &port))
+					fr_buf_addf(out, "postgres://%s@%s:%lld/%s   (%s service)\n", user, h->ip, port, db,
+						    name);
+			}
+		}
 		fr_buf_addf(out, "the password of %s is in %s (pg_users)\n", user, w->output);
 		break;
 	}
 	fr_inv_free(inv);
 }
 
-static void parse_progress(struct host_row *rows, int *nrows, const char *line)
+/*
+ * One line of `farrow install --progress=json` (lib-free data: host, step, module, state,
+ * result, summary) into the rows; what people should read of it goes to tail. A line that is
+ * not an object (farrow's own errors, on stderr) goes to tail as it is.
+ */
+static void parse_progress(struct host_row *rows, int *nrows, const char *line, struct fr_buf *tail)
 {
-	char ip[64];
-	const char *rest;
+	struct fr_node *o = line[0] == '{' ? fr_yaml_parse(line, strlen(line), NULL) : NULL;
+	const char *ip = fr_node_str(fr_node_get(o, "host")), *module = fr_node_str(fr_node_get(o, "module"));
+	const char *state = fr_node_str(fr_node_get(o, "state")), *step = fr_node_str(fr_node_get(o, "step"));
+	const char *result = fr_node_str(fr_node_get(o, "result")), *summary = fr_node_str(fr_node_get(o, "summary"));
+	long long code = 1;
 	int i;
 
-	if (sscanf(line, "%63s", ip) != 1 || strchr(ip, '.') == NULL)
+	if (!fr_node_is_map(o)) {
+		fr_buf_addf(tail, "%s\n", line);
+		fr_node_free(o);
 		return;
-	rest = line + strlen(ip);
-	while (*rest == ' ')
-		rest++;
+	}
+	if (ip == NULL)
+		goto out; /* the run's last object: the exit status says the same */
 	for (i = 0; i < *nrows && strcmp(rows[i].ip, ip) != 0; i++)
 		;
 	if (i == *nrows) {
 		if (*nrows >= 16)
-			return;
+			goto out;
 		memset(&rows[i], 0, sizeof(rows[i]));
 		snprintf(rows[i].ip, sizeof(rows[i].ip), "%s", ip);
 		(*nrows)++;
 	}
-	if (strncmp(rest, fr_modules[0].name, strlen(fr_modules[0].name)) == 0) {
-		/* "<module> <state> <module> <state> ... (N s)": the modules of the one table */
-		char name[32], state[16];
-		const char *p = rest;
-		int used;
+	if (module && state) {
+		size_t m;
 
-		while (sscanf(p, "%31s %15s%n", name, state, &used) == 2 && name[0] != '(') {
-			size_t m;
-
-			for (m = 0; m < fr_nmodules && m < MAX_MODS; m++)
-				if (strcmp(fr_modules[m].name, name) == 0)
-					snprintf(rows[i].mods[m], sizeof(rows[i].mods[m]), "%s", state);
-			p += used;
-		}
-	} else if (strncmp(rest, "ok:", 3) == 0 || strncmp(rest, "FAILED:", 7) == 0) {
+		for (m = 0; m < fr_nmodules && m < MAX_MODS; m++)
+			if (strcmp(fr_modules[m].name, module) == 0)
+				snprintf(rows[i].mods[m], sizeof(rows[i].mods[m]), "%s", state);
+	} else if (step)
+		snprintf(rows[i].state, sizeof(rows[i].state), "%s", step);
+	else if (result) {
+		fr_node_int(fr_node_get(o, "code"), &code);
 		rows[i].done = 1;
-		rows[i].failed = rest[0] == 'F';
-		snprintf(rows[i].state, sizeof(rows[i].state), "%s", rest);
-	} else if (strcmp(rest, "...") != 0)
-		snprintf(rows[i].state, sizeof(rows[i].state), "%s", rest);
+		rows[i].failed = code != 0;
+		snprintf(rows[i].state, sizeof(rows[i].state), "%s: %s", code ? "FAILED" : "ok", summary ? summary : result);
+		fr_buf_addf(tail, "%-16s %s\n", ip, rows[i].state);
+	}
+out:
+	fr_node_free(o);
 }
 
 /* Run farrow install as a child; the progress screen while it runs. R_NEXT when it worked. */
@@ -1330,6 +1354,7 @@ static int run_install(struct wiz *w, struct fr_buf *tail)
 		argv[n++] = w->inst_bundle;
 		argv[n++] = "--key";
 		argv[n++] = w->inst_key;
+		argv[n++] = "--progress=json";
 		if (*w->ssh_key) {
 			argv[n++] = "--ssh-key";
 			argv[n++] = w->ssh_key;
@@ -1354,9 +1379,7 @@ static int run_install(struct wiz *w, struct fr_buf *tail)
 			eof = 1;
 		while ((nl = memchr(acc.buf, '\n', acc.len)) != NULL) {
 			*nl = '\0';
-			parse_progress(rows, &nrows, acc.buf);
-			fr_buf_adds(tail, acc.buf);
-			fr_buf_addc(tail, '\n');
+			parse_progress(rows, &nrows, acc.buf, tail);
 			memmove(acc.buf, nl + 1, acc.len - (size_t)(nl - acc.buf) - 1);
 			acc.len -= (size_t)(nl - acc.buf) + 1;
 			acc.buf[acc.len] = '\0';
