@@ -18,6 +18,15 @@ setup() {
 	assert_output "farrow: 'no-such-command' is not a farrow command; see 'farrow --help'"
 	run -0 farrow --version
 	assert_output --regexp "^farrow [0-9]+\.[0-9]+\.[0-9]+$"
+	# the three mains share one dispatcher: the same words for the same mistakes
+	run -2 repo-builder no-such-command
+	assert_output "repo-builder: 'no-such-command' is not a repo-builder command; see 'repo-builder --help'"
+	run -2 farrow-firstboot no-such-command
+	assert_output "farrow-firstboot: 'no-such-command' is not a farrow-firstboot command; see 'farrow-firstboot --help'"
+	run -2 farrow-firstboot verify
+	assert_line "farrow-firstboot: 'verify': bad arguments"
+	run -2 farrow install inv.yml --bundle b --key k --progress=xml
+	assert_output "farrow: install: --progress is text or json, not 'xml'"
 }
 
 @test "make install DESTDIR= PREFIX= installs binaries, profiles and man pages" {

@@ -266,6 +266,15 @@ farrow, public"
 	sed 's/10\.10\.10\.10/10.10.10.13/g' "$W/meta.yml" >"$W/gone.yml"
 	run -10 farrow status "$W/gone.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts" --timeout 3
 	assert_line --regexp "^10\.10\.10\.13 +unreachable: "
+	# the same as data: the node's own modules, and the worst state as the result
+	run -0 farrow status "$W/meta.yml" --json --ssh-key "$KEY" --known-hosts "$W/known_hosts" --timeout 5
+	run -0 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); h=d["hosts"][0]
+print(d["result"], h["host"], h["state"], " ".join(m["name"]+"="+m["state"] for m in h["modules"]))' "$output"
+	assert_output "done 10.10.10.10 done packages=done node=done ca=done etcd=done pgsql=done"
+	run -10 farrow status "$W/gone.yml" --json --ssh-key "$KEY" --known-hosts "$W/known_hosts" --timeout 3
+	run -0 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); h=d["hosts"][0]
+print(d["result"], h["state"], "modules" in h, bool(h["error"]))' "$output"
+	assert_output "unreachable unreachable False True"
 }
 
 @test "a second run changes nothing and says so; the rows are intact" {
@@ -273,6 +282,27 @@ farrow, public"
 	assert_output --partial "10.10.10.10      ok: unchanged: nothing to do (10 packages for its roles); 5 modules converged, 0 changes"
 	run -0 sql 5433 "select count(*) from farrow.t"
 	assert_output 1000
+	# --progress=json: every line an object; the steps, the modules, the host's end, the run's end
+	run -0 install --progress=json
+	printf '%s\n' "$output" >"$W/progress.json"
+	run -0 python3 - "$W/progress.json" <<'PY'
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+steps = [o["step"] for o in objs if "step" in o]
+mods = {o["module"]: o["state"] for o in objs if "module" in o}
+host = [o for o in objs if "result" in o and "host" in o][0]
+print(" ".join(steps))
+print(" ".join(f"{k}={v}" for k, v in mods.items()))
+print(host["host"], host["result"], host["code"], host["changed"], host["summary"])
+print(objs[-1])
+PY
+	assert_line "connect survey copy verify firstboot"
+	assert_line "packages=done node=done ca=done etcd=done pgsql=done"
+	assert_line "10.10.10.10 unchanged 0 False unchanged: nothing to do (10 packages for its roles); 5 modules converged, 0 changes"
+	assert_line "{'result': 'ok', 'code': 0, 'hosts': 1}"
+	# the survey reads what firstboot converged here from the node's status --json
+	run -0 install --plan
+	assert_line "  farrow      packages node ca etcd pgsql"
 }
 
 @test "stopping and booting the node again: firstboot converges at boot, PostgreSQL serves the rows" {

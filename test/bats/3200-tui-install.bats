@@ -71,6 +71,9 @@ teardown() {
 	assert_output --partial "postgres://dbuser_meta@10.10.10.10:5432/meta   (postgres)"
 	assert_output --partial "postgres://dbuser_meta@10.10.10.10:6432/meta   (pgbouncer)"
 	assert_output --partial "postgres://dbuser_meta@10.10.10.10:5434/meta   (replica service)"
+	# every service the node renders (pg_default_services), not a fixed four
+	assert_output --partial "postgres://dbuser_meta@10.10.10.10:5436/meta   (default service)"
+	assert_output --partial "postgres://dbuser_meta@10.10.10.10:5438/meta   (offline service)"
 	url=$(tui_screen | grep -o 'postgres://dbuser_meta@10.10.10.10:5433/meta')
 	[ -n "$url" ]
 	pw=$(grep -o 'name: dbuser_meta, password: [A-Za-z0-9]*' "$BATS_TEST_TMPDIR/farrow.yml" | sed 's/.*password: //')
