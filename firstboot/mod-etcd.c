@@ -135,6 +135,61 @@ out:
 	return r;
 }
 
+/*
+ * One etcd user and role per PostgreSQL cluster (the profile's etcd_clients), the role
+ * reading and writing its Patroni namespace only: Patroni never logs in as root. Converged
+ * when the user reads its prefix with its password and its role names that prefix.
+ */
+static int clients(struct fb *fb, struct etcd *e)
+{
+	const struct fr_node *list = fr_node_get(fb->root, "etcd_clients");
+	size_t i;
+	int r = 0;
+
+	for (i = 0; fr_node_is_seq(list) && i < list->n && r == 0; i++) {
+		const char *user = fr_node_str(fr_node_get(list->items[i], "user"));
+		const char *prefix = fr_node_str(fr_node_get(list->items[i], "prefix"));
+		const char *password = fr_node_str(fr_node_get(list->items[i], "password"));
+		const char *probe[] = { "get", prefix, "--prefix", "--keys-only", "--limit=1", NULL };
+		const char *role_get[] = { "role", "get", user, NULL }, *role_add[] = { "role", "add", user, NULL };
+		const char *grant[] = { "role", "grant-permission", user, "--prefix=true", "readwrite", prefix, NULL };
+		const char *user_get[] = { "user", "get", user, NULL };
+		const char *user_add[] = { "user", "add", user, "--interactive=false", NULL };
+		const char *user_pw[] = { "user", "passwd", user, "--interactive=false", NULL };
+		const char *user_role[] = { "user", "grant-role", user, user, NULL };
+		struct fr_buf out = FR_BUF_INIT, in = FR_BUF_INIT;
+		struct etcd mine;
+
+		if (user == NULL || prefix == NULL || password == NULL || !*password || strcmp(user, "root") == 0)
+			return fb_fail(fb, "etcd_clients[%zu]: a user (not root), a prefix and a password are expected", i);
+		snprintf(mine.endpoint, sizeof(mine.endpoint), "%s", e->endpoint);
+		mine.creds = fr_xasprintf("ETCDCTL_USER=%s:%s", user, password);
+		if (etcdctl(fb, &mine, 1, probe, NULL, NULL) == 0 && etcdctl(fb, e, 1, role_get, NULL, &out) == 0 &&
+		    strstr(out.buf, prefix)) {
+			fb_log(fb, "RBAC: user %s reads and writes %s only", user, prefix);
+			goto next;
+		}
+		fr_buf_reset(&out);
+		fr_buf_addf(&in, "%s\n", password);
+		if ((etcdctl(fb, e, 1, role_get, NULL, NULL) != 0 && etcdctl(fb, e, 1, role_add, NULL, NULL) != 0) ||
+		    etcdctl(fb, e, 1, grant, NULL, NULL) != 0 ||
+		    (etcdctl(fb, e, 1, user_get, NULL, NULL) == 0 ? etcdctl(fb, e, 1, user_pw, in.buf, NULL)
+								  : etcdctl(fb, e, 1, user_add, in.buf, NULL)) != 0 ||
+		    etcdctl(fb, e, 1, user_role, NULL, NULL) != 0 || etcdctl(fb, &mine, 1, probe, NULL, NULL) != 0) {
+			r = fb_fail(fb, "cannot give etcd user %s its role on %s", user, prefix);
+			goto next;
+		}
+		fb_log(fb, "RBAC: user %s made, reading and writing %s only", user, prefix);
+		fb->changes++;
+next:
+		fr_buf_wipe(&in);
+		fr_buf_release(&out);
+		fr_wipe(mine.creds, strlen(mine.creds));
+		free(mine.creds);
+	}
+	return r;
+}
+
 int fb_mod_etcd(struct fb *fb)
 {
 	const char *name = fb_ident(fb, "etcd_instance"), *data = fb_str(fb, "etcd_data", "/data/etcd");
@@ -161,14 +216,14 @@ int fb_mod_etcd(struct fb *fb)
 	changed |= r;
 	if (fb_systemctl(fb, "enable", "etcd") < 0 ||
 	    fb_systemctl(fb, changed ? "restart" : "start", "etcd") < 0 ||
-	    fb_wait(fb, "etcd healthy", 60, healthy, &e) < 0 || rbac(fb, &e, password) < 0)
+	    fb_wait(fb, "etcd healthy", 60, healthy, &e) < 0 || rbac(fb, &e, password) < 0 || clients(fb, &e) < 0)
 		goto fail;
 	fb_log(fb, "%s: healthy at %s", name, e.endpoint);
-	memset(e.creds, 0, strlen(e.creds));
+	fr_wipe(e.creds, strlen(e.creds));
 	free(e.creds);
 	return 0;
 fail:
-	memset(e.creds, 0, strlen(e.creds));
+	fr_wipe(e.creds, strlen(e.creds));
 	free(e.creds);
 	return -1;
 }

@@ -129,8 +129,11 @@ void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 		fr_buf_addf(out, "    - %s:%lld\n", fr_node_str(fr_node_get(etcd->items[i], "ip")), fb_int(fb, "etcd_port", 2379));
 	if (!fr_node_is_seq(etcd) || etcd->n == 0)
 		fr_buf_addf(out, "    - %s:%lld\n", fb->host, fb_int(fb, "etcd_port", 2379));
-	fr_buf_adds(out, "  protocol: https\n  cacert: /pg/cert/ca.crt\n  username: root\n  password: ");
-	pg_yaml_quote(out, fb_secret(fb, "etcd_root_password"));
+	/* its own etcd user, limited to its namespace (the etcd module makes it from etcd_clients) */
+	fr_buf_adds(out, "  protocol: https\n  cacert: /pg/cert/ca.crt\n  username: ");
+	pg_yaml_quote(out, pg->cluster);
+	fr_buf_adds(out, "\n  password: ");
+	pg_yaml_quote(out, fb_secret(fb, "pg_etcd_password"));
 	fr_buf_addf(out,
 		    "\n\nbootstrap:\n  dcs:\n    ttl: %d\n    loop_wait: %d\n    retry_timeout: %d\n"
 		    "    primary_start_timeout: %d\n    maximum_lag_on_failover: %lld\n    synchronous_mode: %s\n"

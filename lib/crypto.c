@@ -32,6 +32,21 @@ int fr_random_password(char *out, size_t len, struct fr_err *err)
 	return 0;
 }
 
+void fr_derive_password(const char *key, const char *context, char *out, size_t len)
+{
+	unsigned char md[64];
+	unsigned int n = 0;
+	size_t i;
+
+	if (len > 32)
+		len = 32;
+	HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)context, strlen(context), md, &n);
+	for (i = 0; i < len; i++)
+		out[i] = alnum[md[i] % 62];
+	out[len] = '\0';
+	OPENSSL_cleanse(md, sizeof(md));
+}
+
 void fr_sha256_hex(const void *data, size_t len, char out[65])
 {
 	unsigned char md[32];

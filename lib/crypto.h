@@ -14,6 +14,14 @@
  */
 int fr_random_password(char *out, size_t len, struct fr_err *err);
 
+/*
+ * A secret derived from another: len characters of [A-Za-z0-9] from HMAC-SHA-256(key, context)
+ * (len <= 32), and a NUL. The same key and context give the same secret on every machine, and
+ * the secret tells nothing of the key. For a credential the inventory leaves empty whose two
+ * ends must agree (pg_etcd_password: the etcd member and the PostgreSQL node).
+ */
+void fr_derive_password(const char *key, const char *context, char *out, size_t len);
+
 /* Overwrite n bytes at p with zeros in a way the optimiser cannot remove (OPENSSL_cleanse): the one
  * way farrow wipes a secret before its memory is freed. */
 void fr_wipe(void *p, size_t n);

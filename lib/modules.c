@@ -15,7 +15,7 @@ static const char *const ca_ids[] = { "etcd_instance", "pg_instance", NULL };
 
 static const char *const etcd_secrets[] = { "etcd_root_password", NULL };
 static const char *const pgsql_secrets[] = { "patroni_password", "pg_replication_password", "pg_admin_password",
-					     "pg_monitor_password", "etcd_root_password", "pg_users", "pgbackrest_repo",
+					     "pg_monitor_password", "pg_etcd_password", "pg_users", "pgbackrest_repo",
 					     NULL };
 
 static const char *const etcd_pkgs[] = { "etcd-server", "etcd-client", NULL };

@@ -181,6 +181,75 @@ static void peers(const struct fr_inventory *inv, const struct fr_host *h, struc
 	}
 }
 
+/* etcd_root_password as the etcd members have it (the first member's), else as h has it. */
+static const char *etcd_root(const struct fr_inventory *inv, const struct fr_host *h)
+{
+	size_t i;
+
+	for (i = 0; i < inv->nhosts; i++)
+		if (fr_inv_str(inv, &inv->hosts[i], "etcd_cluster") && fr_inv_str(inv, &inv->hosts[i], "etcd_root_password"))
+			return fr_inv_str(inv, &inv->hosts[i], "etcd_root_password");
+	return fr_inv_str(inv, h, "etcd_root_password");
+}
+
+void fr_profile_pg_etcd_password(const struct fr_inventory *inv, const struct fr_host *h, char *out, size_t n)
+{
+	const char *pw = fr_inv_str(inv, h, "pg_etcd_password"), *cluster = fr_inv_str(inv, h, "pg_cluster");
+	const char *root = etcd_root(inv, h);
+	char *context, derived[25];
+
+	if (pw && *pw) {
+		snprintf(out, n, "%s", pw);
+		return;
+	}
+	/* empty (Pigsty's default would use the cluster's name): derived, so that both ends agree */
+	context = fr_xasprintf("farrow pg_etcd_password %s", cluster ? cluster : "");
+	fr_derive_password(root ? root : "", context, derived, 24);
+	snprintf(out, n, "%s", derived);
+	fr_wipe(derived, sizeof(derived));
+	free(context);
+}
+
+/*
+ * An etcd member's clients: one etcd user and role per PostgreSQL cluster of the inventory,
+ * limited to its Patroni namespace (<pg_namespace>/<pg_cluster>/), with its password.
+ */
+static void etcd_clients(const struct fr_inventory *inv, struct fr_buf *out)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < inv->nhosts; i++) {
+		const struct fr_host *h = &inv->hosts[i];
+		const char *cluster = fr_inv_str(inv, h, "pg_cluster"), *ns = fr_inv_str(inv, h, "pg_namespace");
+		char pw[256];
+
+		if (cluster == NULL)
+			continue;
+		for (j = 0; j < i; j++) {
+			const char *c2 = fr_inv_str(inv, &inv->hosts[j], "pg_cluster");
+
+			if (c2 && strcmp(c2, cluster) == 0)
+				break;
+		}
+		if (j < i)
+			continue; /* the cluster's first host speaks for it */
+		fr_profile_pg_etcd_password(inv, h, pw, sizeof(pw));
+		fr_buf_addf(out, "%s  - { user: ", k++ ? "" : "etcd_clients:\n");
+		fr_buf_add_json_str(out, cluster);
+		fr_buf_addf(out, ", prefix: ");
+		{
+			char *prefix = fr_xasprintf("%s/%s/", ns ? ns : "/pg", cluster);
+
+			fr_buf_add_json_str(out, prefix);
+			free(prefix);
+		}
+		fr_buf_adds(out, ", password: ");
+		fr_buf_add_json_str(out, pw);
+		fr_buf_adds(out, " }\n");
+		fr_wipe(pw, sizeof(pw));
+	}
+}
+
 int fr_profile_render(const struct fr_inventory *inv, const struct fr_host *h, const char *bundle_dir,
 		      const struct fr_profile_pki *pki, struct fr_buf *out, struct fr_err *err)
 {
@@ -236,13 +305,21 @@ int fr_profile_render(const struct fr_inventory *inv, const struct fr_host *h, c
 		if (fr_param_holds_secret(vars[i].name) && !consumed_by(&id, vars[i].name))
 			continue;
 		fr_buf_addf(out, "  %s: ", vars[i].name);
-		if (vars[i].src == FR_SRC_DEFAULT && explicit_only_value(vars[i].name))
+		if (strcmp(vars[i].name, "pg_etcd_password") == 0) {
+			char pw[256];
+
+			fr_profile_pg_etcd_password(inv, h, pw, sizeof(pw));
+			fr_buf_add_json_str(out, pw);
+			fr_wipe(pw, sizeof(pw));
+		} else if (vars[i].src == FR_SRC_DEFAULT && explicit_only_value(vars[i].name))
 			fr_buf_adds(out, explicit_only_value(vars[i].name));
 		else
 			fr_node_to_flow(vars[i].value, out, NULL);
 		fr_buf_addc(out, '\n');
 	}
 	peers(inv, h, out);
+	if (id.etcd_instance)
+		etcd_clients(inv, out);
 	if (pki) {
 		fr_buf_adds(out, "pki:\n");
 		if ((r = pem_block("ca_crt", pki->ca_crt, out, err)) == 0 && (r = pem_block("crt", pki->crt, out, err)) == 0)

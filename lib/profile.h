@@ -48,6 +48,13 @@ int fr_profile_pki_ensure(const char *pki, const struct fr_inventory *inv, const
 void fr_profile_pki_release(struct fr_profile_pki *paths);
 
 /*
+ * The password Patroni of h's cluster logs into etcd with (as user <pg_cluster>): the
+ * inventory's pg_etcd_password, or, when it is empty, one derived from etcd_root_password and
+ * the cluster's name (fr_derive_password), the same on the etcd members and the cluster's nodes.
+ */
+void fr_profile_pg_etcd_password(const struct fr_inventory *inv, const struct fr_host *h, char *out, size_t n);
+
+/*
  * Append host h's profile to out (it holds credentials: wipe it with fr_buf_wipe). bundle_dir
  * (may be NULL) is where the node has its unpacked bundle; pki (may be NULL) gives the PEM files
  * to embed. 0, or FR_EIO when a PEM file cannot be read.

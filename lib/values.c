@@ -12,6 +12,7 @@
 #include "params.h"
 #include "plans.h"
 #include "values.h"
+#include "xalloc.h"
 
 static void diag(struct fr_diags *d, enum fr_severity sev, const struct fr_node *at, const char *param,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -99,6 +100,21 @@ static const char *path_problem(const char *s)
 	if (s[1] == '\0')
 		return NULL;
 	return fr_path_problem(s + 1, 0);
+}
+
+/* An etcd key prefix: an absolute path that ends in '/' ("/pg/pg-meta/"). */
+static const char *prefix_problem(const char *s)
+{
+	size_t n = strlen(s);
+	char *inner;
+	const char *why;
+
+	if (n < 2 || s[0] != '/' || s[n - 1] != '/')
+		return "is not a key prefix (/<namespace>/<cluster>/)";
+	inner = fr_xstrndup(s, n - 1);
+	why = path_problem(inner) ? "is not a key prefix (/<namespace>/<cluster>/)" : NULL;
+	free(inner);
+	return why;
 }
 
 static const char *hostname_problem(const char *s)
@@ -732,6 +748,20 @@ void fr_values_check_profile(const struct fr_node *root, struct fr_diags *d)
 		check_str(d, names[i], fr_node_get(ident, names[i]), "name", fr_value_name_problem);
 	check_enum(d, "pg_role", fr_node_get(ident, "pg_role"), pg_roles);
 	check_list_of(d, "redis_instances", fr_node_get(ident, "redis_instances"), "name", fr_value_name_problem);
+	{
+		const struct fr_node *clients = fr_node_get(root, "etcd_clients");
+		static const char *const keys[] = { "user", "prefix", "password", NULL };
+
+		no_controls(d, "etcd_clients", clients);
+		if (clients && !fr_node_is_seq(clients))
+			diag(d, FR_SEV_ERROR, clients, "etcd_clients", "a list of users is expected");
+		for (i = 0; fr_node_is_seq(clients) && i < clients->n; i++) {
+			if (!item_map(d, "etcd_clients", clients->items[i], "user", keys))
+				continue;
+			check_str(d, "etcd_clients", fr_node_get(clients->items[i], "user"), "user", fr_value_name_problem);
+			check_str(d, "etcd_clients", fr_node_get(clients->items[i], "prefix"), "prefix", prefix_problem);
+		}
+	}
 	no_controls(d, "peers", peers);
 	if (peers && !fr_node_is_map(peers)) {
 		diag(d, FR_SEV_ERROR, peers, "peers", "a mapping of cluster kinds to member lists is expected");

@@ -87,7 +87,7 @@ plan_values() {
 	assert_output --partial "password: '********'"
 	run -0 farrow-firstboot render patroni --profile p.yml --show-secrets
 	assert_output --partial "password: 'Sekrit.Patroni'"
-	assert_output --partial "password: 'Sekrit.Etcd'"
+	refute_output --partial "Sekrit.Etcd"
 	assert_output --partial "password: 'Sekrit.Repl'"
 }
 
@@ -116,6 +116,27 @@ plan_values() {
 	farrow profile "$FARROW_ROOT/test/fixtures/pg-test.yml" --host 10.10.10.10 -o e.yml --pki "$BATS_TEST_TMPDIR/pki"
 	run -0 grep -c "^  etcd_root_password: Sekrit.Etcd$" e.yml
 	run -1 grep -E "patroni_password|pg_replication_password|pg_users|Sekrit.Grafana|Sekrit.Minio" e.yml
+	# Patroni logs into etcd as its own user, limited to its namespace, never as root: the PostgreSQL
+	# node holds no etcd root credential; the etcd member makes the user from etcd_clients
+	run -1 grep -E "etcd_root_password|Sekrit.Etcd" p.yml
+	pw=$(sed -n 's/^  pg_etcd_password: "\([A-Za-z0-9]\{24\}\)"$/\1/p' p.yml)
+	[ -n "$pw" ]
+	run -0 grep -c "^  - { user: \"pg-test\", prefix: \"/pg/pg-test/\", password: \"$pw\" }$" e.yml
+	run -0 farrow-firstboot render patroni --profile p.yml --show-secrets
+	assert_output --partial "  username: 'pg-test'
+  password: '$pw'"
+	refute_output --partial "username: root"
+	# derived from etcd_root_password when the inventory leaves it empty: another root, another one
+	fr_mutate "$FARROW_ROOT/test/fixtures/pg-test.yml" "etcd_root_password: Sekrit.Etcd" "etcd_root_password: Other.Etcd" o.yml
+	farrow profile o.yml --host 10.10.10.11 -o p2.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -1 grep -c "$pw" p2.yml
+	# set in the inventory: taken as it is, on both ends
+	fr_mutate "$FARROW_ROOT/test/fixtures/pg-test.yml" "pg_rpo: 0" "pg_rpo: 0
+    pg_etcd_password: Sekrit.PgEtcd" s.yml
+	farrow profile s.yml --host 10.10.10.11 -o p3.yml --pki "$BATS_TEST_TMPDIR/pki"
+	farrow profile s.yml --host 10.10.10.10 -o e3.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -0 grep -c '^  pg_etcd_password: "Sekrit.PgEtcd"$' p3.yml
+	run -0 grep -c 'password: "Sekrit.PgEtcd" }$' e3.yml
 	run -0 stat -c %a e.yml
 	assert_output 600
 }

@@ -213,6 +213,16 @@ farrow, public"
 	assert_line "loop_wait: 5"
 	assert_line "retry_timeout: 10"
 	assert_line "maximum_lag_on_failover: 1048576"
+	# Patroni is etcd user pg-meta, not root: its namespace readable, anything else denied
+	run -0 "$SANDBOX" exec 1 sh -c 'sed -n "/^etcd3:/,/^\$/p" /etc/patroni/config.yml | grep -E "^  username: "'
+	assert_output "  username: 'pg-meta'"
+	run -0 "$SANDBOX" exec 1 sh -c 'p=$(sed -n "/^etcd3:/,/^\$/s/^  password: .\(.*\).\$/\1/p" /etc/patroni/config.yml)
+		export ETCDCTL_API=3 ETCDCTL_USER="pg-meta:$p"
+		e="etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/etcd/ssl/ca.crt"
+		$e get /pg/pg-meta/leader --print-value-only; $e get /pg/pg-other/leader 2>&1; $e user list 2>&1; true'
+	assert_line "pg-meta-1"
+	assert_line --regexp "permission denied"
+	refute_line "root"
 }
 
 @test "the node's profile: 0600, its identities and the secrets it needs; no secret in any log" {
