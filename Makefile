@@ -36,7 +36,16 @@ ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 LIB_SRCS := $(wildcard lib/*.c)
-LIB_OBJS := $(LIB_SRCS:%.c=$(O)/obj/%.o) $(O)/obj/embedded.o
+# Two tiers. What a node links (farrow-firstboot): libc, libcrypto, libzstd, libyaml, nothing else.
+# The admin side (farrow, repo-builder) adds libcurl, libssh2, libarchive, libsolv, ncurses. A
+# node-side file that calls into the admin tier does not link: the tiers stay visible.
+NODE_LIB_SRCS := $(addprefix lib/,buf.c bundle.c cli.c crypto.c err.c exec.c fileio.c inventory.c \
+	modules.c params.c pgp.c pkgmgr-apt.c pki.c plans.c pq.c profile.c services.c tarread.c \
+	values.c xalloc.c yamlnode.c)
+ADMIN_LIB_SRCS := $(filter-out $(NODE_LIB_SRCS),$(LIB_SRCS))
+NODE_LIB_OBJS := $(NODE_LIB_SRCS:%.c=$(O)/obj/%.o) $(O)/obj/embedded.o
+ADMIN_LIB_OBJS := $(ADMIN_LIB_SRCS:%.c=$(O)/obj/%.o)
+LIBS_A := $(O)/libfarrow-admin.a $(O)/libfarrow-node.a
 FARROW_SRCS := $(wildcard installer/*.c tui/*.c)
 RB_SRCS := $(wildcard repo-builder/*.c)
 FB_SRCS := $(wildcard firstboot/*.c)
@@ -63,22 +72,24 @@ $(O)/obj/embedded.o: $(O)/embedded.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(O)/libfarrow.a: $(LIB_OBJS)
+$(O)/libfarrow-node.a: $(NODE_LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(O)/libfarrow-admin.a: $(ADMIN_LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(O)/farrow: $(FARROW_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow.a
+$(O)/farrow: $(FARROW_SRCS:%.c=$(O)/obj/%.o) $(LIBS_A)
 	@[ "$(V)" != 0 ] || echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
-$(O)/repo-builder: $(RB_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow.a
+$(O)/repo-builder: $(RB_SRCS:%.c=$(O)/obj/%.o) $(LIBS_A)
 	@[ "$(V)" != 0 ] || echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 # farrow-firstboot runs on bare nodes: only libc, libcrypto and libzstd (what a minimal
 # Debian 12 has), libyaml linked in statically.
 FB_LIBS = -Wl,-Bstatic -lyaml -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs libcrypto libzstd 2>/dev/null)
-$(O)/farrow-firstboot: $(FB_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow.a
+$(O)/farrow-firstboot: $(FB_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow-node.a
 	@[ "$(V)" != 0 ] || echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(FB_LIBS)
-$(O)/test/t-%: $(O)/obj/test/unit/t-%.o $(O)/libfarrow.a
+$(O)/test/t-%: $(O)/obj/test/unit/t-%.o $(LIBS_A)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" != 0 ] || echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

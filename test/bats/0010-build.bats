@@ -43,6 +43,18 @@ setup() {
 	run -0 "$r/bin/farrow" inventory check "$r/share/farrow/profiles/ha/full.yml"
 }
 
+@test "the library tiers: the node's archive calls no admin-side library, and firstboot links only the node's" {
+	b=${FARROW_BIN:-$FARROW_ROOT/build}
+	[ -f "$b/libfarrow-node.a" ]
+	# undefined symbols of the node tier: none of libcurl, libssh2, libarchive, libsolv, libpq, ncurses
+	run -0 sh -c "nm -u '$b/libfarrow-node.a' | awk '{print \$2}' | sort -u"
+	refute_output --regexp "^(curl_|libssh2_|archive_|solv|pool_|repo_|PQ|initscr|newwin|wgetch)"
+	# what a node-side file pulls in stays node-side: the admin archive is not on firstboot's link line
+	run -0 make -s -n -C "$FARROW_ROOT" O="$b" -W firstboot/main.c "$b/farrow-firstboot"
+	assert_output --partial "libfarrow-node.a"
+	refute_output --partial "libfarrow-admin.a"
+}
+
 @test "lint-bats: a '! cmd' or 'a && b' before a test's end is reported; control flow is not" {
 	f=$FARROW_ROOT/test/fixtures/lint-dead.bats.txt
 	run -1 python3 "$FARROW_ROOT/test/lint-bats.py" "$f"
