@@ -27,7 +27,7 @@ int fb_mod_packages(struct fb *fb)
 	struct fr_pkgmgr_io io = { io_run, fb };
 	struct fr_err err = { 0 };
 	char **pk = NULL, *bundle = NULL, *manifest = NULL;
-	size_t npk = 0, i;
+	size_t npk = 0;
 	int r = -1, changed = 0, st;
 
 	if (pm && pm->unguard())
@@ -78,9 +78,7 @@ int fb_mod_packages(struct fb *fb)
 		fb->changes++;
 	r = 0;
 out:
-	for (i = 0; i < npk; i++)
-		free(pk[i]);
-	free(pk);
+	fr_strv_free(pk, npk);
 	free(bundle);
 	free(manifest);
 	return r;

@@ -283,9 +283,7 @@ int cmd_configure(int argc, char **argv)
 			c.generate = 1;
 			break;
 		case 'N':
-			for (i = 0; i < nnodes; i++)
-				free(nodes[i]);
-			free(nodes);
+			fr_strv_free(nodes, nnodes);
 			nodes = split_nodes(optarg, &nnodes);
 			if (nnodes == 0) {
 				r = usage_error("--nodes '%s' lists no address", optarg);
@@ -482,9 +480,7 @@ out:
 		free(given[i].value);
 	}
 	free(given);
-	for (i = 0; i < nnodes; i++)
-		free(nodes[i]);
-	free(nodes);
+	fr_strv_free(nodes, nnodes);
 	free(ipbuf);
 	return r;
 }

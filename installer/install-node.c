@@ -365,9 +365,7 @@ void install_host(const struct install_opts *o, const struct fr_inventory *inv, 
 failed:
 	snprintf(hr->summary, sizeof(hr->summary), "%s", err.msg[0] ? err.msg : "a step failed");
 out:
-	for (i = 0; i < npk; i++)
-		free(pk[i]);
-	free(pk);
+	fr_strv_free(pk, npk);
 	fr_buf_wipe(&prof);
 	fr_node_free(profile);
 	free(remote_bundle);

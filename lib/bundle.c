@@ -206,9 +206,7 @@ void fr_bundle_manifest_release(struct fr_bundle_manifest *m)
 		free(m->files[i].sha256);
 	}
 	free(m->files);
-	for (i = 0; i < m->ninputs; i++)
-		free(m->inputs[i]);
-	free(m->inputs);
+	fr_strv_free(m->inputs, m->ninputs);
 	free(m->top);
 	free(m->bundle);
 	free(m->version);

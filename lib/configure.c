@@ -687,9 +687,7 @@ static int map_addresses(struct fr_configure *c, char **text, size_t *len, struc
 	}
 	r = 0;
 out:
-	for (i = 0; i < ntips; i++)
-		free(tips[i]);
-	free(tips);
+	fr_strv_free(tips, ntips);
 	return r;
 }
 
@@ -823,12 +821,8 @@ void fr_configure_release(struct fr_configure *c)
 		free(c->secrets[i].value);
 	}
 	free(c->secrets);
-	for (i = 0; i < c->nnotes; i++)
-		free(c->notes[i]);
-	free(c->notes);
-	for (i = 0; i < c->nwarnings; i++)
-		free(c->warnings[i]);
-	free(c->warnings);
+	fr_strv_free(c->notes, c->nnotes);
+	fr_strv_free(c->warnings, c->nwarnings);
 	fr_wipe(c->text, c->len);
 	free(c->text);
 	free(c->template_name);

@@ -155,11 +155,8 @@ void fr_detect_run(struct fr_detect *d, const char *root)
 
 void fr_detect_release(struct fr_detect *d)
 {
-	size_t i;
 
-	for (i = 0; i < d->nips; i++)
-		free(d->ips[i]);
-	free(d->ips);
+	fr_strv_free(d->ips, d->nips);
 	d->ips = NULL;
 	d->nips = 0;
 }

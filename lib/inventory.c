@@ -406,15 +406,11 @@ void fr_inv_identity(const struct fr_inventory *inv, const struct fr_host *h, st
 
 void fr_ident_release(struct fr_ident *id)
 {
-	size_t i;
-
 	free(id->pg_instance);
 	free(id->etcd_instance);
 	free(id->minio_instance);
 	free(id->infra_instance);
-	for (i = 0; i < id->nredis; i++)
-		free(id->redis_instances[i]);
-	free(id->redis_instances);
+	fr_strv_free(id->redis_instances, id->nredis);
 	memset(id, 0, sizeof(*id));
 }
 

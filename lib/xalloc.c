@@ -71,3 +71,12 @@ char *fr_xasprintf(const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+void fr_strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}

@@ -25,4 +25,7 @@ char *fr_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 		}                                                              \
 	} while (0)
 
+/* Free the n strings of v, then v itself (a NULL v is fine): the one way a char ** array goes. */
+void fr_strv_free(char **v, size_t n);
+
 #endif

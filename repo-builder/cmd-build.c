@@ -235,9 +235,7 @@ static int fetch_host_apt(struct build *b, struct rb_pkg **pkgs, size_t n, struc
 	}
 out:
 	fr_rm_rf(dir);
-	for (i = 0; i < n; i++)
-		free(specs[i]);
-	free(specs);
+	fr_strv_free(specs, n);
 	free(argv);
 	free(dir);
 	free(cwd);

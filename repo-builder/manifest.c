@@ -106,15 +106,6 @@ static char **strlist(struct rb_manifest *m, const struct fr_node *n, const char
 	return v;
 }
 
-static void freelist(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static char *abspath(const struct rb_manifest *m, const char *p)
 {
 	return p[0] == '/' ? fr_xstrdup(p) : fr_xasprintf("%s/%s", m->dir, p);
@@ -454,9 +445,9 @@ void rb_manifest_free(struct rb_manifest *m)
 		free(r->name);
 		free(r->url);
 		free(r->suite);
-		freelist(r->components, r->ncomponents);
+		fr_strv_free(r->components, r->ncomponents);
 		free(r->key);
-		freelist(r->targets, r->ntargets);
+		fr_strv_free(r->targets, r->ntargets);
 	}
 	free(m->repos);
 	for (i = 0; i < m->npkgs; i++) {
@@ -464,7 +455,7 @@ void rb_manifest_free(struct rb_manifest *m)
 		free(m->pkgs[i].op);
 		free(m->pkgs[i].version);
 		free(m->pkgs[i].repo);
-		freelist(m->pkgs[i].targets, m->pkgs[i].ntargets);
+		fr_strv_free(m->pkgs[i].targets, m->pkgs[i].ntargets);
 	}
 	free(m->pkgs);
 	for (i = 0; i < m->nfiles; i++) {
@@ -473,8 +464,8 @@ void rb_manifest_free(struct rb_manifest *m)
 		free(m->files[i].path);
 	}
 	free(m->files);
-	freelist(m->targets, m->ntargets);
-	freelist(m->base_packages, m->nbase_packages);
+	fr_strv_free(m->targets, m->ntargets);
+	fr_strv_free(m->base_packages, m->nbase_packages);
 	free(m->base_status);
 	free(m->bundle);
 	free(m->version);

@@ -838,9 +838,7 @@ static int load_labels(struct wiz *w, char *err_out, size_t errlen)
 	struct fr_err err = { 0 };
 	int i;
 
-	for (i = 0; i < w->nlabels; i++)
-		free(w->labels[i]);
-	free(w->labels);
+	fr_strv_free(w->labels, w->nlabels);
 	if (w->pw)
 		memset(w->pw, 0, sizeof(*w->pw) * 2 * (size_t)w->nlabels);
 	free(w->pw);
@@ -1125,9 +1123,7 @@ static int step_review(struct wiz *w)
 		else if (k == KEY_PPAGE)
 			top = top > h ? top - h : 0;
 	}
-	for (i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
+	fr_strv_free(lines, n);
 	return r;
 }
 
@@ -1541,9 +1537,7 @@ static int step_install(struct wiz *w)
 			paint_off(w, stdscr, C_ERR, A_BOLD);
 			for (j = nlines > 12 ? nlines - 12 : 0, y = 6; j < nlines; j++, y++)
 				text(y, 4, "%.*s", COLS - 8, lines[j]);
-			for (j = 0; j < nlines; j++)
-				free(lines[j]);
-			free(lines);
+			fr_strv_free(lines, nlines);
 			list_open(&l2, again, NULL, 2, 0, LINES - 4, 4, 2, 20);
 			refresh();
 			for (;;) {
@@ -1649,9 +1643,7 @@ int tui_configure(const struct tui_prefill *pre)
 	else
 		printf("farrow configure: quit; nothing written\n");
 	fr_configure_release(&w.c);
-	for (i = 0; i < w.nlabels; i++)
-		free(w.labels[i]);
-	free(w.labels);
+	fr_strv_free(w.labels, w.nlabels);
 	if (w.pw)
 		memset(w.pw, 0, sizeof(*w.pw) * 2 * (size_t)w.nlabels);
 	free(w.pw);
