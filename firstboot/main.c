@@ -561,84 +561,37 @@ static int bad_args(const char *verb)
 	return FR_EXIT_USAGE;
 }
 
-static int cmd_verify(int argc, char **argv)
+/* Every verb: its options parsed, its operands checked, then its function. */
+static int verb(int argc, char **argv)
 {
+	const char *v = argv[0];
 	struct fb_args a;
 	int done, r = fb_args_parse(argc, argv, &a, &done);
 
 	if (done)
 		return r;
-	if (a.nargs != 1 || a.key == NULL)
-		return bad_args(argv[0]);
-	return fb_bundle_verify(a.args[0], a.key);
-}
-
-static int cmd_unpack(int argc, char **argv)
-{
-	struct fb_args a;
-	int done, r = fb_args_parse(argc, argv, &a, &done);
-
-	if (done)
-		return r;
-	if (a.nargs != 1 || a.key == NULL || a.dest == NULL)
-		return bad_args(argv[0]);
-	return fb_bundle_unpack(a.args[0], a.key, a.dest, NULL);
-}
-
-static int cmd_unit(int argc, char **argv)
-{
-	struct fb_args a;
-	int done, r = fb_args_parse(argc, argv, &a, &done);
-
-	if (done)
-		return r;
-	if (a.nargs != 0)
-		return bad_args(argv[0]);
-	fputs(fr_firstboot_unit, stdout);
-	return FR_EXIT_OK;
-}
-
-static int cmd_status(int argc, char **argv)
-{
-	struct fb_args a;
-	int done, r = fb_args_parse(argc, argv, &a, &done);
-
-	if (done)
-		return r;
-	if (a.nargs != 0)
-		return bad_args(argv[0]);
-	return status(a.state, a.json);
-}
-
-static int cmd_render(int argc, char **argv)
-{
-	struct fb_args a;
-	int done, r = fb_args_parse(argc, argv, &a, &done);
-
-	if (done)
-		return r;
-	if (a.nargs != 1)
-		return bad_args(argv[0]);
-	return render(a.args[0], a.profile, a.show_secrets);
-}
-
-static int cmd_run(int argc, char **argv)
-{
-	struct fb_args a;
-	int done, r = fb_args_parse(argc, argv, &a, &done);
-
-	if (done)
-		return r;
-	if (a.nargs != 0)
-		return bad_args(argv[0]);
-	return run(a.profile, a.only, a.state, a.verbose);
+	if (strcmp(v, "verify") == 0 && a.nargs == 1 && a.key)
+		return fb_bundle_verify(a.args[0], a.key);
+	if (strcmp(v, "unpack") == 0 && a.nargs == 1 && a.key && a.dest)
+		return fb_bundle_unpack(a.args[0], a.key, a.dest, NULL);
+	if (strcmp(v, "unit") == 0 && a.nargs == 0) {
+		fputs(fr_firstboot_unit, stdout);
+		return FR_EXIT_OK;
+	}
+	if (strcmp(v, "status") == 0 && a.nargs == 0)
+		return status(a.state, a.json);
+	if (strcmp(v, "render") == 0 && a.nargs == 1)
+		return render(a.args[0], a.profile, a.show_secrets);
+	if (strcmp(v, "run") == 0 && a.nargs == 0)
+		return run(a.profile, a.only, a.state, a.verbose);
+	return bad_args(v);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct fr_cli_cmd cmds[] = {
-		{ "verify", cmd_verify, NULL }, { "unpack", cmd_unpack, NULL }, { "status", cmd_status, NULL },
-		{ "unit", cmd_unit, NULL },     { "run", cmd_run, NULL },       { "render", cmd_render, NULL },
+		{ "verify", verb, NULL }, { "unpack", verb, NULL }, { "status", verb, NULL },
+		{ "unit", verb, NULL },   { "run", verb, NULL },    { "render", verb, NULL },
 	};
 
 	return fr_cli_dispatch("farrow-firstboot", NULL, cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv);

@@ -7,32 +7,19 @@
 setup_file() {
 	load helpers/common
 	load helpers/mirror
-	[ "$(id -u)" = 0 ] && command -v systemd-nspawn >/dev/null || return 0
-	. /etc/os-release
-	[ "$ID$VERSION_ID" = debian12 ] || return 0
-	export W=$BATS_FILE_TMPDIR
-	fr_node_fixture "$W"
-	farrow configure -n -c meta -i 10.10.10.10 -g -o "$W/meta.yml" >/dev/null
-	pw=$(grep -o 'name: dbuser_meta, password: [A-Za-z0-9]*' "$W/meta.yml" | sed 's/.*password: //')
-	printf '*:*:*:dbuser_meta:%s\n' "$pw" >"$W/pgpass"
-	chmod 600 "$W/pgpass"
+	fr_node_suite_setup_file
 }
 
 teardown_file() {
-	[ "$(id -u)" = 0 ] || return 0
-	"$BATS_TEST_DIRNAME/../sandbox/sandbox.sh" down
+	load helpers/common
+	load helpers/mirror
+	fr_node_suite_teardown_file
 }
 
 setup() {
 	load helpers/common
 	load helpers/mirror
-	[ "$(id -u)" = 0 ] || skip "the sandbox needs root"
-	command -v systemd-nspawn >/dev/null || skip "needs systemd-nspawn"
-	. /etc/os-release
-	[ "$ID$VERSION_ID" = debian12 ] || skip "the default bundle is built by a Debian 12 host"
-	cd "$W" || return 1
-	FB="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/farrow-firstboot"
-	export PGPASSFILE=$W/pgpass PGCONNECT_TIMEOUT=5
+	fr_node_suite_setup
 }
 
 @test "no SSH: bundle, profile and farrow-firstboot on the node's disk, a boot, and PostgreSQL serves" {

@@ -256,3 +256,50 @@ fr_wait_firstboot() {
 		sleep 1
 	done
 }
+
+# The one-node suites (3100, 3300, 3310): root, systemd-nspawn and a Debian 12 host (the
+# default bundle is built from this host's bookworm packages).
+fr_node_suite_can_run() {
+	[ "$(id -u)" = 0 ] && command -v systemd-nspawn >/dev/null || return 1
+	. /etc/os-release
+	[ "$ID$VERSION_ID" = debian12 ]
+}
+
+# fr_pgpass INVENTORY FILE: a pgpass file (0600) for dbuser_meta's generated password, so psql
+# never takes it in argv.
+fr_pgpass() {
+	local pw
+	pw=$(grep -o 'name: dbuser_meta, password: [A-Za-z0-9]*' "$1" | sed 's/.*password: //')
+	[ "${#pw}" -eq 24 ] || return 1
+	printf '*:*:*:dbuser_meta:%s\n' "$pw" >"$2"
+	chmod 600 "$2"
+}
+
+# setup_file of a one-node suite: node 1 up, a bundle ($BUNDLE, key in $W/key), $W/meta.yml
+# (Pigsty's meta with generated credentials; skipped when META is already set up by the suite)
+# and $W/pgpass. Where the suite cannot run, nothing (its tests skip in fr_node_suite_setup).
+fr_node_suite_setup_file() {
+	fr_node_suite_can_run || return 0
+	export W=$BATS_FILE_TMPDIR
+	fr_node_fixture "$W"
+	farrow configure -n -c meta -i 10.10.10.10 -g -o "$W/meta.yml" >/dev/null
+	fr_pgpass "$W/meta.yml" "$W/pgpass"
+}
+
+fr_node_suite_teardown_file() {
+	[ "$(id -u)" = 0 ] || return 0
+	"$FARROW_ROOT/test/sandbox/sandbox.sh" down
+}
+
+# setup of a one-node suite's test: skip with the reason where it cannot run; cd $W; FB, the
+# farrow-firstboot the nodes get (the plain build: a sanitizer build needs libasan); psql's
+# password file and a bounded connect.
+fr_node_suite_setup() {
+	[ "$(id -u)" = 0 ] || skip "the sandbox needs root"
+	command -v systemd-nspawn >/dev/null || skip "needs systemd-nspawn"
+	. /etc/os-release
+	[ "$ID$VERSION_ID" = debian12 ] || skip "the default bundle is built by a Debian 12 host"
+	cd "$W" || return 1
+	FB="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/farrow-firstboot"
+	export PGPASSFILE=$W/pgpass PGCONNECT_TIMEOUT=5
+}
