@@ -15,13 +15,15 @@
 int plan_bundle_load(const char *bundle, const char *target, struct plan_bundle *b, struct fr_err *err)
 {
 	struct fr_buf text = FR_BUF_INIT;
-	const char *dot = target ? strrchr(target, '.') : NULL;
-	char rel[128];
-	int r;
+	const char *debarch = "amd64";
+	char rel[128], distro[16], arch[16];
+	int r, deb = 1;
 
 	memset(b, 0, sizeof(*b));
-	snprintf(b->arch, sizeof(b->arch), "%s", dot && strcmp(dot + 1, "aarch64") == 0 ? "arm64" : "amd64");
-	if (target && target[0] == 'e')
+	if (fr_target_split(target, distro, sizeof(distro), arch, sizeof(arch), &debarch, &deb) < 0)
+		return fr_err_set(err, FR_EINVALID, "the bundle's MANIFEST names no known target ('%s')", target ? target : "");
+	snprintf(b->arch, sizeof(b->arch), "%s", debarch);
+	if (!deb)
 		return fr_err_set(err, FR_EINVALID, "%s: EL nodes are not installed by this farrow yet (apt only)", target);
 	snprintf(rel, sizeof(rel), "repo/dists/farrow/main/binary-%s/Packages", b->arch);
 	if ((r = fr_bundle_member(bundle, rel, 256u << 20, &text, err)) < 0) {

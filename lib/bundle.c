@@ -622,3 +622,38 @@ int fr_bundle_verify(const char *bundle, const char *keyfile, const char *extrac
 		return r;
 	return check->sig_ok && r == 0 ? 0 : FR_ECRYPTO;
 }
+
+static const char *const target_distros[] = { "el8", "el9", "el10", "d12", "d13", "u22", "u24", NULL };
+static const char *const target_arches[] = { "x86_64", "aarch64", NULL };
+
+static int one_of_set(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(s, *set) == 0)
+			return 1;
+	return 0;
+}
+
+int fr_target_distro_known(const char *s)
+{
+	return one_of_set(s, target_distros);
+}
+
+int fr_target_split(const char *target, char *distro, size_t dn, char *arch, size_t an, const char **debarch,
+		    int *is_deb)
+{
+	const char *dot = target ? strchr(target, '.') : NULL;
+
+	if (dot == NULL || (size_t)(dot - target) >= dn || strlen(dot + 1) >= an)
+		return FR_EARG;
+	memcpy(distro, target, (size_t)(dot - target));
+	distro[dot - target] = '\0';
+	strcpy(arch, dot + 1);
+	if (!one_of_set(distro, target_distros) || !one_of_set(arch, target_arches))
+		return FR_EARG;
+	if (is_deb)
+		*is_deb = distro[0] != 'e';
+	if (debarch)
+		*debarch = strcmp(arch, "x86_64") == 0 ? "amd64" : "arm64";
+	return 0;
+}

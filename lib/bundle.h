@@ -36,6 +36,17 @@ struct fr_bundle_file {
 	long long size;
 };
 
+/*
+ * A bundle's target, "<distro>.<arch>": distros el8 el9 el10 d12 d13 u22 u24, arches x86_64
+ * aarch64. Split into distro ("d12") and arch ("x86_64"); *is_deb 1 for Debian and Ubuntu,
+ * *debarch "amd64"/"arm64" (either may be NULL). 0, or FR_EARG for anything else. The one
+ * parser of targets: repo-builder's manifests and commands, and install's plan.
+ */
+int fr_target_split(const char *target, char *distro, size_t dn, char *arch, size_t an, const char **debarch,
+		    int *is_deb);
+/* 1 when s is one of the distros above */
+int fr_target_distro_known(const char *s);
+
 struct fr_bundle_manifest {
 	char *top;            /* the top directory */
 	char *bundle, *version, *target, *key, *manifest_sha256;

@@ -148,7 +148,7 @@ static int phase_resolve(struct run *t)
 	struct fr_buf problems = FR_BUF_INIT;
 	int r;
 
-	rb_target_split(t->target, t->distro, sizeof(t->distro), t->arch, sizeof(t->arch), &t->debarch, &t->deb);
+	fr_target_split(t->target, t->distro, sizeof(t->distro), t->arch, sizeof(t->arch), &t->debarch, &t->deb);
 	if ((r = rb_load_indexes(t->b->m, t->target, &t->ix, &t->nix, t->b->mode == OUT_QUIET || t->b->mode == OUT_JSON)) != 0)
 		return r;
 	if (rb_solve(t->b->m, t->target, t->ix, t->nix, &t->c, &problems, &t->err) < 0) {

@@ -143,7 +143,13 @@ int rb_cmd_diff(int argc, char **argv)
 		return FR_EXIT_FAIL;
 	}
 	pool = pool_create();
-	pool_setdisttype(pool, a.target[0] == 'e' ? DISTTYPE_RPM : DISTTYPE_DEB);
+	{
+		char distro[16], arch[16];
+		int deb = 1;
+
+		fr_target_split(a.target, distro, sizeof(distro), arch, sizeof(arch), NULL, &deb);
+		pool_setdisttype(pool, deb ? DISTTYPE_DEB : DISTTYPE_RPM);
+	}
 	for (i = 0; i < b.npkgs; i++) {
 		const struct fr_bundle_pkg *o = find(&a, &b.pkgs[i]);
 		int cmp;

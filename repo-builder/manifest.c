@@ -7,39 +7,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "crypto.h"
 #include "fileio.h"
 #include "params.h"
 #include "rb.h"
 #include "xalloc.h"
 
-static const char *const distros[] = { "el8", "el9", "el10", "d12", "d13", "u22", "u24", NULL };
-static const char *const arches[] = { "x86_64", "aarch64", NULL };
 
 static int in(const char *s, const char *const *set)
 {
 	for (; *set; set++)
 		if (strcmp(s, *set) == 0)
 			return 1;
-	return 0;
-}
-
-int rb_target_split(const char *target, char *distro, size_t dn, char *arch, size_t an, const char **debarch,
-		    int *is_deb)
-{
-	const char *dot = strchr(target, '.');
-
-	if (dot == NULL || (size_t)(dot - target) >= dn || strlen(dot + 1) >= an)
-		return FR_EARG;
-	memcpy(distro, target, (size_t)(dot - target));
-	distro[dot - target] = '\0';
-	strcpy(arch, dot + 1);
-	if (!in(distro, distros) || !in(arch, arches))
-		return FR_EARG;
-	if (is_deb)
-		*is_deb = distro[0] != 'e';
-	if (debarch)
-		*debarch = strcmp(arch, "x86_64") == 0 ? "amd64" : "arm64";
 	return 0;
 }
 
@@ -149,9 +129,9 @@ static void parse_targets(struct rb_manifest *m, const struct fr_node *n, char *
 	for (i = 0; i < *count; i++) {
 		char d[16], a[16];
 
-		if (full ? rb_target_split((*out)[i], d, sizeof(d), a, sizeof(a), NULL, NULL) == 0
-			 : (in((*out)[i], distros) ||
-			    rb_target_split((*out)[i], d, sizeof(d), a, sizeof(a), NULL, NULL) == 0))
+		if (full ? fr_target_split((*out)[i], d, sizeof(d), a, sizeof(a), NULL, NULL) == 0
+			 : (fr_target_distro_known((*out)[i]) ||
+			    fr_target_split((*out)[i], d, sizeof(d), a, sizeof(a), NULL, NULL) == 0))
 			continue;
 		ERR(m, fr_node_is_seq(n) ? n->items[i] : n, "targets",
 		    "'%s' is not a target: <el8|el9|el10|d12|d13|u22|u24>%s", (*out)[i],

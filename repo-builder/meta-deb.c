@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "http.h"
 #include "pgp.h"
+#include "bundle.h"
 #include "rb.h"
 #include "tarball.h"
 #include "xalloc.h"
@@ -530,7 +531,7 @@ int rb_index_load(const struct rb_manifest *m, size_t repo, const char *target, 
 	memset(ix, 0, sizeof(*ix));
 	ix->repo = repo;
 	ix->epoch = -1;
-	if (rb_target_split(target, distro, sizeof(distro), arch, sizeof(arch), &debarch, &deb) < 0)
+	if (fr_target_split(target, distro, sizeof(distro), arch, sizeof(arch), &debarch, &deb) < 0)
 		return fr_err_set(err, FR_EARG, "'%s' is not a target", target);
 	switch (r->type) {
 	case RB_REPO_DEB:

@@ -78,9 +78,6 @@ int rb_manifest_load(const char *path, const char *region, struct rb_manifest **
 void rb_manifest_free(struct rb_manifest *m);
 /* 1 if a list of target names (NULL = all) selects target "d12.x86_64". */
 int rb_targets_match(char *const *list, size_t n, const char *target);
-/* "d12.x86_64" -> family (deb/rpm), distro "d12", arch "x86_64", deb arch "amd64". 0 or FR_EARG. */
-int rb_target_split(const char *target, char *distro, size_t dn, char *arch, size_t an, const char **debarch,
-		    int *is_deb);
 
 /* One package stanza of an index (Debian Packages) or one <package> (rpm-md). */
 struct rb_pkg {

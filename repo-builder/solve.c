@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "bundle.h"
 #include "rb.h"
 #include "solve.h"
 #include "xalloc.h"
@@ -84,7 +85,7 @@ int rb_solve(const struct rb_manifest *m, const char *target, struct rb_index *i
 	struct fr_buf msg = FR_BUF_INIT;
 
 	memset(out, 0, sizeof(*out));
-	rb_target_split(target, distro, sizeof(distro), arch, sizeof(arch), &debarch, &deb);
+	fr_target_split(target, distro, sizeof(distro), arch, sizeof(arch), &debarch, &deb);
 	sv = fr_solv_new(!deb, deb ? debarch : arch);
 	for (i = 0; i < nix; i++) {
 		int first, n = fr_solv_add_repo(sv, m->repos[ix[i].repo].name, m->repos[ix[i].repo].priority, ix[i].text,
