@@ -475,7 +475,7 @@ int cmd_configure(int argc, char **argv)
 out:
 	fr_configure_release(&c);
 	for (i = 0; i < ngiven; i++) {
-		memset(given[i].value, 0, strlen(given[i].value));
+		fr_wipe(given[i].value, strlen(given[i].value));
 		free(given[i].name);
 		free(given[i].value);
 	}

@@ -52,7 +52,7 @@ int tw_load_labels(struct wiz *w, char *err_out, size_t errlen)
 
 	fr_strv_free(w->labels, w->nlabels);
 	if (w->pw)
-		memset(w->pw, 0, sizeof(*w->pw) * 2 * (size_t)w->nlabels);
+		fr_wipe(w->pw, sizeof(*w->pw) * 2 * (size_t)w->nlabels);
 	free(w->pw);
 	w->labels = NULL;
 	w->pw = NULL;
