@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "params.h"
 #include "wiz.h"
 #include "xalloc.h"
