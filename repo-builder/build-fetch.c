@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "bundle.h"
 #include "crypto.h"
 #include "exec.h"
 #include "fileio.h"
@@ -82,34 +83,44 @@ char *rb_cache_path(const struct rb_build *b, const char *sha256)
 	return fr_xasprintf("%s/sha256/%s", b->cache, sha256);
 }
 
-/* Download through the build host's apt (host-apt repositories). */
-static int fetch_host_apt(struct rb_build *b, struct rb_pkg **pkgs, size_t n, struct fr_err *err)
+/* Download through the build host's apt: the packages of one host-apt repository (its suite's
+ * private configuration, or the host's own). */
+static int fetch_host_apt_repo(struct rb_build *b, const struct rb_repo *repo, struct rb_pkg **pkgs, size_t n,
+			       struct fr_err *err)
 {
 	char *dir = fr_xasprintf("%s/tmp-apt.XXXXXX", b->cache), *cwd = getcwd(NULL, 0);
-	const char **argv = fr_xcalloc(n + 8, sizeof(char *));
 	char **specs = fr_xcalloc(n ? n : 1, sizeof(char *));
+	const char **argv = NULL;
 	struct fr_buf out = FR_BUF_INIT, e = FR_BUF_INIT;
+	struct rb_apt_opts ao = { NULL, 0 };
+	char distro[16], arch[16];
+	const char *debarch = "amd64";
 	size_t i, a = 0;
 	int st = 0, r = 0;
 
+	fr_target_split(b->target, distro, sizeof(distro), arch, sizeof(arch), &debarch, NULL);
 	if (mkdtemp(dir) == NULL || chdir(dir) < 0) {
 		r = fr_err_set(err, FR_EIO, "cannot make '%s': %s", dir, strerror(errno));
 		goto out;
 	}
+	if ((r = rb_host_apt_opts(b->m, repo, debarch, 0, &ao, err)) < 0) {
+		if (chdir(cwd) < 0)
+			r = fr_err_set(err, FR_EIO, "cannot return to '%s'", cwd);
+		goto out;
+	}
+	argv = fr_xcalloc(n + ao.n + 8, sizeof(char *));
 	argv[a++] = "apt-get";
 	argv[a++] = "-q";
-	if (geteuid() == 0) {
-		/* what apt falls back to anyway when _apt cannot write the directory, minus the warning */
-		argv[a++] = "-o";
-		argv[a++] = "APT::Sandbox::User=root";
-	}
+	for (i = 0; i < ao.n; i++)
+		argv[a++] = ao.v[i];
 	argv[a++] = "download";
 	for (i = 0; i < n; i++) {
 		specs[i] = fr_xasprintf("%s:%s=%s", pkgs[i]->name, pkgs[i]->arch, pkgs[i]->version);
 		argv[a++] = specs[i];
 	}
 	argv[a] = NULL;
-	rb_say(b, "apt-get download: %zu packages through the host's apt\n", n);
+	rb_say(b, "apt-get download: %zu packages through the host's apt%s%s\n", n, repo->suite ? ", suite " : "",
+	       repo->suite ? repo->suite : "");
 	r = fr_exec(argv, NULL, NULL, 0, &out, &e, &st, err);
 	if (chdir(cwd) < 0)
 		r = fr_err_set(err, FR_EIO, "cannot return to '%s'", cwd);
@@ -147,11 +158,30 @@ static int fetch_host_apt(struct rb_build *b, struct rb_pkg **pkgs, size_t n, st
 out:
 	fr_rm_rf(dir);
 	fr_strv_free(specs, n);
+	rb_apt_opts_release(&ao);
 	free(argv);
 	free(dir);
 	free(cwd);
 	fr_buf_release(&out);
 	fr_buf_release(&e);
+	return r;
+}
+
+/* The host-apt packages, a batch per repository (each has its own apt configuration). */
+static int fetch_host_apt(struct rb_build *b, struct rb_pkg **pkgs, size_t n, struct fr_err *err)
+{
+	struct rb_pkg **batch = fr_xcalloc(n ? n : 1, sizeof(*batch));
+	size_t repo, i, k;
+	int r = 0;
+
+	for (repo = 0; repo < b->m->nrepos && r == 0; repo++) {
+		for (i = k = 0; i < n; i++)
+			if (pkgs[i]->repo == repo)
+				batch[k++] = pkgs[i];
+		if (k)
+			r = fetch_host_apt_repo(b, &b->m->repos[repo], batch, k, err);
+	}
+	free(batch);
 	return r;
 }
 

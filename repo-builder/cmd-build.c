@@ -465,13 +465,8 @@ int rb_cmd_build(int argc, char **argv)
 		fr_cli_error("build: no signing key: pass --key <file> (make one with 'repo-builder keygen --out <dir>')");
 		return FR_EXIT_USAGE;
 	}
-	if (b.cache == NULL) {
-		const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-
-		defcache = x && *x ? fr_xasprintf("%s/farrow/repo-builder", x)
-				   : fr_xasprintf("%s/.cache/farrow/repo-builder", home ? home : "/tmp");
-		b.cache = defcache;
-	}
+	if (b.cache == NULL)
+		b.cache = defcache = rb_default_cache();
 	if (rb_manifest_load(argv[optind], region, &b.m, &err) < 0) {
 		fr_cli_error("%s", err.msg);
 		free(defcache);
@@ -483,6 +478,7 @@ int rb_cmd_build(int argc, char **argv)
 		goto out;
 	}
 	b.m->allow_expired = allow_expired;
+	b.m->cache = fr_xstrdup(b.cache);
 	if (allow_expired)
 		fr_cli_warn("--allow-expired: upstream Release files past their Valid-Until are taken (an archive "
 			"snapshot); each one is named below");

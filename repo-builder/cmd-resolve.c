@@ -236,6 +236,7 @@ int rb_cmd_resolve(int argc, char **argv)
 			return FR_EXIT_INVALID;
 		}
 		m->allow_expired = allow_expired;
+		m->cache = rb_default_cache();
 		for (i = 0; i < m->ntargets && r == FR_EXIT_OK; i++) {
 			struct rb_index *ix = NULL;
 			size_t nix = 0, k;

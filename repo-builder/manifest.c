@@ -183,6 +183,18 @@ static void parse_repo(struct rb_manifest *m, const struct fr_node *n, const cha
 		while (l > 1 && r->url[l - 1] == '/')
 			r->url[--l] = '\0';
 	}
+	if (r->type == RB_REPO_HOST_APT && fr_node_get(n, "suite")) {
+		/* the host's own source with another suite (trixie beside bookworm) */
+		r->suite = str(m, fr_node_get(n, "suite"), "suite", 1, n);
+		r->components = strlist(m, fr_node_get(n, "components"), "components", &r->ncomponents);
+		if (r->suite && (r->suite[strspn(r->suite, "abcdefghijklmnopqrstuvwxyz0123456789-")] || !*r->suite))
+			ERR(m, fr_node_get(n, "suite"), "suite", "'%s' is not a suite name ([a-z0-9-]+)", r->suite);
+		if (r->ncomponents == 0 && fr_node_get(n, "components") == NULL) {
+			r->components = fr_xcalloc(1, sizeof(char *));
+			r->components[0] = fr_xstrdup("main");
+			r->ncomponents = 1;
+		}
+	}
 	if (r->type == RB_REPO_DEB) {
 		char *key;
 
@@ -447,10 +459,19 @@ void rb_manifest_free(struct rb_manifest *m)
 	fr_strv_free(m->targets, m->ntargets);
 	fr_strv_free(m->base_packages, m->nbase_packages);
 	free(m->base_status);
+	free(m->cache);
 	free(m->bundle);
 	free(m->version);
 	free(m->path);
 	free(m->dir);
 	fr_diags_release(&m->diags);
 	free(m);
+}
+
+char *rb_default_cache(void)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	return x && *x ? fr_xasprintf("%s/farrow/repo-builder", x)
+		       : fr_xasprintf("%s/.cache/farrow/repo-builder", home ? home : "/tmp");
 }

@@ -420,19 +420,19 @@ static int host_checks_until(void)
  * The host's own apt lists: their signatures verified by the host's apt; their dates checked
  * here as for any upstream (Valid-Until as the host's apt is configured to, said when off).
  */
-static int load_host_apt(const struct rb_manifest *m, const char *distro, const char *debarch, struct rb_index *ix,
-			 struct fr_err *err)
+static int load_host_apt(const struct rb_manifest *m, const struct rb_repo *r, const char *distro,
+			 const char *debarch, struct rb_index *ix, struct fr_err *err)
 {
 	int check_until = host_checks_until();
-
-	const char *argv[] = { "apt-get", "indextargets", "--format", "$(FILENAME)|$(RELEASE)|$(ARCHITECTURE)",
-			       "Identifier: Packages", NULL };
+	struct rb_apt_opts o;
+	const char **argv;
 	struct fr_buf out = FR_BUF_INIT, e = FR_BUF_INIT, all = FR_BUF_INIT, idx = FR_BUF_INIT;
 	char *line, *save = NULL;
 	int st = 0, rc, n = 0;
+	size_t a = 0, i;
 
-	/* the host must be the target's distro */
-	{
+	/* the host's own lists are its distro's; another suite is asked for by name (a pin) */
+	if (r->suite == NULL) {
 		struct fr_detect d;
 		char have[160];
 
@@ -442,9 +442,20 @@ static int load_host_apt(const struct rb_manifest *m, const char *distro, const 
 		fr_detect_release(&d);
 		if (strcmp(have, distro) != 0)
 			return fr_err_set(err, FR_EINVALID,
-					  "a host-apt repository builds only for the build host's own distro (%s), not %s",
-					  have, distro);
+					  "a host-apt repository builds only for the build host's own distro (%s), not %s; "
+					  "name another suite with `suite:`", have, distro);
 	}
+	if ((rc = rb_host_apt_opts(m, r, debarch, 1, &o, err)) < 0)
+		return rc;
+	argv = fr_xcalloc(o.n + 8, sizeof(char *));
+	argv[a++] = "apt-get";
+	for (i = 0; i < o.n; i++)
+		argv[a++] = o.v[i];
+	argv[a++] = "indextargets";
+	argv[a++] = "--format";
+	argv[a++] = "$(FILENAME)|$(RELEASE)|$(ARCHITECTURE)";
+	argv[a++] = "Identifier: Packages";
+	argv[a] = NULL;
 	if ((rc = fr_exec(argv, NULL, NULL, 0, &out, &e, &st, err)) < 0 || st != 0) {
 		rc = rc < 0 ? rc : fr_err_set(err, FR_EIO, "apt-get indextargets failed: %s", e.buf);
 		goto out;
@@ -506,13 +517,16 @@ static int load_host_apt(const struct rb_manifest *m, const char *distro, const 
 		}
 	}
 	if (n == 0) {
-		rc = fr_err_set(err, FR_EINVALID, "the host's apt has no Packages lists for %s: run apt-get update", debarch);
+		rc = r->suite ? fr_err_set(err, FR_EINVALID, "suite %s has no Packages lists for %s", r->suite, debarch)
+			      : fr_err_set(err, FR_EINVALID, "the host's apt has no Packages lists for %s: run apt-get update", debarch);
 		goto out;
 	}
-	ix->origin = fr_xstrdup("host apt");
+	ix->origin = r->suite ? fr_xasprintf("host apt, suite %s", r->suite) : fr_xstrdup("host apt");
 	ix->text = fr_buf_detach(&all, &ix->len);
 	rc = 0;
 out:
+	free(argv);
+	rb_apt_opts_release(&o);
 	fr_buf_release(&out);
 	fr_buf_release(&e);
 	fr_buf_release(&all);
@@ -540,7 +554,7 @@ int rb_index_load(const struct rb_manifest *m, size_t repo, const char *target, 
 		rc = load_deb(m, r, debarch, ix, err);
 		break;
 	case RB_REPO_HOST_APT:
-		rc = load_host_apt(m, distro, debarch, ix, err);
+		rc = load_host_apt(m, r, distro, debarch, ix, err);
 		break;
 	case RB_REPO_RPMMD:
 		if (deb)

@@ -68,12 +68,30 @@ struct rb_manifest {
 	size_t nfiles;
 	struct fr_diags diags;
 	int allow_expired;      /* --allow-expired: build from an archive snapshot past its Valid-Until */
+	char *cache;            /* the command's cache directory (host-apt suites keep their lists there) */
 };
+
+/* apt -o options that point apt at a host-apt repository (host-apt.c), NULL-terminated. */
+struct rb_apt_opts {
+	char **v;
+	size_t n;
+};
+
+/*
+ * The options for repository r (type host-apt): for the host's own lists only the sandbox
+ * user; for `suite: S`, a private configuration in <cache>/host-apt/<S>-<debarch>/ with the
+ * host's source URI and Signed-By keyring and suite S (apt-get update'd first when update).
+ */
+int rb_host_apt_opts(const struct rb_manifest *m, const struct rb_repo *r, const char *debarch, int update,
+		     struct rb_apt_opts *o, struct fr_err *err);
+void rb_apt_opts_release(struct rb_apt_opts *o);
 
 /* Clock skew a Release Date may be ahead of this host (and a Valid-Until behind it), in seconds. */
 #define RB_CLOCK_SKEW 300
 
 /* Load and check path; problems go to m->diags. Returns 0, or FR_EIO when unreadable. */
+/* The default --cache: $XDG_CACHE_HOME/farrow/repo-builder, else ~/.cache/farrow/repo-builder. */
+char *rb_default_cache(void);
 int rb_manifest_load(const char *path, const char *region, struct rb_manifest **out, struct fr_err *err);
 void rb_manifest_free(struct rb_manifest *m);
 /* 1 if a list of target names (NULL = all) selects target "d12.x86_64". */

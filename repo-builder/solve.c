@@ -40,15 +40,22 @@ static int load_base(struct fr_solv *sv, const struct rb_manifest *m, struct rb_
 		free(text);
 	}
 	for (k = 0; k < m->nbase_packages; k++) {
+		/* the version a base system has: apt's candidate, from the repository of the highest
+		 * priority, then the highest version there (a pinned newer suite is not the base) */
 		const struct rb_pkg *best = NULL;
+		int best_prio = 0;
 
 		for (i = 0; i < nix; i++)
 			for (j = 0; j < ix[i].npkgs; j++) {
 				const struct rb_pkg *p = &ix[i].pkgs[j];
+				int prio = m->repos[ix[i].repo].priority;
 
 				if (strcmp(p->name, m->base_packages[k]) == 0 &&
-				    (best == NULL || fr_solv_evrcmp(sv, p->version, best->version) > 0))
+				    (best == NULL || prio > best_prio ||
+				     (prio == best_prio && fr_solv_evrcmp(sv, p->version, best->version) > 0))) {
 					best = p;
+					best_prio = prio;
+				}
 			}
 		if (best == NULL) {
 			r = fr_err_set(err, FR_EINVALID, "base package '%s' is in no repository", m->base_packages[k]);
