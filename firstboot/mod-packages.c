@@ -3,12 +3,16 @@
  * a node converges from its bundle, its profile and farrow-firstboot alone. */
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "fb.h"
+#include "fileio.h"
 #include "modules.h"
 #include "pkgmgr.h"
 #include "xalloc.h"
@@ -59,6 +63,34 @@ int fb_mod_packages(struct fb *fb)
 	} else if (access(manifest, R_OK) != 0) {
 		fb_fail(fb, "neither the bundle %s nor its unpacked %s is on this node", bundle, dir);
 		goto out;
+	}
+	/* a bundle for another distro, release or machine: refused before the package manager sees it */
+	{
+		char *text = NULL, *osr = NULL, why[1600];
+		size_t len = 0, olen = 0;
+		struct fr_bundle_manifest m;
+		struct utsname u;
+		int fits = 0;
+
+		memset(&m, 0, sizeof(m));
+		if (fr_read_file(manifest, 16u << 20, &text, &len, &err) == 0 &&
+		    fr_bundle_manifest_parse(text, len, &m, &err) == 0) {
+			if (fr_read_file("/etc/os-release", 65536, &osr, &olen, NULL) < 0 &&
+			    fr_read_file("/usr/lib/os-release", 65536, &osr, &olen, NULL) < 0)
+				osr = NULL;
+			if (uname(&u) != 0)
+				snprintf(why, sizeof(why), "uname: %s", strerror(errno));
+			else
+				fits = fr_target_fits(m.target, osr, u.machine, why, sizeof(why));
+		} else
+			snprintf(why, sizeof(why), "%s: %s", manifest, err.msg);
+		free(text);
+		free(osr);
+		fr_bundle_manifest_release(&m);
+		if (!fits) {
+			fb_fail(fb, "%s: nothing installed", why);
+			goto out;
+		}
 	}
 	if (pm->use_bundle(&io, dir, &changed, &err) < 0) {
 		fb_fail(fb, "%s", err.msg);

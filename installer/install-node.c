@@ -258,13 +258,7 @@ void install_host(const struct install_opts *o, const struct fr_inventory *inv, 
 		}
 		fr_diags_release(&d);
 	}
-	/* what its modules need, all of it in the bundle, before anything changes */
 	fr_node_packages(profile, &pk, &npk);
-	for (i = 0; i < npk; i++)
-		if (!in_bundle(&o->man, pk[i])) {
-			snprintf(hr->summary, sizeof(hr->summary), "package '%s' is not in bundle %s", pk[i], base);
-			goto out;
-		}
 	/* the same survey as --plan, before anything changes: refuse what must not be touched */
 	if (!o->plan)
 		install_report_step(hr, "survey");
@@ -290,6 +284,12 @@ void install_host(const struct install_opts *o, const struct fr_inventory *inv, 
 		}
 		hr->summary[0] = '\0';
 	}
+	/* what its modules need, all of it in the bundle (none from elsewhere), before anything changes */
+	for (i = 0; i < npk; i++)
+		if (!in_bundle(&o->man, pk[i])) {
+			snprintf(hr->summary, sizeof(hr->summary), "package '%s' is not in bundle %s", pk[i], base);
+			goto out;
+		}
 	install_report_step(hr, "copy");
 	if (run(s, hr, "mkdir -p " NODE_DIR "/incoming " NODE_DIR "/keys " NODE_DIR "/bundles /var/log/farrow "
 			"/usr/local/sbin", NULL, &err) != 0)

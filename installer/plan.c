@@ -23,6 +23,7 @@ int plan_bundle_load(const char *bundle, const char *target, struct plan_bundle 
 	if (fr_target_split(target, distro, sizeof(distro), arch, sizeof(arch), &debarch, &deb) < 0)
 		return fr_err_set(err, FR_EINVALID, "the bundle's MANIFEST names no known target ('%s')", target ? target : "");
 	snprintf(b->arch, sizeof(b->arch), "%s", debarch);
+	snprintf(b->target, sizeof(b->target), "%s", target);
 	if (!deb)
 		return fr_err_set(err, FR_EINVALID, "%s: EL nodes are not installed by this farrow yet (apt only)", target);
 	snprintf(rel, sizeof(rel), "repo/dists/farrow/main/binary-%s/Packages", b->arch);
@@ -89,6 +90,8 @@ int plan_host(struct fr_ssh *s, const struct fr_inventory *inv, const struct fr_
 	fr_buf_add_shq(&cmd, etcd_data ? etcd_data : "/data/etcd");
 	fr_buf_adds(&cmd,
 		    "; echo '### os'; (. /etc/os-release; echo \"$PRETTY_NAME, point release $(cat /etc/debian_version 2>/dev/null)\"); "
+		    "echo '### osrelease'; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release; "
+		    "echo '### machine'; uname -m; "
 		    "echo '### pgdata'; cat \"$pgdata/PG_VERSION\" 2>/dev/null; "
 		    "echo '### postgres'; pgrep -x postgres >/dev/null 2>&1 && echo running; "
 		    "echo '### scope'; sed -n 's/^scope: *//p' /etc/patroni/config.yml 2>/dev/null; "
@@ -152,6 +155,16 @@ int plan_host(struct fr_ssh *s, const struct fr_inventory *inv, const struct fr_
 	fr_buf_addf(out, "\n  listening   %s\n", *listen ? listen : "(nothing)");
 	fr_buf_addf(out, "  farrow      %s\n", *done ? done : "never ran here");
 
+	/* a bundle for another distro, release or machine: refused before anything else */
+	{
+		char *osr = section(facts.buf, "osrelease"), *mach = section(facts.buf, "machine"), whyt[512];
+
+		chomp(mach);
+		if (!fr_target_fits(b->target, osr, mach, whyt, sizeof(whyt)))
+			fr_buf_addf(&refusals, "%s: it is not installed here\n", whyt);
+		free(osr);
+		free(mach);
+	}
 	/* existing state, and what would happen to it */
 	if (id.pg_instance) {
 		if (*scope && cluster && strcmp(scope, cluster) != 0 && *pgrun)

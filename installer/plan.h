@@ -12,6 +12,7 @@ struct plan_bundle {
 	char *packages;     /* the deb Packages index inside the bundle */
 	size_t len;
 	char arch[16];      /* amd64, arm64 */
+	char target[32];    /* the MANIFEST's, d12.x86_64 */
 	long long bytes;    /* total size of its packages */
 };
 

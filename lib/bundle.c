@@ -657,3 +657,59 @@ int fr_target_split(const char *target, char *distro, size_t dn, char *arch, siz
 		*debarch = strcmp(arch, "x86_64") == 0 ? "amd64" : "arm64";
 	return 0;
 }
+
+/* The value of KEY= in os-release text, unquoted, into out ("" when absent). */
+static void os_field(const char *text, const char *key, char *out, size_t n)
+{
+	size_t kl = strlen(key);
+	const char *p = text;
+
+	out[0] = '\0';
+	while (p && *p) {
+		if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+			const char *v = p + kl + 1;
+			size_t l = strcspn(v, "\n");
+
+			if (l >= 2 && (v[0] == '"' || v[0] == '\'') && v[l - 1] == v[0]) {
+				v++;
+				l -= 2;
+			}
+			snprintf(out, n, "%.*s", (int)l, v);
+			return;
+		}
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+}
+
+int fr_target_fits(const char *target, const char *os_release, const char *machine, char *why, size_t n)
+{
+	char distro[16], arch[16], id[64], ver[64], like[128], pretty[160], have[160] = "";
+	const char *h;
+
+	if (fr_target_split(target, distro, sizeof(distro), arch, sizeof(arch), NULL, NULL) < 0) {
+		snprintf(why, n, "the bundle names no known target ('%s')", target ? target : "");
+		return 0;
+	}
+	os_field(os_release ? os_release : "", "ID", id, sizeof(id));
+	os_field(os_release ? os_release : "", "VERSION_ID", ver, sizeof(ver));
+	os_field(os_release ? os_release : "", "ID_LIKE", like, sizeof(like));
+	os_field(os_release ? os_release : "", "PRETTY_NAME", pretty, sizeof(pretty));
+	ver[strcspn(ver, ".")] = '\0';
+	if (strcmp(id, "debian") == 0)
+		h = "d";
+	else if (strcmp(id, "ubuntu") == 0)
+		h = "u";
+	else if (strcmp(id, "rhel") == 0 || strstr(like, "rhel") || strstr(like, "fedora"))
+		h = "el";
+	else
+		h = NULL;
+	if (h && *ver)
+		snprintf(have, sizeof(have), "%s%s", h, ver);
+	if (strcmp(have, distro) != 0 || (machine && strcmp(machine, arch) != 0)) {
+		snprintf(why, n, "the bundle is for %s, this system is %s (%s, %s)", target, *pretty ? pretty : "unknown",
+			 *have ? have : "a release farrow does not know", machine ? machine : "?");
+		return 0;
+	}
+	return 1;
+}

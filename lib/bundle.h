@@ -44,6 +44,13 @@ struct fr_bundle_file {
  */
 int fr_target_split(const char *target, char *distro, size_t dn, char *arch, size_t an, const char **debarch,
 		    int *is_deb);
+/*
+ * Whether a bundle of target fits a system whose /etc/os-release text is os_release and whose
+ * machine (uname -m) is machine: 1, or 0 with why filled ("the bundle is for d13.x86_64, this
+ * system is Debian GNU/Linux 12 (bookworm), d12, x86_64"). The one check of install's plan and
+ * firstboot's packages module, before anything changes.
+ */
+int fr_target_fits(const char *target, const char *os_release, const char *machine, char *why, size_t n);
 /* 1 when s is one of the distros above */
 int fr_target_distro_known(const char *s);
 

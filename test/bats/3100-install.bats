@@ -277,6 +277,30 @@ print(d["result"], h["state"], "modules" in h, bool(h["error"]))' "$output"
 	assert_output "unreachable unreachable False True"
 }
 
+@test "a bundle for another release is refused by the plan and by firstboot, before any change" {
+	repo-builder build "$FARROW_ROOT/test/fixtures/d13-hello.yml" --key "$W/key/farrow-signing.key" --out "$W/d13" \
+		--cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
+	b13=$W/d13/farrow-test-0.1.0.d13.x86_64.tar.zst
+	run -1 farrow install "$W/meta.yml" --bundle "$b13" --key "$W/key/farrow-signing.gpg" --ssh-key "$KEY" \
+		--known-hosts "$W/known_hosts" --timeout 5 --firstboot "$FB" --plan
+	assert_line "  REFUSED     the bundle is for d13.x86_64, this system is Debian GNU/Linux 12 (bookworm) (d12, x86_64): it is not installed here"
+	# the node's own firstboot, given it in its profile: refused before apt is pointed at it
+	top=farrow-test-0.1.0.d13.x86_64
+	farrow profile "$W/meta.yml" --host 10.10.10.10 --bundle-dir "/var/lib/farrow/bundles/$top" -o "$W/p13.yml"
+	root=$FARROW_SANDBOX/node1/root
+	install -m 0644 "$b13" "$root/var/lib/farrow/incoming/$top.tar.zst"
+	install -m 0644 "$b13.sig" "$root/var/lib/farrow/incoming/$top.tar.zst.sig"
+	install -m 0600 "$W/p13.yml" "$root/root/p13.yml"
+	run -1 "$SANDBOX" exec 1 farrow-firstboot run --only packages --profile /root/p13.yml --state /root/st13
+	run -0 "$SANDBOX" exec 1 farrow-firstboot status --state /root/st13 --json
+	assert_output --partial '"error":"the bundle is for d13.x86_64, this system is Debian GNU/Linux 12 (bookworm) (d12, x86_64): nothing installed"'
+	run -0 "$SANDBOX" exec 1 cat /etc/apt/sources.list.d/farrow.list
+	assert_output --partial "farrow-pkg-0.1.0.d12.x86_64"
+	refute_output --partial "$top"
+	"$SANDBOX" exec 1 rm -rf "/var/lib/farrow/incoming/$top.tar.zst" "/var/lib/farrow/incoming/$top.tar.zst.sig" \
+		"/var/lib/farrow/bundles/$top" /root/p13.yml /root/st13
+}
+
 @test "a second run changes nothing and says so; the rows are intact" {
 	run -0 install
 	assert_output --partial "10.10.10.10      ok: unchanged: nothing to do (10 packages for its roles); 5 modules converged, 0 changes"

@@ -70,5 +70,43 @@ int main(void)
 		}
 	}
 	TEST_DONE();
+
+	TEST_START("targets: one parser; a bundle fits only its distro, release and machine");
+	{
+		static const char d12[] = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
+					  "VERSION_ID=\"12\"\nID=debian\n";
+		static const char d13[] = "PRETTY_NAME=\"Debian GNU/Linux 13 (trixie)\"\nVERSION_ID=\"13\"\nID=debian\n";
+		static const char u24[] = "PRETTY_NAME=\"Ubuntu 24.04.1 LTS\"\nID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"24.04\"\n";
+		static const char rocky[] = "NAME=\"Rocky Linux\"\nID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.4\"\n";
+		static const char sid[] = "PRETTY_NAME=\"Debian GNU/Linux trixie/sid\"\nID=debian\n";
+		char distro[16], arch[16], why[512];
+		const char *debarch = NULL;
+		int deb = -1;
+
+		ASSERT_INT_EQ(fr_target_split("d13.aarch64", distro, sizeof(distro), arch, sizeof(arch), &debarch, &deb), 0);
+		ASSERT_STR_EQ(distro, "d13");
+		ASSERT_STR_EQ(debarch, "arm64");
+		ASSERT_INT_EQ(deb, 1);
+		ASSERT_INT_EQ(fr_target_split("el9.x86_64", distro, sizeof(distro), arch, sizeof(arch), NULL, &deb), 0);
+		ASSERT_INT_EQ(deb, 0);
+		ASSERT_INT_EQ(fr_target_split("d14.x86_64", distro, sizeof(distro), arch, sizeof(arch), NULL, NULL), FR_EARG);
+		ASSERT_INT_EQ(fr_target_split("d12", distro, sizeof(distro), arch, sizeof(arch), NULL, NULL), FR_EARG);
+		ASSERT_INT_EQ(fr_target_split("d12.x86_64.x", distro, sizeof(distro), arch, sizeof(arch), NULL, NULL), FR_EARG);
+		ASSERT_INT_EQ(fr_target_fits("d12.x86_64", d12, "x86_64", why, sizeof(why)), 1);
+		ASSERT_INT_EQ(fr_target_fits("d13.x86_64", d13, "x86_64", why, sizeof(why)), 1);
+		ASSERT_INT_EQ(fr_target_fits("u24.x86_64", u24, "x86_64", why, sizeof(why)), 1);
+		ASSERT_INT_EQ(fr_target_fits("el9.x86_64", rocky, "x86_64", why, sizeof(why)), 1);
+		ASSERT_INT_EQ(fr_target_fits("d13.x86_64", d12, "x86_64", why, sizeof(why)), 0);
+		ASSERT_STR_EQ(why, "the bundle is for d13.x86_64, this system is Debian GNU/Linux 12 (bookworm) (d12, x86_64)");
+		ASSERT_INT_EQ(fr_target_fits("d12.x86_64", d13, "x86_64", why, sizeof(why)), 0);
+		ASSERT_INT_EQ(fr_target_fits("d12.x86_64", d12, "aarch64", why, sizeof(why)), 0);
+		ASSERT_STR_CONTAINS(why, "(d12, aarch64)");
+		ASSERT_INT_EQ(fr_target_fits("d13.x86_64", sid, "x86_64", why, sizeof(why)), 0);
+		ASSERT_STR_CONTAINS(why, "a release farrow does not know");
+		ASSERT_INT_EQ(fr_target_fits("d12.x86_64", NULL, "x86_64", why, sizeof(why)), 0);
+		ASSERT_INT_EQ(fr_target_fits("nonsense", d12, "x86_64", why, sizeof(why)), 0);
+		ASSERT_STR_CONTAINS(why, "no known target");
+	}
+	TEST_DONE();
 	return TAP_END();
 }
