@@ -288,11 +288,11 @@ print(d["result"], h["state"], "modules" in h, bool(h["error"]))' "$output"
 	top=farrow-test-0.1.0.d13.x86_64
 	farrow profile "$W/meta.yml" --host 10.10.10.10 --bundle-dir "/var/lib/farrow/bundles/$top" -o "$W/p13.yml"
 	root=$FARROW_SANDBOX/node1/root
-	install -m 0644 "$b13" "$root/var/lib/farrow/incoming/$top.tar.zst"
-	install -m 0644 "$b13.sig" "$root/var/lib/farrow/incoming/$top.tar.zst.sig"
-	install -m 0600 "$W/p13.yml" "$root/root/p13.yml"
+	command install -m 0644 "$b13" "$root/var/lib/farrow/incoming/$top.tar.zst"
+	command install -m 0644 "$b13.sig" "$root/var/lib/farrow/incoming/$top.tar.zst.sig"
+	command install -m 0600 "$W/p13.yml" "$root/root/p13.yml"
 	run -1 "$SANDBOX" exec 1 farrow-firstboot run --only packages --profile /root/p13.yml --state /root/st13
-	run -0 "$SANDBOX" exec 1 farrow-firstboot status --state /root/st13 --json
+	run -1 "$SANDBOX" exec 1 farrow-firstboot status --state /root/st13 --json
 	assert_output --partial '"error":"the bundle is for d13.x86_64, this system is Debian GNU/Linux 12 (bookworm) (d12, x86_64): nothing installed"'
 	run -0 "$SANDBOX" exec 1 cat /etc/apt/sources.list.d/farrow.list
 	assert_output --partial "farrow-pkg-0.1.0.d12.x86_64"
