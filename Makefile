@@ -56,7 +56,7 @@ PROFILES := $(wildcard profiles/*.yml profiles/ha/*.yml)
 MANS := $(wildcard docs/man/*.[158])
 
 .SECONDARY:
-.PHONY: all deps test check unit bats asan fuzz demo install clean lint bench sandbox sandbox-down
+.PHONY: all deps test check unit bats bats-trixie asan fuzz demo install clean lint bench sandbox sandbox-down
 all: $(PROGS)
 
 $(O)/obj/%.o: %.c
@@ -109,6 +109,11 @@ unit: $(UNITS)
 bats: all
 	FARROW_BIN=$(CURDIR)/$(O) bats --print-output-on-failure test/bats
 
+# The single-node suites again on Debian 13 nodes (the d13 bundle, PostgreSQL 17).
+NODE_SUITES := test/bats/3100-install.bats test/bats/3300-no-ssh.bats test/bats/3310-power-loss.bats
+bats-trixie: all
+	FARROW_TEST_DIST=trixie FARROW_BIN=$(CURDIR)/$(O) bats --print-output-on-failure $(NODE_SUITES)
+
 asan:
 	$(MAKE) O=build-asan SANITIZE=address,undefined CFLAGS="-O1 -g" all unit
 	ASAN_OPTIONS=detect_leaks=1 FARROW_BIN=$(CURDIR)/build-asan \
@@ -145,8 +150,8 @@ fuzz: $(O)/embedded.c
 
 # The sandbox: N=1 or 4 systemd-nspawn nodes at 10.10.10.10+ (see test/sandbox/sandbox.sh).
 N ?= 1
-sandbox: deps
-	bash test/sandbox/sandbox.sh up $(N)
+sandbox: deps all
+	FARROW_SANDBOX_DIST=$(or $(DIST),bookworm) bash test/sandbox/sandbox.sh up $(N)
 sandbox-down:
 	bash test/sandbox/sandbox.sh down
 

@@ -364,10 +364,42 @@ fail:
 	return NULL;
 }
 
+/*
+ * A detached signature through sqv, the verifier Debian 13's apt uses (its minimal system has
+ * no gpgv): the key file as it is (binary or armored), the signature, the data.
+ */
+static int sqv(const char *keyfile, const char *sigpath, const char *datapath, struct fr_err *err)
+{
+	const char *argv[] = { "sqv", "--keyring", keyfile, sigpath, datapath, NULL };
+	struct fr_buf out = FR_BUF_INIT, e = FR_BUF_INIT;
+	int st = 0, r = fr_exec(argv, NULL, NULL, 0, &out, &e, &st, err);
+
+	if (r == 0 && st != 0)
+		r = fr_err_set(err, FR_ECRYPTO, "sqv: %.*s", (int)strcspn(e.len ? e.buf : "bad signature", "\n"),
+			       e.len ? e.buf : "bad signature");
+	fr_buf_release(&out);
+	fr_buf_release(&e);
+	return r;
+}
+
+/* Which verifier: gpgv where there is one, else sqv; FARROW_PGP_VERIFY=gpgv|sqv chooses. */
+static int use_sqv(void)
+{
+	const char *v = getenv("FARROW_PGP_VERIFY");
+
+	if (v && *v)
+		return strcmp(v, "sqv") == 0;
+	return !fr_exec_have("gpgv") && fr_exec_have("sqv");
+}
+
 static int gpgv(const char *keyfile, const char *sigpath, const char *datapath, struct fr_buf *content,
 		const char *home, struct fr_err *err)
 {
-	char *ring = keyring(home, keyfile, err);
+	char *ring;
+
+	if (content == NULL && datapath && use_sqv())
+		return sqv(keyfile, sigpath, datapath, err);
+	ring = keyring(home, keyfile, err);
 	const char *argv[12];
 	struct fr_buf e = FR_BUF_INIT;
 	size_t n = 0;

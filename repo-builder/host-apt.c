@@ -5,6 +5,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,7 @@ static char *signed_by(const char *file, long entry, struct fr_err *err)
  * The host's own source of its release: the Packages target whose release has no "-" suffix
  * (bookworm, not bookworm-updates or bookworm-security), its Repo-URI and keyring.
  */
-static int host_source(char **uri, char **keyring, struct fr_err *err)
+static int host_source(char **uri, char **keyring, char **release, struct fr_err *err)
 {
 	const char *argv[] = { "apt-get", "indextargets", "--format", "$(REPO_URI)|$(RELEASE)|$(SOURCESENTRY)",
 			       "Identifier: Packages", NULL };
@@ -84,6 +85,8 @@ static int host_source(char **uri, char **keyring, struct fr_err *err)
 	int st = 0, r = FR_ENOTFOUND;
 
 	*uri = *keyring = NULL;
+	if (release)
+		*release = NULL;
 	if (fr_exec(argv, NULL, NULL, 0, &out, NULL, &st, err) < 0 || st != 0) {
 		fr_buf_release(&out);
 		return fr_err_set(err, FR_EIO, "apt-get indextargets failed: is this a Debian or Ubuntu host?");
@@ -103,6 +106,8 @@ static int host_source(char **uri, char **keyring, struct fr_err *err)
 			break;
 		}
 		*uri = fr_xstrdup(line);
+		if (release)
+			*release = fr_xstrdup(rel);
 		r = 0;
 	}
 	fr_buf_release(&out);
@@ -142,7 +147,7 @@ int rb_host_apt_opts(const struct rb_manifest *m, const struct rb_repo *r, const
 		return 0; /* the host's own lists, as its apt has them */
 	if (m->cache == NULL)
 		return fr_err_set(err, FR_EARG, "repository '%s': a host-apt suite needs a cache directory", r->name);
-	if ((rc = host_source(&uri, &keyring, err)) < 0)
+	if ((rc = host_source(&uri, &keyring, NULL, err)) < 0)
 		goto out;
 	dir = fr_xasprintf("%s/host-apt/%s-%s", m->cache, r->suite, debarch);
 	path = fr_xasprintf("%s/lists/partial", dir);
@@ -204,4 +209,48 @@ out:
 	fr_buf_release(&list);
 	fr_buf_release(&e);
 	return rc;
+}
+
+#define HOST_SOURCE_USAGE                                                                        \
+	"usage: repo-builder host-source [--suite <suite>]\n"                                   \
+	"\n"                                                                                      \
+	"Print the one-line apt source of this host's own release (its URI and Signed-By keyring,\n" \
+	"from its apt sources) with <suite> instead (default: the host's own), for a tool that\n"  \
+	"builds a root of another suite from the same mirror (the sandbox's Debian 13 nodes):\n"  \
+	"  deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://.../debian/ trixie main\n" \
+	"It is what a host-apt repository with `suite:` uses. Nothing is changed.\n"
+
+int rb_cmd_host_source(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "suite", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *suite = NULL;
+	char *uri = NULL, *keyring = NULL, *own = NULL;
+	struct fr_err err = { 0 };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': suite = optarg; break;
+		case 'h': fputs(HOST_SOURCE_USAGE, stdout); return FR_EXIT_OK;
+		default: fputs(HOST_SOURCE_USAGE, stderr); return FR_EXIT_USAGE;
+		}
+	}
+	if (argc != optind || (suite && (!*suite || suite[strspn(suite, "abcdefghijklmnopqrstuvwxyz0123456789-")]))) {
+		fputs(HOST_SOURCE_USAGE, stderr);
+		return FR_EXIT_USAGE;
+	}
+	if (host_source(&uri, &keyring, &own, &err) < 0) {
+		fr_cli_error("host-source: %s", err.msg);
+		return FR_EXIT_FAIL;
+	}
+	printf("deb [signed-by=%s] %s %s main\n", keyring, uri, suite ? suite : own);
+	free(uri);
+	free(keyring);
+	free(own);
+	return FR_EXIT_OK;
 }

@@ -17,6 +17,7 @@ static const struct fr_cli_cmd cmds[] = {
 	{ "inspect", rb_cmd_inspect, "inspect <bundle>" },
 	{ "diff", rb_cmd_diff, "diff <old-bundle> <new-bundle>" },
 	{ "keygen", rb_cmd_keygen, "keygen --out <dir> [--uid <user-id>]" },
+	{ "host-source", rb_cmd_host_source, "host-source [--suite <suite>]" },
 };
 
 /* Killed while a signing key is loaded: its private GnuPG home and agent go first, then we die of the signal. */

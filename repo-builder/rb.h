@@ -184,5 +184,6 @@ int rb_cmd_verify(int argc, char **argv);
 int rb_cmd_inspect(int argc, char **argv);
 int rb_cmd_diff(int argc, char **argv);
 int rb_cmd_keygen(int argc, char **argv);
+int rb_cmd_host_source(int argc, char **argv);
 
 #endif

@@ -10,7 +10,7 @@ setup_file() {
 	fr_node_suite_can_run || return 0
 	export W=$BATS_FILE_TMPDIR
 	fr_node_fixture "$W"
-	farrow configure -n -c meta -i 10.10.10.10 -g -o "$W/gen.yml" >/dev/null
+	farrow configure -n -c meta -i 10.10.10.10 -v "$FR_PG" -g -o "$W/gen.yml" >/dev/null
 	# one user and one database with every attribute of Pigsty's example inventory
 	python3 - "$W/gen.yml" "$W/meta.yml" <<'PY'
 import sys
@@ -78,14 +78,14 @@ sql() { # sql PORT SQL
 @test "install --plan: what the node will become, read only; an older node's clash is named and refused" {
 	run -0 install --plan --accept-new-host-keys
 	assert_line "10.10.10.10      ready"
-	assert_line --regexp "^  node +Debian GNU/Linux 12 \(bookworm\), point release 12\.[0-9]+$"
+	assert_line --regexp "^  node +${FR_PRETTY//[()]/.}, point release ${FR_TARGET#d}\.[0-9]+$"
 	assert_line "  modules     packages, node, ca, etcd, pgsql"
 	assert_line --regexp "^  packages +10 for its roles: [0-9]+ to install from the bundle, no installed package replaced$"
 	# read only: no profile, the node's own apt sources, no package, no bundle
 	run -1 "$SANDBOX" exec 1 test -e /etc/farrow/profile.yml
 	run -0 "$SANDBOX" exec 1 test -e /etc/apt/sources.list
-	run -1 "$SANDBOX" exec 1 dpkg -s postgresql-15
-	run -1 "$SANDBOX" exec 1 test -e /var/lib/farrow/bundles/farrow-pkg-0.1.0.d12.x86_64
+	run -1 "$SANDBOX" exec 1 dpkg -s "postgresql-$FR_PG"
+	run -1 "$SANDBOX" exec 1 test -e "/var/lib/farrow/bundles/farrow-pkg-0.1.0.$FR_TARGET.x86_64"
 	# the node as an older point release would be (its libc6 from Debian 11): the bundle's
 	# packages need a newer one and the bundle rightly does not carry libc6 (the base's)
 	"$SANDBOX" exec 1 sh -c 'cp /var/lib/dpkg/status /root/status.orig &&
@@ -100,15 +100,15 @@ sql() { # sql PORT SQL
 	[ "$install_rc" -eq 1 ]
 	output=$plan_out
 	assert_output --partial "refused: the bundle does not fit this node's installed packages"
-	assert_output --regexp "nothing provides libc6 >= 2\.3[0-9] needed by postgresql-15-"
+	assert_output --regexp "nothing provides libc6 >= 2\.[0-9]+ needed by postgresql-$FR_PG-"
 	output=$install_out
 	assert_output --partial "FAILED: refused: the bundle does not fit this node's installed packages"
 	assert_output --partial "; nothing changed"
 	# read only: no profile, the node's own apt sources, no package, no bundle
 	run -1 "$SANDBOX" exec 1 test -e /etc/farrow/profile.yml
 	run -0 "$SANDBOX" exec 1 test -e /etc/apt/sources.list
-	run -1 "$SANDBOX" exec 1 dpkg -s postgresql-15
-	run -1 "$SANDBOX" exec 1 test -e /var/lib/farrow/bundles/farrow-pkg-0.1.0.d12.x86_64
+	run -1 "$SANDBOX" exec 1 dpkg -s "postgresql-$FR_PG"
+	run -1 "$SANDBOX" exec 1 test -e "/var/lib/farrow/bundles/farrow-pkg-0.1.0.$FR_TARGET.x86_64"
 }
 
 @test "install: air-gapped node, packages from the bundle only, the modules converge with progress" {
@@ -125,7 +125,7 @@ sql() { # sql PORT SQL
 	run -0 "$SANDBOX" exec 1 apt-get -q update
 	refute_output --regexp "http|https"
 	# postgresql-common made no cluster of its own; etcd never ran with its single-node default
-	run -0 "$SANDBOX" exec 1 sh -c 'ls /etc/postgresql/15 2>/dev/null | wc -l; test ! -d /var/lib/etcd/default'
+	run -0 "$SANDBOX" exec 1 sh -c "ls /etc/postgresql/$FR_PG 2>/dev/null | wc -l; test ! -d /var/lib/etcd/default"
 	assert_output 0
 	run -0 "$SANDBOX" exec 1 systemctl is-active farrow-firstboot etcd patroni pgbouncer haproxy
 	run -0 "$SANDBOX" exec 1 systemctl is-enabled farrow-firstboot etcd patroni pgbouncer haproxy
@@ -248,7 +248,7 @@ farrow, public"
 	run -1 farrow install "$W/other.yml" --plan --bundle "$BUNDLE" --key "$W/key/farrow-signing.gpg" \
 		--ssh-key "$KEY" --known-hosts "$W/known_hosts"
 	assert_output --partial "refused: a running PostgreSQL member of cluster 'pg-meta' (patroni scope) serves here"
-	assert_line --regexp "^  found +PGDATA /pg/data \(PostgreSQL 15\), running: farrow's own: kept, converged$"
+	assert_line --regexp "^  found +PGDATA /pg/data \(PostgreSQL $FR_PG\), running: farrow's own: kept, converged$"
 	run -1 farrow install "$W/other.yml" --bundle "$BUNDLE" --key "$W/key/farrow-signing.gpg" \
 		--ssh-key "$KEY" --known-hosts "$W/known_hosts" --firstboot "$FB"
 	assert_output --partial "FAILED: refused: a running PostgreSQL member of cluster 'pg-meta'"
@@ -278,14 +278,14 @@ print(d["result"], h["state"], "modules" in h, bool(h["error"]))' "$output"
 }
 
 @test "a bundle for another release is refused by the plan and by firstboot, before any change" {
-	repo-builder build "$FARROW_ROOT/test/fixtures/d13-hello.yml" --key "$W/key/farrow-signing.key" --out "$W/d13" \
-		--cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
-	b13=$W/d13/farrow-test-0.1.0.d13.x86_64.tar.zst
+	repo-builder build "$FARROW_ROOT/test/fixtures/$FR_OTHER-hello.yml" --key "$W/key/farrow-signing.key" \
+		--out "$W/other" --cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
+	b13=$W/other/farrow-test-0.1.0.$FR_OTHER.x86_64.tar.zst
 	run -1 farrow install "$W/meta.yml" --bundle "$b13" --key "$W/key/farrow-signing.gpg" --ssh-key "$KEY" \
 		--known-hosts "$W/known_hosts" --timeout 5 --firstboot "$FB" --plan
-	assert_line "  REFUSED     the bundle is for d13.x86_64, this system is Debian GNU/Linux 12 (bookworm) (d12, x86_64): it is not installed here"
+	assert_line "  REFUSED     the bundle is for $FR_OTHER.x86_64, this system is $FR_PRETTY ($FR_TARGET, x86_64): it is not installed here"
 	# the node's own firstboot, given it in its profile: refused before apt is pointed at it
-	top=farrow-test-0.1.0.d13.x86_64
+	top=farrow-test-0.1.0.$FR_OTHER.x86_64
 	farrow profile "$W/meta.yml" --host 10.10.10.10 --bundle-dir "/var/lib/farrow/bundles/$top" -o "$W/p13.yml"
 	root=$FARROW_SANDBOX/node1/root
 	command install -m 0644 "$b13" "$root/var/lib/farrow/incoming/$top.tar.zst"
@@ -293,9 +293,9 @@ print(d["result"], h["state"], "modules" in h, bool(h["error"]))' "$output"
 	command install -m 0600 "$W/p13.yml" "$root/root/p13.yml"
 	run -1 "$SANDBOX" exec 1 farrow-firstboot run --only packages --profile /root/p13.yml --state /root/st13
 	run -1 "$SANDBOX" exec 1 farrow-firstboot status --state /root/st13 --json
-	assert_output --partial '"error":"the bundle is for d13.x86_64, this system is Debian GNU/Linux 12 (bookworm) (d12, x86_64): nothing installed"'
+	assert_output --partial "\"error\":\"the bundle is for $FR_OTHER.x86_64, this system is $FR_PRETTY ($FR_TARGET, x86_64): nothing installed\""
 	run -0 "$SANDBOX" exec 1 cat /etc/apt/sources.list.d/farrow.list
-	assert_output --partial "farrow-pkg-0.1.0.d12.x86_64"
+	assert_output --partial "farrow-pkg-0.1.0.$FR_TARGET.x86_64"
 	refute_output --partial "$top"
 	"$SANDBOX" exec 1 rm -rf "/var/lib/farrow/incoming/$top.tar.zst" "/var/lib/farrow/incoming/$top.tar.zst.sig" \
 		"/var/lib/farrow/bundles/$top" /root/p13.yml /root/st13

@@ -25,6 +25,7 @@ setup() {
 	command -v tmux >/dev/null || skip "needs tmux"
 	. /etc/os-release
 	[ "$ID$VERSION_ID" = debian12 ] || skip "the default bundle is built by a Debian 12 host"
+	[ "${FARROW_TEST_DIST:-bookworm}" = bookworm ] || skip "the wizard's template says PostgreSQL 15: Debian 12 nodes"
 	fr_isolate # HOME too: the node's host key goes to a known_hosts of this test's own
 }
 
@@ -49,7 +50,7 @@ teardown() {
 	tui_wait "[x] accept"
 	tui_keys Tab
 	tui_clear_field
-	tui_keys "$W/dist/farrow-pkg-0.1.0.d12.x86_64.tar.zst" Tab
+	tui_keys "$BUNDLE" Tab
 	tui_clear_field
 	tui_keys "$W/key/farrow-signing.gpg" Tab
 	tui_clear_field

@@ -1,6 +1,6 @@
 #!/bin/bash
 # sandbox.sh -- Pigsty's Vagrant sandbox, made of what runs here: systemd-nspawn nodes booted
-# from a cached Debian 12 root, each in its own network namespace on a private bridge, with
+# from a cached Debian 12 (or 13) root, each in its own network namespace on a private bridge, with
 # Pigsty's addresses 10.10.10.10-13 (only inside those namespaces). No route leaves the bridge.
 #
 #   sandbox.sh up [N]          boot N nodes (1 or 4; default 1)
@@ -12,6 +12,11 @@
 #   sandbox.sh down            stop every node; remove mounts, namespaces, links, the bridge
 #   sandbox.sh base            build (or find) the cached base root and print its path
 #
+# FARROW_SANDBOX_DIST=trixie (make sandbox DIST=trixie) boots Debian 13 nodes: mmdebstrap is
+# given this host's own apt source with the trixie suite (`repo-builder host-source`); the
+# default, bookworm, uses the host's apt sources as they are. A node keeps the dist it was
+# brought up with across reboots.
+#
 # State lives in $FARROW_SANDBOX (default /var/tmp/farrow-sandbox): base roots keyed by their
 # package list, and one directory per node. Needs root, systemd-nspawn, mmdebstrap, iproute2.
 set -euo pipefail
@@ -19,7 +24,9 @@ set -euo pipefail
 SB=${FARROW_SANDBOX:-/var/tmp/farrow-sandbox}
 BR=${FARROW_SANDBOX_BRIDGE:-frbr0}
 NET=10.10.10
-# The base node: a minimal Debian 12 with systemd and sshd (the bundle manifest's base).
+DIST=${FARROW_SANDBOX_DIST:-bookworm}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# The base node: a minimal Debian with systemd and sshd (the bundle manifest's base).
 BASE_PKGS="systemd,systemd-sysv,dbus,iproute2,openssh-server,ca-certificates,procps,python3"
 
 die() { echo "sandbox: $*" >&2; exit 1; }
@@ -37,19 +44,27 @@ need_all() {
 
 base() {
 	local key dir tmp
-	key=$(printf '%s\n' "bookworm minbase $BASE_PKGS v1" | sha256sum | cut -c1-12)
+	local dist=${1:-$DIST} src=()
+	case "$dist" in bookworm | trixie) ;; *) die "DIST: bookworm or trixie, not '$dist'" ;; esac
+	key=$(printf '%s\n' "$dist minbase $BASE_PKGS v1" | sha256sum | cut -c1-12)
 	dir=$SB/base-$key
 	if [ ! -f "$dir/.complete" ]; then
 		need mmdebstrap mmdebstrap
 		mkdir -p "$SB"
 		tmp=$(mktemp -d "$SB/base.XXXXXX")
-		echo "sandbox: building the base root once (mmdebstrap from this host's apt sources: about a minute)" >&2
+		if [ "$dist" != bookworm ]; then
+			# this host's own source (URI and keyring) with the other suite: one line for mmdebstrap
+			local rb=${FARROW_BIN:-$ROOT/build}/repo-builder
+			[ -x "$rb" ] || die "a $dist base needs repo-builder ($rb): make first"
+			src=("$("$rb" host-source --suite "$dist")") || die "no apt source for $dist"
+		fi
+		echo "sandbox: building the $dist base root once (mmdebstrap from this host's apt sources: about a minute)" >&2
 		mmdebstrap --quiet --variant=minbase --include="$BASE_PKGS" \
 			--customize-hook='rm -f "$1"/etc/ssh/ssh_host_*' \
 			--customize-hook='echo "PermitRootLogin prohibit-password" > "$1"/etc/ssh/sshd_config.d/farrow.conf' \
 			--customize-hook='mkdir -p "$1"/root/.ssh && chmod 700 "$1"/root/.ssh' \
 			--customize-hook='ln -sf /dev/null "$1"/etc/systemd/system/systemd-networkd-wait-online.service' \
-			bookworm "$tmp/root" >&2
+			"$dist" "$tmp/root" "${src[@]}" >&2
 		touch "$tmp/.complete"
 		rm -rf "$dir"
 		mv "$tmp" "$dir"
@@ -81,6 +96,7 @@ up_node() {
 	ip=$NET.$((9 + i))
 	[ -f "$d/init.pid" ] && kill -0 "$(init_pid "$i")" 2>/dev/null && { echo "node$i already up"; return 0; }
 	mkdir -p "$d/upper" "$d/work" "$d/root"
+	echo "$DIST" >"$d/dist"
 	mountpoint -q "$d/root" || mount -t overlay overlay -o "lowerdir=$lower,upperdir=$d/upper,workdir=$d/work" "$d/root"
 	# per-node identity: host name, ssh host keys, the test's key, the address
 	echo "node$i" >"$d/root/etc/hostname"
@@ -163,7 +179,8 @@ cmd_reboot() {
 		sleep 1
 	fi
 	echo "node$i powered off"
-	up_node "$i" "$(base)"
+	DIST=$(cat "$d/dist" 2>/dev/null || echo "$DIST")
+	up_node "$i" "$(base "$DIST")"
 	wait_node "$i"
 	echo "node$i $NET.$((9 + i)) up"
 }

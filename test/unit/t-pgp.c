@@ -51,7 +51,7 @@ int main(void)
 	chmod(key, 0600);
 	TEST_DONE();
 
-	TEST_START("signatures with a fixed time are reproducible and verify with gpgv");
+	TEST_START("signatures with a fixed time are reproducible and verify with gpgv and with sqv");
 	s = fr_pgp_signer_open(key, &err);
 	ASSERT_TRUE(s != NULL);
 	if (s) {
@@ -66,6 +66,15 @@ int main(void)
 		fr_write_atomic(data, "hellO\n", 6, 0644, 0, &err);
 		ASSERT_INT_EQ(fr_pgp_verify_detached(pub, a.buf, a.len, data, &err), FR_ECRYPTO);
 		ASSERT_STR_CONTAINS(err.msg, "BAD signature");
+		/* the same through sqv, Debian 13's verifier (its minimal system has no gpgv) */
+		setenv("FARROW_PGP_VERIFY", "sqv", 1);
+		ASSERT_INT_EQ(fr_pgp_verify_detached(pub, a.buf, a.len, data, &err), FR_ECRYPTO);
+		ASSERT_STR_CONTAINS(err.msg, "sqv: ");
+		fr_write_atomic(data, "hello\n", 6, 0644, 0, &err);
+		ASSERT_INT_EQ(fr_pgp_verify_detached(pub, a.buf, a.len, data, &err), 0);
+		ASSERT_INT_EQ(fr_pgp_verify_detached(asc, a.buf, a.len, data, &err), 0);
+		ASSERT_INT_EQ(fr_pgp_verify_detached(pub2, a.buf, a.len, data, &err), FR_ECRYPTO);
+		unsetenv("FARROW_PGP_VERIFY");
 		ASSERT_INT_EQ(fr_pgp_sign(s, FR_PGP_CLEARSIGN, "Origin: farrow\n", 15, NULL, 0, &c, &err), 0);
 		ASSERT_INT_EQ(fr_pgp_verify_clearsigned(pub, c.buf, c.len, &content, &err), 0);
 		ASSERT_STR_EQ(content.buf, "Origin: farrow\n");

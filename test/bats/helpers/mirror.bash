@@ -221,14 +221,30 @@ fr_apt_opts() { # fr_apt_opts <dir> -> prints options
 # whole Debian archive (bats 1010 runs that one).
 fr_node_fixture() {
 	local dir=$1 rb="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/repo-builder"
+	fr_dist_vars
 	export FARROW_SANDBOX=${FARROW_SANDBOX:-/var/tmp/farrow-sandbox}
 	export SANDBOX="$FARROW_ROOT/test/sandbox/sandbox.sh"
 	"$SANDBOX" down
-	"$SANDBOX" up 1 >&3
+	FARROW_BIN=${FARROW_BIN:-$FARROW_ROOT/build} "$SANDBOX" up 1 >&3
 	"$rb" keygen --out "$dir/key" >/dev/null
-	"$rb" build "$FARROW_ROOT/profiles/bundles/d12-meta.yml" --key "$dir/key/farrow-signing.key" \
+	"$rb" build "$FARROW_ROOT/profiles/bundles/$FR_TARGET-meta.yml" --key "$dir/key/farrow-signing.key" \
 		--out "$dir/dist" --cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
-	export BUNDLE=$dir/dist/farrow-pkg-0.1.0.d12.x86_64.tar.zst
+	export BUNDLE=$dir/dist/farrow-pkg-0.1.0.$FR_TARGET.x86_64.tar.zst
+}
+
+# The release the node suites run on: FARROW_TEST_DIST=bookworm (the default: Debian 12 nodes,
+# the d12 bundle, PostgreSQL 15) or trixie (Debian 13 nodes, the d13 bundle, PostgreSQL 17;
+# `make bats-trixie`). Exports FR_DIST, FR_TARGET (d12|d13), FR_PG, FR_PRETTY (os-release's
+# PRETTY_NAME), FR_OTHER (the other release, whose bundle a node must refuse) and the sandbox's
+# FARROW_SANDBOX_DIST.
+fr_dist_vars() {
+	FR_DIST=${FARROW_TEST_DIST:-bookworm}
+	case $FR_DIST in
+	bookworm) FR_TARGET=d12 FR_PG=15 FR_PRETTY="Debian GNU/Linux 12 (bookworm)" FR_OTHER=d13 ;;
+	trixie) FR_TARGET=d13 FR_PG=17 FR_PRETTY="Debian GNU/Linux 13 (trixie)" FR_OTHER=d12 ;;
+	*) echo "FARROW_TEST_DIST: bookworm or trixie, not '$FR_DIST'" >&2; return 1 ;;
+	esac
+	export FR_DIST FR_TARGET FR_PG FR_PRETTY FR_OTHER FARROW_SANDBOX_DIST=$FR_DIST
 }
 
 # fr_seed_node ROOT PROFILE FIRSTBOOT: put what a node converges from onto its disk, as an image or
@@ -282,7 +298,7 @@ fr_node_suite_setup_file() {
 	fr_node_suite_can_run || return 0
 	export W=$BATS_FILE_TMPDIR
 	fr_node_fixture "$W"
-	farrow configure -n -c meta -i 10.10.10.10 -g -o "$W/meta.yml" >/dev/null
+	farrow configure -n -c meta -i 10.10.10.10 -v "$FR_PG" -g -o "$W/meta.yml" >/dev/null
 	fr_pgpass "$W/meta.yml" "$W/pgpass"
 }
 
@@ -300,6 +316,7 @@ fr_node_suite_setup() {
 	. /etc/os-release
 	[ "$ID$VERSION_ID" = debian12 ] || skip "the default bundle is built by a Debian 12 host"
 	cd "$W" || return 1
+	fr_dist_vars
 	FB="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/farrow-firstboot"
 	export PGPASSFILE=$W/pgpass PGCONNECT_TIMEOUT=5
 }
