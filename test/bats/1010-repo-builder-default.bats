@@ -46,6 +46,10 @@ setup() {
 	sed 's/targets: \[ d12.x86_64 \]/targets: [ d13.x86_64 ]/' "$FARROW_ROOT/profiles/bundles/d12-meta.yml" >d13.yml
 	run -1 repo-builder resolve d13.yml
 	assert_output --partial "a host-apt repository builds only for the build host's own distro (d12), not d13"
+	# the host's own source with another suite, as a host-apt suite and the sandbox use it
+	run -0 repo-builder host-source --suite trixie
+	assert_output --regexp "^deb \[signed-by=/[^ ]+\] [a-z]+://[^ ]+ trixie main$"
+	run -2 repo-builder host-source --suite 'trixie main'
 	# a suite is a name, nothing a sources.list line could be made of
 	fr_mutate "$FARROW_ROOT/profiles/bundles/d12-meta.yml" "    suite: trixie
     priority: 100" "    suite: 'trixie main contrib'" bad.yml
