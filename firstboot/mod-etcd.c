@@ -13,6 +13,8 @@
 #include "xalloc.h"
 
 #define SSL_DIR "/etc/etcd/ssl"
+/* how long a member waits for the first one to set RBAC up (its own boot, packages, etcd start) */
+#define ETCD_RBAC_WAIT 300
 
 struct etcd {
 	char endpoint[64];
@@ -93,6 +95,41 @@ static int config(struct fb *fb, const char *name)
 	fr_buf_release(&c);
 	fr_buf_release(&init);
 	return r;
+}
+
+/*
+ * The member that sets RBAC up: the first of the cluster's members in the profile (the lowest
+ * etcd_seq); its name and address into first/ip. 1 when that is this node.
+ */
+static int rbac_leader(struct fb *fb, const char *name, char *first, size_t fn, char *ip, size_t in)
+{
+	const struct fr_node *members = fr_node_get(fb->peers, "etcd_cluster");
+	long long best = -1;
+	size_t i;
+
+	snprintf(first, fn, "%s", name);
+	snprintf(ip, in, "%s", fb->host ? fb->host : "");
+	for (i = 0; fr_node_is_seq(members) && i < members->n; i++) {
+		long long seq;
+		const char *n = fr_node_str(fr_node_get(members->items[i], "name"));
+		const char *a = fr_node_str(fr_node_get(members->items[i], "ip"));
+
+		if (n && a && fr_node_int(fr_node_get(members->items[i], "seq"), &seq) && (best < 0 || seq < best)) {
+			best = seq;
+			snprintf(first, fn, "%s", n);
+			snprintf(ip, in, "%s", a);
+		}
+	}
+	return strcmp(first, name) == 0;
+}
+
+/* Root answers with the profile's password: RBAC is on (set up by whichever member). */
+static int root_ok(struct fb *fb, void *arg)
+{
+	struct etcd *e = arg;
+	const char *get[] = { "user", "get", "root", NULL };
+
+	return etcdctl(fb, e, 1, get, NULL, NULL) == 0;
 }
 
 /* Root with the profile's password, root role, authentication on; converges from any of its states. */
@@ -216,8 +253,27 @@ int fb_mod_etcd(struct fb *fb)
 	changed |= r;
 	if (fb_systemctl(fb, "enable", "etcd") < 0 ||
 	    fb_systemctl(fb, changed ? "restart" : "start", "etcd") < 0 ||
-	    fb_wait(fb, "etcd healthy", 60, healthy, &e) < 0 || rbac(fb, &e, password) < 0 || clients(fb, &e) < 0)
+	    fb_wait(fb, "etcd healthy", 60, healthy, &e) < 0)
 		goto fail;
+	{
+		/* RBAC and the clients' users once, by one member; the others wait for it, bounded */
+		char first[128], ip[64];
+
+		if (rbac_leader(fb, name, first, sizeof(first), ip, sizeof(ip))) {
+			if (rbac(fb, &e, password) < 0 || clients(fb, &e) < 0)
+				goto fail;
+		} else if (!root_ok(fb, &e)) {
+			char *what = fr_xasprintf("RBAC set up by %s (%s)", first, ip);
+
+			fb_log(fb, "waiting for %s to set up RBAC", first);
+			r = fb_wait(fb, what, ETCD_RBAC_WAIT, root_ok, &e);
+			free(what);
+			if (r < 0)
+				goto fail;
+			fb_log(fb, "RBAC: on (set up by %s)", first);
+		} else
+			fb_log(fb, "RBAC: on, root's password is the profile's");
+	}
 	fb_log(fb, "%s: healthy at %s", name, e.endpoint);
 	fr_wipe(e.creds, strlen(e.creds));
 	free(e.creds);

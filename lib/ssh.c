@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -160,10 +161,30 @@ static int check_host_key(struct fr_ssh *c, const struct fr_ssh_opts *o, struct 
 			}
 			free(dir);
 		}
-		if (libssh2_knownhost_addc(kh, hostspec, NULL, key, len, NULL, 0,
-					   LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | kt, NULL) != 0 ||
-		    libssh2_knownhost_writefile(kh, path, LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
-			r = fr_err_set(err, FR_ECRYPTO, "%s: cannot record its host key in %s", o->host, path);
+		{
+			/*
+			 * Hosts are installed in parallel, a process each: the file is locked, read again
+			 * (another process may have added its host meanwhile) and written under the lock,
+			 * so no process's new key is lost.
+			 */
+			int lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+			LIBSSH2_KNOWNHOSTS *now = libssh2_knownhost_init(c->s);
+
+			if (lfd < 0 || flock(lfd, LOCK_EX) < 0 || now == NULL) {
+				r = fr_err_set(err, FR_ECRYPTO, "%s: cannot lock %s: %s", o->host, path, strerror(errno));
+			} else {
+				libssh2_knownhost_readfile(now, path, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+				if (libssh2_knownhost_addc(now, hostspec, NULL, key, len, NULL, 0,
+							   LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | kt,
+							   NULL) != 0 ||
+				    libssh2_knownhost_writefile(now, path, LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
+					r = fr_err_set(err, FR_ECRYPTO, "%s: cannot record its host key in %s", o->host, path);
+			}
+			if (now)
+				libssh2_knownhost_free(now);
+			if (lfd >= 0)
+				close(lfd); /* and the lock with it */
+		}
 	}
 out:
 	libssh2_knownhost_free(kh);
