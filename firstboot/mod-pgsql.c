@@ -67,6 +67,22 @@ static int member_ready(struct fb *fb, void *arg)
 			      strcmp(pg->role, "primary") == 0 ? "/primary" : "/replica", 1000) == 200;
 }
 
+/* Another member of the cluster leads (its Patroni REST API answers /primary with 200). */
+static int leader_exists(struct fb *fb, void *arg)
+{
+	const struct pg *pg = arg;
+	size_t i;
+
+	for (i = 0; fr_node_is_seq(pg->members) && i < pg->members->n; i++) {
+		const char *ip = fr_node_str(fr_node_get(pg->members->items[i], "ip"));
+
+		if (ip && (fb->host == NULL || strcmp(ip, fb->host) != 0) &&
+		    fb_http_status(ip, (int)pg->patroni_port, "/primary", 1000) == 200)
+			return 1;
+	}
+	return 0;
+}
+
 static int port_ready(struct fb *fb, void *arg)
 {
 	(void)fb;
@@ -224,6 +240,28 @@ int fb_mod_pgsql(struct fb *fb)
 	fr_buf_reset(&b);
 	if (fb_systemctl(fb, "enable", "patroni") < 0)
 		goto out;
+	/*
+	 * Order from the data, not from timing: a member that is not the inventory's primary does
+	 * not start a Patroni that could initialise the cluster before the primary does; it waits,
+	 * bounded, until some member leads (after a failover that may be any of them).
+	 */
+	if (strcmp(pg.role, "primary") != 0 && fb_http_status("127.0.0.1", (int)pg.patroni_port, "/health", 1000) <= 0 &&
+	    !leader_exists(fb, &pg)) {
+		char what[256] = "a leader of the cluster";
+		size_t i;
+
+		for (i = 0; fr_node_is_seq(pg.members) && i < pg.members->n; i++) {
+			const char *mr = fr_node_str(fr_node_get(pg.members->items[i], "role"));
+
+			if (mr && strcmp(mr, "primary") == 0)
+				snprintf(what, sizeof(what), "a leader of %s (its primary %s at %s)", pg.cluster,
+					 fr_node_str(fr_node_get(pg.members->items[i], "name")) ?: "?",
+					 fr_node_str(fr_node_get(pg.members->items[i], "ip")) ?: "?");
+		}
+		fb_log(fb, "waiting for %s before patroni starts here", what);
+		if (fb_wait(fb, what, 600, leader_exists, &pg) < 0)
+			goto out;
+	}
 	if (changed && fb_http_status("127.0.0.1", (int)pg.patroni_port, "/health", 1000) > 0) {
 		if (fb_systemctl(fb, "reload", "patroni") < 0)
 			goto out;
