@@ -51,8 +51,13 @@ sql() { # sql HOST PORT SQL
 	# three processes recorded three new host keys in one known_hosts: none lost
 	run -0 wc -l <"$W/known_hosts"
 	assert_output 3
-	# etcd: three started members; one set RBAC up, the others waited for it
-	run -0 "$SANDBOX" exec 2 grep -c "RBAC: on (set up by etcd-1)" /var/log/farrow/etcd.log
+	# etcd: three started members; one set RBAC up (etcd-1), the others found it on or waited for it
+	run -0 "$SANDBOX" exec 1 grep -c "RBAC: root made, authentication on" /var/log/farrow/etcd.log
+	for n in 2 3; do
+		run -1 "$SANDBOX" exec "$n" grep -c "RBAC: root made" /var/log/farrow/etcd.log
+		run -0 "$SANDBOX" exec "$n" grep -cE "RBAC: on( \(set up by etcd-1\)|, root's password is the profile's)" \
+			/var/log/farrow/etcd.log
+	done
 	run -0 "$SANDBOX" exec 1 sh -c 'p=$(sed -n "s/^  etcd_root_password: //p" /etc/farrow/profile.yml)
 		ETCDCTL_API=3 ETCDCTL_USER="root:$p" etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/etcd/ssl/ca.crt \
 			member list -w simple'
