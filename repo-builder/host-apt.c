@@ -19,7 +19,7 @@
 /* The value of field (deb822 "Signed-By:", or one-line "[signed-by=...]") in one source entry. */
 static char *signed_by(const char *file, long entry, struct fr_err *err)
 {
-	char *text = NULL, *p, *line, *save = NULL, *found = NULL;
+	char *text = NULL, *p, *line, *found = NULL;
 	size_t len;
 	long n = 0;
 	int deb822 = strlen(file) > 8 && strcmp(file + strlen(file) - 8, ".sources") == 0;
@@ -29,9 +29,12 @@ static char *signed_by(const char *file, long entry, struct fr_err *err)
 	if (deb822) {
 		/* entry N is the Nth stanza (stanzas are separated by blank lines; comments are not lines) */
 		int in_stanza = 0;
+		char *next;
 
-		for (line = strtok_r(text, "\n", &save), p = text; line; line = strtok_r(NULL, "\n", &save)) {
-			(void)p;
+		for (line = text; line && *line; line = next) {
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = '\0';
 			if (line[0] == '#')
 				continue;
 			if (strspn(line, " \t") == strlen(line)) {
@@ -42,7 +45,7 @@ static char *signed_by(const char *file, long entry, struct fr_err *err)
 				in_stanza = 1;
 				n++;
 			}
-			if (n == entry && strncasecmp(line, "Signed-By:", 10) == 0) {
+			if (n == entry && found == NULL && strncasecmp(line, "Signed-By:", 10) == 0) {
 				const char *v = line + 10;
 
 				v += strspn(v, " \t");
