@@ -106,6 +106,11 @@ void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 	const struct fr_rto_plan *rto = fr_rto_plan(fb_str(fb, "pg_rto", "norm"));
 	long long rpo = fb_int(fb, "pg_rpo", 1048576);
 	const struct fr_node *etcd = fr_node_get(fb->peers, "etcd_cluster");
+	/* crit.yml is synchronous and strict whatever pg_rpo says; else pg_rpo 0 is synchronous */
+	int strict = strcmp(fb_str(fb, "pg_conf", "oltp.yml"), "crit.yml") == 0, sync = rpo == 0 || strict;
+	/* an offline or delayed member never leads nor acknowledges commits; a delayed one serves no reads */
+	int offline = strcmp(pg->role, "offline") == 0, delayed = strcmp(pg->role, "delayed") == 0;
+	const char *delay = fb_str(fb, "pg_delay", "0");
 	size_t i;
 
 	if (rto == NULL)
@@ -118,7 +123,7 @@ void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 		    "log:\n  dir: %s\n  file_num: 4\n  file_size: 67108864\n\n"
 		    "restapi:\n  listen: 0.0.0.0:%lld\n  connect_address: %s:%lld\n  authentication:\n    username: ",
 		    pg->instance, rto->name, rto->ttl, rto->loop_wait, rto->retry_timeout, rto->primary_start_timeout,
-		    rto->safety_margin, rpo, rpo == 0 ? "synchronous mode" : "maximum_lag_on_failover", pg->cluster,
+		    rto->safety_margin, rpo, strict ? "synchronous mode, strict (crit.yml)" : sync ? "synchronous mode" : "maximum_lag_on_failover", pg->cluster,
 		    fb_str(fb, "pg_namespace", "/pg"), pg->instance, fb_str(fb, "patroni_log_dir", "/pg/log/patroni"),
 		    pg->patroni_port, fb->host, pg->patroni_port);
 	pg_yaml_quote(out, fb_str(fb, "patroni_username", "postgres"));
@@ -137,14 +142,14 @@ void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 	fr_buf_addf(out,
 		    "\n\nbootstrap:\n  dcs:\n    ttl: %d\n    loop_wait: %d\n    retry_timeout: %d\n"
 		    "    primary_start_timeout: %d\n    maximum_lag_on_failover: %lld\n    synchronous_mode: %s\n"
-		    "    failsafe_mode: false\n"
+		    "    synchronous_mode_strict: %s\n    synchronous_node_count: %lld\n    failsafe_mode: false\n"
 		    "    postgresql:\n      use_pg_rewind: true\n      use_slots: true\n      parameters:\n"
 		    "        max_connections: %lld\n        max_worker_processes: 8\n        max_prepared_transactions: 0\n"
 		    "        max_locks_per_transaction: 256\n        wal_level: replica\n        wal_log_hints: 'on'\n"
 		    "        track_commit_timestamp: 'off'\n        hot_standby: 'on'\n"
 		    "  initdb:\n%s    - encoding: %s\n    - locale: %s\n    - auth-local: peer\n    - auth-host: scram-sha-256\n\n",
 		    rto->ttl, rto->loop_wait, rto->retry_timeout, rto->primary_start_timeout, rpo > 0 ? rpo : 1048576,
-		    rpo == 0 ? "true" : "false", pg->max_conn,
+		    sync ? "true" : "false", strict ? "true" : "false", fb_int(fb, "pg_sync_node_count", 1), pg->max_conn,
 		    fb_bool(fb, "pg_checksum", 1) ? "    - data-checksums\n" : "", fb_str(fb, "pg_encoding", "UTF8"),
 		    fb_str(fb, "pg_locale", "C"));
 	fr_buf_adds(out, "  pg_hba:\n");
@@ -162,11 +167,20 @@ void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 			 "  callbacks: {}\n  parameters:\n",
 		    pg->dbsu);
 	parameters(fb, pg, "    ", out);
+	if (delayed && strcmp(delay, "0") != 0) {
+		/* the profile's value was checked as a delay (lib/values.c): digits and a unit only */
+		fr_buf_addf(out, "  recovery_conf:\n    recovery_min_apply_delay: '%s'\n", delay);
+	}
 	fr_buf_adds(out, "  pg_hba:\n");
 	pg_hba(fb, pg, "    - ", out);
-	fr_buf_addf(out, "\nwatchdog:\n  mode: '%s'\n  safety_margin: %d\n\ntags:\n  nofailover: false\n"
-			 "  noloadbalance: false\n  clonefrom: true\n  nosync: false\n",
-		    fb_str(fb, "patroni_watchdog_mode", "off"), rto->safety_margin);
+	fr_buf_addf(out,
+		    "\nwatchdog:\n  mode: '%s'\n  safety_margin: %d\n\n"
+		    "# pg_role %s%s\ntags:\n  nofailover: %s\n  noloadbalance: %s\n  clonefrom: true\n  nosync: %s\n",
+		    fb_str(fb, "patroni_watchdog_mode", "off"), rto->safety_margin, pg->role,
+		    offline   ? ": never promoted nor synchronous; serves the offline service (5438)"
+		    : delayed ? ": never promoted nor synchronous, serves no reads; applies WAL pg_delay late"
+			      : "",
+		    offline || delayed ? "true" : "false", delayed ? "true" : "false", offline || delayed ? "true" : "false");
 }
 
 /* ---- pg_hba: Pigsty's rule form { user, db, addr, auth, title, order } or { rules: [...], order } */

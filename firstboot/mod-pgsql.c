@@ -57,16 +57,6 @@ static int certs(struct fb *fb, const struct pg *pg)
 	return fb_pki_copy(fb, "/pg/cert", owner) < 0 ? -1 : 0;
 }
 
-/* Patroni's REST API says this member is what it should be. */
-static int member_ready(struct fb *fb, void *arg)
-{
-	const struct pg *pg = arg;
-
-	(void)fb;
-	return fb_http_status("127.0.0.1", (int)pg->patroni_port,
-			      strcmp(pg->role, "primary") == 0 ? "/primary" : "/replica", 1000) == 200;
-}
-
 /* Another member of the cluster leads (its Patroni REST API answers /primary with 200). */
 static int leader_exists(struct fb *fb, void *arg)
 {
@@ -81,6 +71,25 @@ static int leader_exists(struct fb *fb, void *arg)
 			return 1;
 	}
 	return 0;
+}
+
+/* This member leads its cluster now. */
+static int leads(const struct pg *pg)
+{
+	return fb_http_status("127.0.0.1", (int)pg->patroni_port, "/primary", 1000) == 200;
+}
+
+/*
+ * Patroni's REST API says this member leads, or runs while another member leads: which of the two
+ * is Patroni's to decide (after a failover the inventory's primary comes back as a replica, and a
+ * delayed member, noloadbalance, answers /replica with 503, so /health it is).
+ */
+static int member_ready(struct fb *fb, void *arg)
+{
+	const struct pg *pg = arg;
+
+	return leads(pg) ||
+	       (fb_http_status("127.0.0.1", (int)pg->patroni_port, "/health", 1000) == 200 && leader_exists(fb, arg));
 }
 
 static int port_ready(struct fb *fb, void *arg)
@@ -270,19 +279,19 @@ int fb_mod_pgsql(struct fb *fb)
 	if (fb_wait(fb, strcmp(pg.role, "primary") == 0 ? "patroni: this member leads" : "patroni: this member replicates",
 		    600, member_ready, &pg) < 0)
 		goto out;
-	fb_log(fb, "patroni: %s is %s", pg.instance, pg.role);
+	fb_log(fb, "patroni: %s runs, %s (pg_role %s)", pg.instance, leads(&pg) ? "leading" : "replicating", pg.role);
 
 	/* roles, users, databases; pgbouncer's users */
 	if (pg_sql_converge(fb, &pg, &users) < 0)
 		goto out;
 
-	/* pgbackrest: a stanza on the repository and a first full backup, from the primary */
+	/* pgbackrest: a stanza on the repository and a first full backup, from whichever member leads now */
 	pg_pgbackrest_conf(fb, &pg, &b);
 	if (fb_dir(fb, "/etc/pgbackrest", 0755, NULL) < 0 ||
 	    fb_file(fb, "/etc/pgbackrest/pgbackrest.conf", b.buf, b.len, 0640, owner) < 0)
 		goto out;
 	fr_buf_reset(&b);
-	if (strcmp(pg.role, "primary") == 0 && fb_bool(fb, "pgbackrest_enabled", 1) && backup(fb, &pg) < 0)
+	if (fb_bool(fb, "pgbackrest_enabled", 1) && leads(&pg) && backup(fb, &pg) < 0)
 		goto out;
 
 	/* pgbouncer */

@@ -124,6 +124,29 @@ static const char *hostname_problem(const char *s)
 	return NULL;
 }
 
+/*
+ * A PostgreSQL time setting as recovery_min_apply_delay takes it: 0, milliseconds, or a number
+ * with one of its units (ms, s, min, h, d), at most 30 days; nothing else reaches postgresql.conf.
+ */
+static const char *delay_problem(const char *s)
+{
+	static const struct { const char *unit; double ms; } units[] = {
+		{ "", 1 }, { "ms", 1 }, { "s", 1e3 }, { "min", 6e4 }, { "h", 3.6e6 }, { "d", 8.64e7 },
+	};
+	const char *u = s;
+	double n = 0;
+	size_t i;
+
+	while (*u >= '0' && *u <= '9' && u - s < 10)
+		n = n * 10 + (*u++ - '0');
+	if (u == s)
+		return "is not a delay: a number of milliseconds, or a number with ms, s, min, h or d (as 1h)";
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(u, units[i].unit) == 0)
+			return n * units[i].ms > 30 * 8.64e7 ? "is more than 30 days" : NULL;
+	return "is not a delay: a number of milliseconds, or a number with ms, s, min, h or d (as 1h)";
+}
+
 static const char *port_problem(const struct fr_node *v)
 {
 	long long n;
@@ -492,7 +515,7 @@ static void check_pgbackrest_repo(struct fr_diags *d, const char *param, const s
 
 enum kind {
 	K_ENUM, K_NAME, K_IDENT, K_PORT, K_IPV4, K_PATH, K_HOSTNAME, K_WORD, K_LISTEN, K_LIBS, K_HBA, K_USERS, K_DBS,
-	K_SERVICES, K_ETC_HOSTS, K_SETTINGS, K_PGBR_REPO, K_SEQ, K_RPO, K_PGVERSION, K_REDIS_PORTS, K_WORDS,
+	K_SERVICES, K_ETC_HOSTS, K_SETTINGS, K_PGBR_REPO, K_SEQ, K_RPO, K_PGVERSION, K_REDIS_PORTS, K_WORDS, K_DELAY, K_COUNT,
 };
 
 struct rule {
@@ -529,6 +552,7 @@ static const struct rule rules[] = {
 	{ "pg_default_hba_rules", K_HBA, NULL },
 	{ "pg_default_service_dest", K_ENUM, service_dests },
 	{ "pg_default_services", K_SERVICES, NULL },
+	{ "pg_delay", K_DELAY, NULL },
 	{ "pg_encoding", K_WORD, NULL },
 	{ "pg_fs_main", K_PATH, NULL },
 	{ "pg_hba_rules", K_HBA, NULL },
@@ -549,6 +573,7 @@ static const struct rule rules[] = {
 	{ "pg_rto", K_ENUM, fr_rto_names },
 	{ "pg_seq", K_SEQ, NULL },
 	{ "pg_services", K_SERVICES, NULL },
+	{ "pg_sync_node_count", K_COUNT, NULL },
 	{ "pg_users", K_USERS, NULL },
 	{ "pg_version", K_PGVERSION, NULL },
 	{ "pgb_hba_rules", K_HBA, NULL },
@@ -563,6 +588,16 @@ static const struct rule rules[] = {
 	{ "redis_node", K_SEQ, NULL },
 	{ "region", K_ENUM, regions },
 };
+
+const char *fr_values_rules_unsorted(void)
+{
+	size_t i;
+
+	for (i = 1; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (strcmp(rules[i - 1].name, rules[i].name) >= 0)
+			return rules[i].name;
+	return NULL;
+}
 
 static int cmp_rule(const void *key, const void *r)
 {
@@ -644,6 +679,13 @@ static void check_rule(struct fr_diags *d, const struct rule *r, const struct fr
 	case K_RPO:
 		if (fr_node_int(v, &n) && n < 0)
 			diag(d, FR_SEV_ERROR, v, p, "must not be negative (0 is synchronous, else bytes of lag)");
+		break;
+	case K_DELAY:
+		check_str(d, p, v, NULL, delay_problem);
+		break;
+	case K_COUNT:
+		if (fr_node_is_scalar(v) && (!fr_node_int(v, &n) || n < 1 || n > 16))
+			diag(d, FR_SEV_ERROR, v, p, "must be a whole number from 1 to 16");
 		break;
 	case K_PGVERSION:
 		if (fr_node_int(v, &n) && !fr_pg_version_ok(n))

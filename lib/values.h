@@ -30,6 +30,9 @@
  */
 void fr_values_check(const struct fr_node *map, const char *where, struct fr_diags *d);
 
+/* The first rule out of strcmp order in the table the checks bsearch (NULL: sorted); for the tests. */
+const char *fr_values_rules_unsorted(void);
+
 /* The cluster-name rule ([A-Za-z0-9-]+, not "root"): NULL when s fits, else why not. */
 const char *fr_value_name_problem(const char *s);
 

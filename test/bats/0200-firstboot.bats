@@ -44,6 +44,54 @@ plan_values() {
     synchronous_mode: false"
 }
 
+@test "crit.yml is strict synchronous; offline and delayed members never lead; pg_delay is checked" {
+	inv="$FARROW_ROOT/test/fixtures/pg-test.yml"
+	run -0 farrow-firstboot render patroni --profile p.yml
+	assert_output --partial "    synchronous_mode: true
+    synchronous_mode_strict: false
+    synchronous_node_count: 1"
+	assert_output --partial "  nofailover: false
+  noloadbalance: false
+  clonefrom: true
+  nosync: false"
+	refute_output --partial recovery_min_apply_delay
+	# crit.yml: synchronous and strict even with pg_rpo in bytes; pg_sync_node_count
+	fr_mutate "$inv" "    pg_rpo: 0" "    pg_rpo: 1048576
+    pg_conf: crit.yml
+    pg_sync_node_count: 2" crit.yml
+	farrow profile crit.yml --host 10.10.10.11 -o c.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -0 farrow-firstboot render patroni --profile c.yml
+	assert_output --partial "    synchronous_mode: true
+    synchronous_mode_strict: true
+    synchronous_node_count: 2"
+	# the offline member: serves 5438, never promoted nor synchronous
+	farrow profile "$inv" --host 10.10.10.13 -o o.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -0 farrow-firstboot render patroni --profile o.yml
+	assert_output --partial "  nofailover: true
+  noloadbalance: false
+  clonefrom: true
+  nosync: true"
+	# a delayed member: its delay, and no reads either
+	fr_mutate "$inv" "10.10.10.12: { pg_seq: 2, pg_role: replica }" \
+		"10.10.10.12: { pg_seq: 2, pg_role: delayed, pg_delay: 1h }" delayed.yml
+	farrow profile delayed.yml --host 10.10.10.12 -o d.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -0 farrow-firstboot render patroni --profile d.yml
+	assert_output --partial "  recovery_conf:
+    recovery_min_apply_delay: '1h'"
+	assert_output --partial "  nofailover: true
+  noloadbalance: true"
+	# a delay that is not one, and a count out of range: refused where they are written
+	fr_mutate "$inv" "10.10.10.12: { pg_seq: 2, pg_role: replica }" \
+		"10.10.10.12: { pg_seq: 2, pg_role: delayed, pg_delay: \"1h' x\" }" bad.yml
+	run -3 farrow profile bad.yml --host 10.10.10.12 -o b.yml
+	assert_output --regexp "bad\.yml:12:[0-9]+: .*pg_delay.*is not a delay"
+	run test -e b.yml
+	assert_failure
+	fr_mutate "$inv" "    pg_rpo: 0" "    pg_sync_node_count: 0" bad2.yml
+	run -3 farrow profile bad2.yml --host 10.10.10.11 -o b.yml
+	assert_output --regexp "bad2\.yml:[0-9]+:[0-9]+: .*pg_sync_node_count.*from 1 to 16"
+}
+
 @test "services: 5433 primary and 5434 replica via pgbouncer, 5436 and 5438 direct, checked on patroni's API" {
 	run -0 farrow-firstboot render haproxy --profile p.yml
 	assert_output --partial "listen pg-test-primary

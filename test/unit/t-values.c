@@ -38,6 +38,29 @@ int main(void)
 	size_t i;
 	char *m;
 
+	TEST_START("the rules table is in bsearch's order (a rule out of it is never applied)");
+	ASSERT_TRUE(fr_values_rules_unsorted() == NULL);
+	TEST_DONE();
+
+	TEST_START("pg_delay: a PostgreSQL delay, nothing else; pg_sync_node_count 1-16");
+	check("pg_delay: 0\n", &out);
+	ASSERT_STR_EQ(out.buf, "");
+	check("pg_delay: '90s'\n", &out);
+	ASSERT_STR_EQ(out.buf, "");
+	check("pg_delay: 1h\n", &out);
+	ASSERT_STR_EQ(out.buf, "");
+	check("pg_delay: 31d\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "more than 30 days");
+	check("pg_delay: 1 h\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "1:11: pg_delay: '1 h' is not a delay");
+	check("pg_delay: 5y\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "is not a delay");
+	check("pg_sync_node_count: 17\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "from 1 to 16");
+	check("pg_sync_node_count: 2\n", &out);
+	ASSERT_STR_EQ(out.buf, "");
+	TEST_DONE();
+
 	TEST_START("fr_path_problem: relative, no '..', '.', empty parts, leading '-', odd characters");
 	ASSERT_TRUE(fr_path_problem("repo/pool/main/p/pgbouncer_1.18.0-1+deb12u1_amd64.deb", 0) == NULL);
 	ASSERT_TRUE(fr_path_problem("farrow-pkg-0.1.0.d12.x86_64", 1) == NULL);
