@@ -77,8 +77,10 @@ static void vlog(struct fb *fb, const char *level, const char *fmt, va_list ap)
 	if (fb->log_fd >= 0 && write(fb->log_fd, line.buf, line.len) < 0) {
 		/* the journal still has it */
 	}
-	fputs(line.buf + strlen(ts) + 1, stdout);
-	fflush(stdout);
+	if (!fb->quiet) {
+		fputs(line.buf + strlen(ts) + 1, stdout);
+		fflush(stdout);
+	}
 	fr_buf_release(&line);
 }
 
@@ -334,13 +336,13 @@ int fb_port_open(const char *host, int port)
 	return 1;
 }
 
-int fb_http_status(const char *host, int port, const char *path, int timeout_ms)
+int fb_http_get(const char *host, int port, const char *path, int timeout_ms, struct fr_buf *body)
 {
-	char req[512], resp[64];
+	char req[512], chunk[4096];
+	struct fr_buf resp = FR_BUF_INIT;
 	struct pollfd pfd;
 	int fd = tcp_connect(host, port, timeout_ms), code = -1;
 	ssize_t n;
-	size_t got = 0;
 
 	if (fd < 0)
 		return -1;
@@ -348,15 +350,27 @@ int fb_http_status(const char *host, int port, const char *path, int timeout_ms)
 	if (write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
 		pfd.fd = fd;
 		pfd.events = POLLIN;
-		while (got < sizeof(resp) - 1 && poll(&pfd, 1, timeout_ms) == 1 &&
-		       (n = read(fd, resp + got, sizeof(resp) - 1 - got)) > 0)
-			got += (size_t)n;
-		resp[got] = '\0';
-		if (sscanf(resp, "HTTP/%*s %d", &code) != 1)
+		/* the status line only, unless the body is wanted (at most 1 MiB of it) */
+		while ((body ? resp.len < (1u << 20) : resp.len < 63) && poll(&pfd, 1, timeout_ms) == 1 &&
+		       (n = read(fd, chunk, body ? sizeof(chunk) : 63 - resp.len)) > 0)
+			fr_buf_addn(&resp, chunk, (size_t)n);
+		if (resp.len == 0 || sscanf(resp.buf, "HTTP/%*s %d", &code) != 1)
 			code = -1;
+		if (body && code > 0) {
+			const char *b = strstr(resp.buf, "\r\n\r\n");
+
+			if (b)
+				fr_buf_adds(body, b + 4);
+		}
 	}
+	fr_buf_release(&resp);
 	close(fd);
 	return code;
+}
+
+int fb_http_status(const char *host, int port, const char *path, int timeout_ms)
+{
+	return fb_http_get(host, port, path, timeout_ms, NULL);
 }
 
 void fb_expand(const struct fb *fb, const char *s, struct fr_buf *out)

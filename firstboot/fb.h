@@ -22,6 +22,7 @@ struct fb {
 	int log_fd;                    /* the module's log, -1 when none */
 	int in_container;              /* systemd-detect-virt -c says so: kernel settings are the host's */
 	int verbose;
+	int quiet;                     /* nothing on standard output: it carries data (health --json) */
 	int mask;                      /* render: print credentials as ******** */
 	int changes;                   /* what this run changed: files, services, data */
 	int done_before;               /* the running module completed on this node before (the runner sets it) */
@@ -83,6 +84,8 @@ int fb_wait(struct fb *fb, const char *what, int timeout, int (*check)(struct fb
 
 /* GET http://host:port/path; the HTTP status, or -1 when nothing answers. */
 int fb_http_status(const char *host, int port, const char *path, int timeout_ms);
+/* The same, the response's body (at most 1 MiB) appended to body. */
+int fb_http_get(const char *host, int port, const char *path, int timeout_ms, struct fr_buf *body);
 
 /* 1 when something listens on host:port (TCP). */
 int fb_port_open(const char *host, int port);
@@ -106,5 +109,12 @@ int fb_mod_node(struct fb *fb);
 int fb_mod_ca(struct fb *fb);
 int fb_mod_etcd(struct fb *fb);
 int fb_mod_pgsql(struct fb *fb);
+
+/*
+ * Health, for `farrow-firstboot health --json` (what `farrow status` reads): each appends
+ * its module's object (",\"etcd\":{...}", ",\"pgsql\":{...}") to json; nothing is changed.
+ */
+void fb_etcd_health(struct fb *fb, struct fr_buf *json);
+void fb_pgsql_health(struct fb *fb, struct fr_buf *json);
 
 #endif

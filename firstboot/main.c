@@ -42,6 +42,7 @@
 	"       farrow-firstboot unpack <bundle> --key <public-key> --dest <dir>\n"             \
 	"       farrow-firstboot status [--state <dir>] [--json]\n"                             \
 	"       farrow-firstboot unit\n"                                                        \
+	"       farrow-firstboot health --json [--profile <file>]\n"                           \
 	"       farrow-firstboot run [--profile <file>] [--only <module>] [--state <dir>] [-v]\n"  \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
@@ -59,6 +60,10 @@
 	"           /var/lib/farrow/<module>.{running,done,failed}, logs in\n"                  \
 	"           /var/log/farrow/<module>.log. An existing PGDATA is never wiped.\n"          \
 	"  unit     print farrow-firstboot.service (for /etc/systemd/system/)\n"              \
+	"  health   this node's members as one JSON object (what farrow status reads): its etcd\n" \
+	"           member (health, leader, members), its Patroni cluster (/cluster), on the\n"  \
+	"           leader pg_stat_replication and pgBackRest's last backup, haproxy's servers;\n" \
+	"           reads only\n"                                                              \
 	"  render   print the configuration the pgsql module would write from the profile\n"  \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
 	"\n"                                                                                      \
@@ -409,6 +414,37 @@ out:
 	return r;
 }
 
+/*
+ * This node's members as data, for `farrow status`: {host, etcd: {...}, pgsql: {...}} from the
+ * local etcd, Patroni, PostgreSQL, pgBackRest and haproxy (fb_etcd_health, fb_pgsql_health).
+ * Only reads; nothing but the JSON object reaches standard output.
+ */
+static int health(const char *profile)
+{
+	struct fb fb;
+	struct fr_buf out = FR_BUF_INIT;
+	int r;
+
+	memset(&fb, 0, sizeof(fb));
+	fb.log_fd = -1;
+	fb.quiet = 1;
+	if ((r = load_profile(&fb, profile, 0)) < 0) {
+		fr_node_free(fb.root);
+		fr_params_release();
+		return r == -2 ? FR_EXIT_INVALID : FR_EXIT_FAIL;
+	}
+	fr_buf_adds(&out, "{\"host\":");
+	fr_buf_add_json_str(&out, fb.host ? fb.host : "");
+	fb_etcd_health(&fb, &out);
+	fb_pgsql_health(&fb, &out);
+	fr_buf_adds(&out, "}\n");
+	fwrite(out.buf, 1, out.len, stdout);
+	fr_buf_release(&out);
+	fr_node_free(fb.root);
+	fr_params_release();
+	return FR_EXIT_OK;
+}
+
 static int run(const char *profile, const char *only, const char *state, int verbose)
 {
 	struct fb fb;
@@ -582,6 +618,8 @@ static int verb(int argc, char **argv)
 		return status(a.state, a.json);
 	if (strcmp(v, "render") == 0 && a.nargs == 1)
 		return render(a.args[0], a.profile, a.show_secrets);
+	if (strcmp(v, "health") == 0 && a.nargs == 0 && a.json)
+		return health(a.profile);
 	if (strcmp(v, "run") == 0 && a.nargs == 0)
 		return run(a.profile, a.only, a.state, a.verbose);
 	return bad_args(v);
@@ -592,6 +630,7 @@ int main(int argc, char **argv)
 	static const struct fr_cli_cmd cmds[] = {
 		{ "verify", verb, NULL }, { "unpack", verb, NULL }, { "status", verb, NULL },
 		{ "unit", verb, NULL },   { "run", verb, NULL },    { "render", verb, NULL },
+		{ "health", verb, NULL },
 	};
 
 	return fr_cli_dispatch("farrow-firstboot", NULL, cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv);

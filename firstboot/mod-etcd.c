@@ -283,3 +283,73 @@ fail:
 	free(e.creds);
 	return -1;
 }
+
+/*
+ * This member as `farrow status` sees it: ,"etcd":{name, cluster, healthy, leader (this member
+ * leads), leader_name, members: [names], version, error}. Read with root's credentials, changes
+ * nothing. The raft IDs are 64-bit: compared as the text etcdctl printed, never as numbers.
+ */
+void fb_etcd_health(struct fb *fb, struct fr_buf *json)
+{
+	const char *name = fb_ident(fb, "etcd_instance"), *password = fb_str(fb, "etcd_root_password", "");
+	const char *st_args[] = { "endpoint", "status", "-w", "json", NULL };
+	const char *ml_args[] = { "member", "list", "-w", "json", NULL };
+	struct etcd e = { "", NULL };
+	struct fr_buf st = FR_BUF_INIT, ml = FR_BUF_INIT;
+	struct fr_node *sn = NULL, *mn = NULL;
+	const struct fr_node *status, *members;
+	const char *self = NULL, *leader = NULL, *version = NULL, *leader_name = NULL;
+	size_t i;
+
+	if (name == NULL)
+		return;
+	snprintf(e.endpoint, sizeof(e.endpoint), "https://127.0.0.1:%lld", fb_int(fb, "etcd_port", 2379));
+	e.creds = fr_xasprintf("ETCDCTL_USER=root:%s", password);
+	fr_buf_adds(json, ",\"etcd\":{\"name\":");
+	fr_buf_add_json_str(json, name);
+	fr_buf_adds(json, ",\"cluster\":");
+	fr_buf_add_json_str(json, fb_str(fb, "etcd_cluster", "etcd"));
+	if (etcdctl(fb, &e, 1, st_args, NULL, &st) != 0 || (sn = fr_yaml_parse(st.buf, st.len, NULL)) == NULL ||
+	    !fr_node_is_seq(sn) || sn->n == 0) {
+		fr_buf_adds(json, ",\"healthy\":false,\"error\":");
+		fr_buf_add_json_str(json, "etcd does not answer on this node (endpoint status failed)");
+		goto out;
+	}
+	status = fr_node_get(sn->items[0], "Status");
+	self = fr_node_str(fr_node_get(fr_node_get(status, "header"), "member_id"));
+	leader = fr_node_str(fr_node_get(status, "leader"));
+	version = fr_node_str(fr_node_get(status, "version"));
+	fr_buf_addf(json, ",\"healthy\":%s,\"leader\":%s", leader && strcmp(leader, "0") != 0 ? "true" : "false",
+		    self && leader && strcmp(self, leader) == 0 ? "true" : "false");
+	if (version) {
+		fr_buf_adds(json, ",\"version\":");
+		fr_buf_add_json_str(json, version);
+	}
+	if (etcdctl(fb, &e, 1, ml_args, NULL, &ml) == 0 && (mn = fr_yaml_parse(ml.buf, ml.len, NULL)) != NULL) {
+		members = fr_node_get(mn, "members");
+		fr_buf_adds(json, ",\"members\":[");
+		for (i = 0; fr_node_is_seq(members) && i < members->n; i++) {
+			const char *id = fr_node_str(fr_node_get(members->items[i], "ID"));
+			const char *n = fr_node_str(fr_node_get(members->items[i], "name"));
+
+			if (i)
+				fr_buf_addc(json, ',');
+			fr_buf_add_json_str(json, n && *n ? n : "(unstarted)");
+			if (id && leader && strcmp(id, leader) == 0)
+				leader_name = n;
+		}
+		fr_buf_addc(json, ']');
+		if (leader_name) {
+			fr_buf_adds(json, ",\"leader_name\":");
+			fr_buf_add_json_str(json, leader_name);
+		}
+	}
+out:
+	fr_buf_addc(json, '}');
+	fr_node_free(sn);
+	fr_node_free(mn);
+	fr_buf_release(&st);
+	fr_buf_release(&ml);
+	fr_wipe(e.creds, strlen(e.creds));
+	free(e.creds);
+}

@@ -493,7 +493,8 @@ void pg_haproxy_cfg(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 		rto = fr_rto_plan("norm");
 	fr_buf_addf(out,
 		    "# /etc/haproxy/haproxy.cfg: written by farrow-firstboot (pgsql module) for %s; pg_rto %s\n"
-		    "global\n    maxconn %ld\n    user haproxy\n    group haproxy\n    log /dev/log local0 warning\n\n"
+		    "global\n    maxconn %ld\n    user haproxy\n    group haproxy\n    log /dev/log local0 warning\n"
+		    "    stats socket " PG_HAPROXY_STATS " mode 600 level user\n\n"
 		    "defaults\n    log global\n    mode tcp\n    retries 3\n    timeout queue 3s\n"
 		    "    timeout connect 3s\n    timeout client 24h\n    timeout server 24h\n    timeout check 3s\n",
 		    pg->instance, rto->name, pg_haproxy_maxconn());

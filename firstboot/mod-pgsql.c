@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -368,4 +370,180 @@ out:
 	fr_buf_release(&b);
 	fr_buf_release(&users);
 	return r;
+}
+
+/* ---- health: what `farrow status` reads of this member (nothing is changed) */
+
+/* haproxy's stats socket (pg_haproxy_cfg puts it there): "show stat" as CSV into out. */
+static int haproxy_stat(struct fr_buf *out)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char chunk[4096];
+	ssize_t n;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), r = -1;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", PG_HAPROXY_STATS);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && write(fd, "show stat\n", 10) == 10) {
+		while (out->len < (4u << 20) && (n = read(fd, chunk, sizeof(chunk))) > 0)
+			fr_buf_addn(out, chunk, (size_t)n);
+		r = 0;
+	}
+	close(fd);
+	return r;
+}
+
+/* The n-th comma-separated field of line (no quoting in haproxy's CSV of names and states). */
+static void csv_field(const char *line, int n, char *out, size_t len)
+{
+	size_t l;
+
+	while (n-- > 0 && line)
+		if ((line = strchr(line, ',')) != NULL)
+			line++;
+	l = line ? strcspn(line, ",\n") : 0;
+	snprintf(out, len, "%.*s", (int)l, line ? line : "");
+}
+
+/* ,"services":[{name, up: [servers haproxy has UP], backup_up: [...]}] for this cluster's listeners. */
+static void services_health(const struct pg *pg, struct fr_buf *json)
+{
+	struct fr_buf csv = FR_BUF_INIT;
+	char *line, *save = NULL, last[128] = "";
+	int col_status = -1, col_bck = -1, open = 0;
+	size_t plen = strlen(pg->cluster);
+
+	if (haproxy_stat(&csv) < 0 || csv.len == 0) {
+		fr_buf_release(&csv);
+		return;
+	}
+	fr_buf_adds(json, ",\"services\":[");
+	for (line = strtok_r(csv.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char px[128], sv[128], st[32], bck[8];
+
+		if (line[0] == '#') {
+			char name[32];
+			int i;
+
+			for (i = 0; i < 100; i++) {
+				csv_field(line + 2, i, name, sizeof(name));
+				if (strcmp(name, "status") == 0)
+					col_status = i;
+				else if (strcmp(name, "bck") == 0)
+					col_bck = i;
+			}
+			continue;
+		}
+		if (col_status < 0 || col_bck < 0)
+			break;
+		csv_field(line, 0, px, sizeof(px));
+		csv_field(line, 1, sv, sizeof(sv));
+		csv_field(line, col_status, st, sizeof(st));
+		csv_field(line, col_bck, bck, sizeof(bck));
+		if (strncmp(px, pg->cluster, plen) != 0 || px[plen] != '-' || strcmp(sv, "FRONTEND") == 0 ||
+		    strcmp(sv, "BACKEND") == 0)
+			continue;
+		if (strcmp(px, last) != 0) {
+			fr_buf_adds(json, open ? "]}," : "");
+			fr_buf_adds(json, "{\"name\":");
+			fr_buf_add_json_str(json, px + plen + 1);
+			fr_buf_adds(json, ",\"servers\":[");
+			snprintf(last, sizeof(last), "%s", px);
+			open = 1;
+		} else
+			fr_buf_addc(json, ',');
+		fr_buf_adds(json, "{\"name\":");
+		fr_buf_add_json_str(json, sv);
+		fr_buf_adds(json, ",\"status\":");
+		fr_buf_add_json_str(json, st);
+		fr_buf_addf(json, ",\"backup\":%s}", strcmp(bck, "1") == 0 ? "true" : "false");
+	}
+	fr_buf_adds(json, open ? "]}]" : "]");
+	fr_buf_release(&csv);
+}
+
+/* The leader's view: pg_stat_replication as JSON rows, and pgBackRest's last backup. */
+static void leader_health(struct fb *fb, const struct pg *pg, struct fr_buf *json)
+{
+	char psql[160], port[24], stanza[160];
+	const char *q = "SELECT coalesce(json_agg(json_build_object('name', application_name, 'state', state, "
+			"'sync_state', sync_state, 'lag', coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), "
+			"0)::bigint)), '[]') FROM pg_stat_replication";
+	struct fr_buf out = FR_BUF_INIT;
+	struct fr_node *n = NULL;
+
+	snprintf(psql, sizeof(psql), "%s/psql", pg->bin_dir);
+	snprintf(port, sizeof(port), "%lld", pg->port);
+	{
+		const char *argv[] = { psql, "-X", "-A", "-t", "-q", "-h", "/var/run/postgresql", "-p", port,
+				       "-d", "postgres", "-c", q, NULL };
+
+		if (fb_run_as(fb, pg->dbsu, argv, NULL, &out) == 0 && (n = fr_yaml_parse(out.buf, out.len, NULL)) &&
+		    fr_node_is_seq(n)) {
+			fr_buf_adds(json, ",\"replication\":");
+			fr_node_to_json(n, json, NULL);
+		}
+	}
+	fr_node_free(n);
+	n = NULL;
+	fr_buf_reset(&out);
+	snprintf(stanza, sizeof(stanza), "--stanza=%s", pg->stanza);
+	{
+		const char *argv[] = { "pgbackrest", stanza, "info", "--output=json", NULL };
+		const struct fr_node *list;
+
+		if (fb_bool(fb, "pgbackrest_enabled", 1) && fb_run_as(fb, pg->dbsu, argv, NULL, &out) == 0 &&
+		    (n = fr_yaml_parse(out.buf, out.len, NULL)) && fr_node_is_seq(n) && n->n &&
+		    fr_node_is_seq(list = fr_node_get(n->items[0], "backup")) && list->n) {
+			const struct fr_node *b = list->items[list->n - 1];
+			const char *type = fr_node_str(fr_node_get(b, "type")), *label = fr_node_str(fr_node_get(b, "label"));
+			long long stop = 0;
+
+			fr_node_int(fr_node_get(fr_node_get(b, "timestamp"), "stop"), &stop);
+			fr_buf_adds(json, ",\"backup\":{\"type\":");
+			fr_buf_add_json_str(json, type ? type : "?");
+			fr_buf_adds(json, ",\"label\":");
+			fr_buf_add_json_str(json, label ? label : "?");
+			fr_buf_addf(json, ",\"stop\":%lld,\"count\":%zu}", stop, list->n);
+		}
+	}
+	fr_node_free(n);
+	fr_buf_release(&out);
+}
+
+/*
+ * ,"pgsql":{cluster, instance, leads, patroni: [Patroni's /cluster members as it reports them],
+ * replication (leader only), backup (leader only), services, error}.
+ */
+void fb_pgsql_health(struct fb *fb, struct fr_buf *json)
+{
+	struct pg pg;
+	struct fr_buf body = FR_BUF_INIT;
+	struct fr_node *cl = NULL;
+	int code;
+
+	if (fb_ident(fb, "pg_instance") == NULL || pg_init(fb, &pg) < 0)
+		return;
+	fr_buf_adds(json, ",\"pgsql\":{\"cluster\":");
+	fr_buf_add_json_str(json, pg.cluster);
+	fr_buf_adds(json, ",\"instance\":");
+	fr_buf_add_json_str(json, pg.instance);
+	code = fb_http_get("127.0.0.1", (int)pg.patroni_port, "/cluster", 2000, &body);
+	if (code != 200 || (cl = fr_yaml_parse(body.buf, body.len, NULL)) == NULL ||
+	    !fr_node_is_seq(fr_node_get(cl, "members"))) {
+		fr_buf_addf(json, ",\"leads\":false,\"error\":");
+		fr_buf_add_json_str(json, code < 0 ? "patroni does not answer on this node" : "patroni's /cluster is not what was expected");
+	} else {
+		int l = leads(&pg);
+
+		fr_buf_addf(json, ",\"leads\":%s,\"patroni\":", l ? "true" : "false");
+		fr_node_to_json(fr_node_get(cl, "members"), json, NULL);
+		if (l)
+			leader_health(fb, &pg, json);
+	}
+	services_health(&pg, json);
+	fr_buf_addc(json, '}');
+	fr_node_free(cl);
+	fr_buf_release(&body);
 }

@@ -7,6 +7,9 @@
 #include "fb.h"
 #include "plans.h"
 
+/* haproxy's stats socket, user level (read only), root's: what health reads the services from */
+#define PG_HAPROXY_STATS "/run/farrow-haproxy.sock"
+
 struct pg {
 	const char *cluster, *instance, *role, *dbsu, *data, *repl, *admin, *monitor;
 	long long version, port, bouncer_port, patroni_port;

@@ -7,8 +7,10 @@
 
 #include "err.h"
 #include "farrow.h"
+#include "health.h"
 #include "inventory.h"
 #include "ssh.h"
+#include "xalloc.h"
 #include "yamlnode.h"
 
 #define STATUS_USAGE                                                                                \
@@ -16,14 +18,22 @@
 	"                     [--known-hosts <file>] [--timeout <seconds>] [--json]\n"              \
 	"\n"                                                                                         \
 	"Ask every node for its modules' states (farrow-firstboot status --json) and print them, a\n" \
-	"line a node. Host keys must already be known (farrow install records them).\n"             \
+	"line a node; then every etcd and PostgreSQL cluster of those nodes, judged from what its\n" \
+	"members report (farrow-firstboot health --json): etcd members' health and leader; Patroni's\n" \
+	"members with role, state, timeline and lag; the leader's replication streams; where\n"     \
+	"haproxy's services route; the last backup. A cluster is healthy, degraded (a member down,\n" \
+	"not streaming, or a replica Patroni calls running that the leader's pg_stat_replication\n" \
+	"does not show) or down (no leader, no quorum). Host keys must already be known (farrow\n"  \
+	"install records them).\n"                                                                  \
 	"\n"                                                                                         \
 	"  --json   one object: {\"hosts\": [{host, state, modules: [the node's own status --json\n"  \
 	"           modules: name, state, started, finished, changes, error], error}], \"result\"};\n" \
 	"           state is done, failed, running, never, absent (no farrow-firstboot) or\n"      \
-	"           unreachable, and result the worst of them\n"                                    \
+	"           unreachable, and result the worst of them; \"clusters\": [{kind, name, state,\n" \
+	"           reasons, leader, members, services, backup}]\n"                                 \
 	"\n"                                                                                         \
-	"exit status: 0 every node done, 1 a node failed, 2 usage or a node still running,\n"       \
+	"exit status: 0 every node done and every cluster healthy, 1 a node failed or a cluster\n"   \
+	"             is degraded or down, 2 usage or a node still running,\n"                      \
 	"             3 invalid inventory or a node never ran, 10 a node cannot be reached\n"
 
 /* A node's state, worst last: its rank decides the exit status and the JSON result. */
@@ -60,9 +70,12 @@ int cmd_status(int argc, char **argv)
 	const char *limit = NULL;
 	struct fr_ssh_opts base = { 0 };
 	struct fr_inventory *inv = NULL;
-	struct fr_buf json = FR_BUF_INIT;
+	struct fr_buf json = FR_BUF_INIT, text = FR_BUF_INIT;
 	struct fr_err err = { 0 };
-	int c, worst = 0, as_json = 0;
+	struct fr_health_host *hh = NULL;
+	struct fr_node **reports = NULL;
+	enum fr_health health;
+	int c, worst = 0, as_json = 0, code;
 	size_t i, n = 0;
 
 	base.timeout = 10;
@@ -91,6 +104,8 @@ int cmd_status(int argc, char **argv)
 		fr_inv_free(inv);
 		return FR_EXIT_INVALID;
 	}
+	hh = fr_xcalloc(inv->nhosts + 1, sizeof(*hh));
+	reports = fr_xcalloc(inv->nhosts + 1, sizeof(*reports));
 	fr_buf_adds(&json, "{\"hosts\":[");
 	for (i = 0; i < inv->nhosts; i++) {
 		const struct fr_host *h = &inv->hosts[i];
@@ -109,6 +124,16 @@ int cmd_status(int argc, char **argv)
 			/* the node says how its modules stand as data; its exit status says the same */
 			if (fr_ssh_exec(s, "farrow-firstboot status --json 2>/dev/null", NULL, 0, &out, NULL, &st, &err) < 0)
 				st = -1;
+			else {
+				/* and how its members stand, as data too */
+				struct fr_buf hb = FR_BUF_INIT;
+				int hst = -1;
+
+				if (fr_ssh_exec(s, "farrow-firstboot health --json 2>/dev/null", NULL, 0, &hb, NULL, &hst,
+						&err) == 0 && hst == 0)
+					reports[n] = fr_yaml_parse(hb.buf, hb.len, NULL);
+				fr_buf_release(&hb);
+			}
 			fr_ssh_close(s);
 			node = fr_yaml_parse(out.buf, out.len, NULL);
 			mods = fr_node_get(node, "modules");
@@ -148,22 +173,38 @@ int cmd_status(int argc, char **argv)
 			fr_buf_add_json_str(&json, err.msg);
 		}
 		fr_buf_addc(&json, '}');
+		hh[n].host = h;
+		hh[n].report = reports[n];
 		n++;
 		fr_node_free(node);
 		fr_buf_release(&out);
 		fr_buf_release(&line);
 	}
-	fr_inv_free(inv);
 	if (n == 0) {
-		fr_buf_release(&json);
 		fr_cli_error("status: -l '%s' matches no host or cluster", limit);
-		return FR_EXIT_USAGE;
+		code = FR_EXIT_USAGE;
+		goto out;
 	}
 	fr_buf_adds(&json, "],\"result\":");
 	fr_buf_add_json_str(&json, states[worst].word);
+	fr_buf_adds(&json, ",\"clusters\":");
+	health = fr_health_clusters(inv, hh, n, &json, &text);
 	fr_buf_adds(&json, "}\n");
 	if (as_json)
 		fwrite(json.buf, 1, json.len, stdout);
+	else if (text.len)
+		printf("\n%s", text.buf);
+	code = states[worst].code;
+	/* a degraded or down cluster is a failure, unless a node's state says something worse */
+	if (health != FR_HEALTHY && code == FR_EXIT_OK)
+		code = FR_EXIT_FAIL;
+out:
+	for (i = 0; i < inv->nhosts; i++)
+		fr_node_free(reports[i]);
+	free(reports);
+	free(hh);
+	fr_inv_free(inv);
 	fr_buf_release(&json);
-	return states[worst].code;
+	fr_buf_release(&text);
+	return code;
 }

@@ -1,0 +1,309 @@
+/* health.c -- clusters' health from their members' own reports. */
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "health.h"
+#include "xalloc.h"
+
+const char *fr_health_name(enum fr_health h)
+{
+	return h == FR_HEALTHY ? "healthy" : h == FR_DEGRADED ? "degraded" : "down";
+}
+
+/* A cluster being judged: its verdict and the reasons, in the order found. */
+struct verdict {
+	enum fr_health state;
+	struct fr_buf reasons; /* JSON strings, comma-separated */
+	struct fr_buf why;     /* the same for people, "; "-separated */
+};
+
+static void reason(struct verdict *v, enum fr_health at_least, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void reason(struct verdict *v, enum fr_health at_least, const char *fmt, ...)
+{
+	struct fr_buf m = FR_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	fr_buf_vaddf(&m, fmt, ap);
+	va_end(ap);
+	if (at_least > v->state)
+		v->state = at_least;
+	if (v->reasons.len)
+		fr_buf_addc(&v->reasons, ',');
+	fr_buf_add_json_str(&v->reasons, m.buf);
+	fr_buf_addf(&v->why, "%s%s", v->why.len ? "; " : "", m.buf);
+	fr_buf_release(&m);
+}
+
+static const char *str_or(const struct fr_node *n, const char *name, const char *fallback)
+{
+	const char *s = fr_node_str(fr_node_get(n, name));
+
+	return s ? s : fallback;
+}
+
+static int is_true(const struct fr_node *n)
+{
+	int b = 0;
+
+	return fr_node_bool(n, &b) && b;
+}
+
+/* The entry of a sequence of maps whose "name" is name, or NULL. */
+static const struct fr_node *by_name(const struct fr_node *seq, const char *name)
+{
+	size_t i;
+
+	for (i = 0; fr_node_is_seq(seq) && i < seq->n; i++)
+		if (strcmp(str_or(seq->items[i], "name", ""), name) == 0)
+			return seq->items[i];
+	return NULL;
+}
+
+static void pg_cluster(const struct fr_inventory *inv, const struct fr_health_host *hosts, size_t n, const char *name,
+		       struct verdict *v, struct fr_buf *json, struct fr_buf *text)
+{
+	const struct fr_node *leader_rep = NULL, *patroni = NULL, *services = NULL, *repl, *backup;
+	const char *leader = NULL;
+	struct fr_buf rows = FR_BUF_INIT, lines = FR_BUF_INIT;
+	size_t i, j, nmembers = 0;
+
+	/* Patroni's view: the leader's own report first, else any member's */
+	for (i = 0; i < n; i++) {
+		const struct fr_node *pg = fr_node_get(hosts[i].report, "pgsql");
+
+		if (strcmp(str_or(pg, "cluster", ""), name) != 0)
+			continue;
+		if (is_true(fr_node_get(pg, "leads")))
+			leader_rep = pg;
+		if (patroni == NULL || is_true(fr_node_get(pg, "leads")))
+			patroni = fr_node_is_seq(fr_node_get(pg, "patroni")) ? fr_node_get(pg, "patroni") : patroni;
+		if (services == NULL || is_true(fr_node_get(pg, "leads")))
+			services = fr_node_get(pg, "services") ? fr_node_get(pg, "services") : services;
+	}
+	for (i = 0; fr_node_is_seq(patroni) && i < patroni->n; i++) {
+		const char *role = str_or(patroni->items[i], "role", "");
+
+		if (strcmp(role, "leader") == 0 || strcmp(role, "standby_leader") == 0)
+			leader = str_or(patroni->items[i], "name", "?");
+	}
+	repl = fr_node_get(leader_rep, "replication");
+	backup = fr_node_get(leader_rep, "backup");
+	if (patroni == NULL)
+		reason(v, FR_DOWN, "no member's Patroni answers");
+	else if (leader == NULL)
+		reason(v, FR_DOWN, "Patroni names no leader");
+	else if (leader_rep == NULL)
+		reason(v, FR_DEGRADED, "the leader %s did not report (unreachable, or its Patroni does not answer)", leader);
+	else if (!fr_node_is_seq(repl))
+		reason(v, FR_DEGRADED, "the leader's pg_stat_replication could not be read");
+
+	for (i = 0; i < n; i++) {
+		struct fr_ident id;
+		const struct fr_node *m, *stream;
+		const char *role = "-", *state = "absent", *tl = "-", *lag = "-";
+
+		fr_inv_identity(inv, hosts[i].host, &id);
+		if (id.pg_cluster == NULL || strcmp(id.pg_cluster, name) != 0 || id.pg_instance == NULL) {
+			fr_ident_release(&id);
+			continue;
+		}
+		m = by_name(patroni, id.pg_instance);
+		stream = by_name(repl, id.pg_instance);
+		if (m) {
+			role = str_or(m, "role", "?");
+			state = str_or(m, "state", "?");
+			tl = str_or(m, "timeline", "-");
+			lag = str_or(m, "lag", "-");
+		}
+		if (patroni && m == NULL)
+			reason(v, FR_DEGRADED, "%s is not in Patroni's cluster", id.pg_instance);
+		else if (m && strcmp(state, "running") != 0 && strcmp(state, "streaming") != 0)
+			reason(v, FR_DEGRADED, "%s is %s", id.pg_instance, state);
+		else if (m && leader_rep && fr_node_is_seq(repl) && strcmp(role, "leader") != 0 &&
+			 strcmp(role, "standby_leader") != 0 &&
+			 (stream == NULL || strcmp(str_or(stream, "state", ""), "streaming") != 0))
+			/* what patroni 3.0.2 showed after losing rows: "running", and nothing streaming */
+			reason(v, FR_DEGRADED, "%s: Patroni says %s %s, but the leader's pg_stat_replication has no stream "
+			       "from it", id.pg_instance, role, state);
+		fr_buf_addf(&rows, "%s{\"name\":", nmembers ? "," : "");
+		fr_buf_add_json_str(&rows, id.pg_instance);
+		fr_buf_adds(&rows, ",\"host\":");
+		fr_buf_add_json_str(&rows, hosts[i].host->ip);
+		fr_buf_adds(&rows, ",\"role\":");
+		fr_buf_add_json_str(&rows, role);
+		fr_buf_adds(&rows, ",\"state\":");
+		fr_buf_add_json_str(&rows, state);
+		fr_buf_addf(&rows, ",\"timeline\":%s,\"lag\":", fr_node_int(fr_node_get(m, "timeline"), &(long long){ 0 }) ? tl : "null");
+		if (fr_node_int(fr_node_get(m, "lag"), &(long long){ 0 }))
+			fr_buf_adds(&rows, lag);
+		else
+			fr_buf_adds(&rows, "null");
+		if (stream) {
+			fr_buf_adds(&rows, ",\"stream\":");
+			fr_node_to_json(stream, &rows, NULL);
+		}
+		fr_buf_addc(&rows, '}');
+		fr_buf_addf(&lines, "  %-14s %-15s %-13s %-10s timeline %-3s lag %s%s%s\n", id.pg_instance, hosts[i].host->ip,
+			    role, state, tl, lag, stream ? "  stream " : "", stream ? str_or(stream, "sync_state", "") : "");
+		nmembers++;
+		fr_ident_release(&id);
+	}
+
+	fr_buf_adds(json, "{\"kind\":\"pgsql\",\"name\":");
+	fr_buf_add_json_str(json, name);
+	fr_buf_addf(json, ",\"state\":\"%s\",\"reasons\":[%s],\"leader\":", fr_health_name(v->state), v->reasons.buf ? v->reasons.buf : "");
+	if (leader)
+		fr_buf_add_json_str(json, leader);
+	else
+		fr_buf_adds(json, "null");
+	fr_buf_addf(json, ",\"members\":[%s]", rows.buf ? rows.buf : "");
+	fr_buf_addf(text, "%s (PostgreSQL): %s%s%s%s%s\n", name, v->state == FR_HEALTHY ? "healthy" : v->state == FR_DEGRADED ? "DEGRADED" : "DOWN",
+		    leader ? ", leader " : "", leader ? leader : "", v->why.len ? ": " : "", v->why.len ? v->why.buf : "");
+	fr_buf_adds(text, lines.buf ? lines.buf : "");
+	if (fr_node_is_seq(services)) {
+		fr_buf_adds(json, ",\"services\":");
+		fr_node_to_json(services, json, NULL);
+		fr_buf_adds(text, "  services:");
+		for (i = 0; i < services->n; i++) {
+			const struct fr_node *sv = fr_node_get(services->items[i], "servers");
+			int any = 0;
+
+			fr_buf_addf(text, "%s %s ->", i ? ";" : "", str_or(services->items[i], "name", "?"));
+			for (j = 0; fr_node_is_seq(sv) && j < sv->n; j++)
+				if (strcmp(str_or(sv->items[j], "status", ""), "UP") == 0 &&
+				    !is_true(fr_node_get(sv->items[j], "backup"))) {
+					fr_buf_addf(text, "%s %s", any ? "," : "", str_or(sv->items[j], "name", "?"));
+					any = 1;
+				}
+			for (j = 0; !any && fr_node_is_seq(sv) && j < sv->n; j++)
+				if (strcmp(str_or(sv->items[j], "status", ""), "UP") == 0) {
+					fr_buf_addf(text, "%s %s (backup)", any ? "," : "", str_or(sv->items[j], "name", "?"));
+					any = 1;
+				}
+			if (!any)
+				fr_buf_adds(text, " nothing");
+		}
+		fr_buf_addc(text, '\n');
+	}
+	if (fr_node_is_map(backup)) {
+		fr_buf_adds(json, ",\"backup\":");
+		fr_node_to_json(backup, json, NULL);
+		fr_buf_addf(text, "  last backup: %s %s (%s in the repository)\n", str_or(backup, "type", "?"),
+			    str_or(backup, "label", "?"), str_or(backup, "count", "?"));
+	} else if (leader_rep)
+		fr_buf_adds(text, "  last backup: none found\n");
+	fr_buf_addc(json, '}');
+	fr_buf_release(&rows);
+	fr_buf_release(&lines);
+}
+
+static void etcd_cluster(const struct fr_inventory *inv, const struct fr_health_host *hosts, size_t n, const char *name,
+			 struct verdict *v, struct fr_buf *json, struct fr_buf *text)
+{
+	struct fr_buf rows = FR_BUF_INIT, lines = FR_BUF_INIT;
+	const char *leader = NULL;
+	size_t i, total = 0, ok = 0;
+
+	for (i = 0; i < n; i++) {
+		struct fr_ident id;
+		const struct fr_node *e = fr_node_get(hosts[i].report, "etcd");
+		const char *cluster = fr_inv_str(inv, hosts[i].host, "etcd_cluster");
+		int healthy = is_true(fr_node_get(e, "healthy"));
+
+		fr_inv_identity(inv, hosts[i].host, &id);
+		if (id.etcd_instance == NULL || strcmp(cluster ? cluster : "etcd", name) != 0) {
+			fr_ident_release(&id);
+			continue;
+		}
+		if (healthy && fr_node_str(fr_node_get(e, "leader_name")))
+			leader = fr_node_str(fr_node_get(e, "leader_name"));
+		fr_buf_addf(&rows, "%s{\"name\":", total ? "," : "");
+		fr_buf_add_json_str(&rows, id.etcd_instance);
+		fr_buf_adds(&rows, ",\"host\":");
+		fr_buf_add_json_str(&rows, hosts[i].host->ip);
+		fr_buf_addf(&rows, ",\"healthy\":%s,\"leader\":%s", healthy ? "true" : "false",
+			    is_true(fr_node_get(e, "leader")) ? "true" : "false");
+		fr_buf_addc(&rows, '}');
+		fr_buf_addf(&lines, "  %-14s %-15s %s%s\n", id.etcd_instance, hosts[i].host->ip,
+			    healthy ? "healthy" : e ? str_or(e, "error", "unhealthy") : "no report (unreachable?)",
+			    is_true(fr_node_get(e, "leader")) ? ", leader" : "");
+		if (!healthy)
+			reason(v, FR_DEGRADED, "%s (%s) is not healthy", id.etcd_instance, hosts[i].host->ip);
+		total++;
+		ok += healthy != 0;
+		fr_ident_release(&id);
+	}
+	if (ok * 2 <= total)
+		reason(v, FR_DOWN, "%zu of %zu members healthy: no quorum", ok, total);
+	fr_buf_adds(json, "{\"kind\":\"etcd\",\"name\":");
+	fr_buf_add_json_str(json, name);
+	fr_buf_addf(json, ",\"state\":\"%s\",\"reasons\":[%s],\"leader\":", fr_health_name(v->state), v->reasons.buf ? v->reasons.buf : "");
+	if (leader)
+		fr_buf_add_json_str(json, leader);
+	else
+		fr_buf_adds(json, "null");
+	fr_buf_addf(json, ",\"healthy\":%zu,\"members\":[%s]}", ok, rows.buf ? rows.buf : "");
+	fr_buf_addf(text, "%s (etcd): %s, %zu of %zu members healthy%s%s\n", name,
+		    v->state == FR_HEALTHY ? "healthy" : v->state == FR_DEGRADED ? "DEGRADED" : "DOWN", ok, total,
+		    leader ? ", leader " : "", leader ? leader : "");
+	fr_buf_adds(text, lines.buf ? lines.buf : "");
+	fr_buf_release(&rows);
+	fr_buf_release(&lines);
+}
+
+enum fr_health fr_health_clusters(const struct fr_inventory *inv, const struct fr_health_host *hosts, size_t n,
+				  struct fr_buf *json, struct fr_buf *text)
+{
+	/* the clusters, each once, in the order their first member appears: etcd ones, then PostgreSQL */
+	char **seen = fr_xcalloc(2 * n + 1, sizeof(*seen));
+	size_t nseen = 0, i, k, pass;
+	enum fr_health worst = FR_HEALTHY;
+
+	fr_buf_addc(json, '[');
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n; i++) {
+			struct fr_ident id;
+			char *key;
+			const char *ec = fr_inv_str(inv, hosts[i].host, "etcd_cluster");
+
+			fr_inv_identity(inv, hosts[i].host, &id);
+			if (pass == 0 && id.etcd_instance)
+				key = fr_xasprintf("etcd %s", ec ? ec : "etcd");
+			else if (pass == 1 && id.pg_cluster && id.pg_instance)
+				key = fr_xasprintf("pgsql %s", id.pg_cluster);
+			else
+				key = NULL;
+			fr_ident_release(&id);
+			for (k = 0; key && k < nseen; k++)
+				if (strcmp(seen[k], key) == 0) {
+					free(key);
+					key = NULL;
+				}
+			if (key) {
+				struct verdict v = { FR_HEALTHY, FR_BUF_INIT, FR_BUF_INIT };
+
+				if (nseen)
+					fr_buf_addc(json, ',');
+				seen[nseen++] = key;
+				if (pass == 0)
+					etcd_cluster(inv, hosts, n, key + 5, &v, json, text);
+				else
+					pg_cluster(inv, hosts, n, key + 6, &v, json, text);
+				if (v.state > worst)
+					worst = v.state;
+				fr_buf_release(&v.reasons);
+				fr_buf_release(&v.why);
+			}
+		}
+	fr_buf_addc(json, ']');
+	for (k = 0; k < nseen; k++)
+		free(seen[k]);
+	free(seen);
+	return worst;
+}
