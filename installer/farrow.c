@@ -16,7 +16,8 @@ static const struct fr_cli_cmd cmds[] = {
 	{ "inventory", cmd_inventory, "check, list or show an inventory" },
 	{ "profile", cmd_profile, "write one node's profile (what farrow-firstboot converges it to)" },
 	{ "install", cmd_install, "lay a bundle down on the inventory's nodes over SSH" },
-	{ "status", cmd_status, "every node's module states (farrow-firstboot status), over SSH" },
+	{ "status", cmd_status, "every node's module states and every cluster's health, over SSH" },
+	{ "drill", cmd_drill, "fail a cluster's leader under a writing client; measure RTO and RPO" },
 };
 
 static void usage(FILE *f)

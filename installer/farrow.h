@@ -18,6 +18,7 @@ int cmd_inventory(int argc, char **argv);
 int cmd_install(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_drill(int argc, char **argv);
 
 
 #endif

@@ -13,6 +13,7 @@ struct fr_rto_plan {
 	int ttl, loop_wait, retry_timeout, primary_start_timeout, safety_margin;
 	const char *inter, *fastinter, *downinter;
 	int rise, fall;
+	int rto_bound; /* seconds: the recovery time the plan promises (Pigsty: fast 30, norm 45, safe 90, wide 150) */
 };
 
 /* The plan of that name, or NULL. */

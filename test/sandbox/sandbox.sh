@@ -9,7 +9,11 @@
 #   sandbox.sh ip NODE         print NODE's address
 #   sandbox.sh status          list the nodes that run
 #   sandbox.sh reboot NODE     power NODE off from inside, then boot it again from the same disk
+#   sandbox.sh poweroff NODE   power loss: NODE's link down and its init killed (no shutdown)
+#   sandbox.sh boot NODE       boot a powered-off NODE again from the same disk
+#   sandbox.sh link NODE up|down  cut or restore NODE's link (a partition; it keeps running)
 #   sandbox.sh down            stop every node; remove mounts, namespaces, links, the bridge
+# NODE is 1-4 or its address (10.10.10.10-13): farrow drill's --down-cmd/--heal-cmd give {host}.
 #   sandbox.sh base            build (or find) the cached base root and print its path
 #
 # FARROW_SANDBOX_DIST=trixie (make sandbox DIST=trixie) boots Debian 13 nodes: mmdebstrap is
@@ -185,6 +189,51 @@ cmd_reboot() {
 	echo "node$i $NET.$((9 + i)) up"
 }
 
+# A node by number (1-4) or by its address (10.10.10.10 is node 1): what farrow drill's
+# hooks are given ({host}).
+node_num() {
+	case "$1" in
+	[1-4]) echo "$1" ;;
+	"$NET".1[0-3]) echo $(("${1##*.}" - 9)) ;;
+	*) die "no node '$1' (1-4, or $NET.10-13)" ;;
+	esac
+}
+
+# Power loss: the node's link goes down (packets black-holed, as a dead machine's) and its
+# init is killed with everything it runs; `boot` brings it back from the same disk.
+cmd_poweroff() {
+	local i d pid
+	i=$(node_num "$1")
+	d=$(node_dir "$i")
+	pid=$(init_pid "$i") || die "node$i is not up"
+	ip link set "frv$i" down 2>/dev/null || true
+	kill -KILL "$pid" 2>/dev/null || true
+	for _ in $(seq 100); do kill -0 "$(cat "$d/nspawn.pid")" 2>/dev/null || break; sleep 0.1; done
+	echo "node$i lost power"
+}
+
+cmd_boot() {
+	local i d
+	i=$(node_num "$1")
+	d=$(node_dir "$i")
+	[ -d "$d" ] || die "node$i was never up"
+	kill -0 "$(init_pid "$i")" 2>/dev/null && die "node$i is up"
+	ip link set "frv$i" up 2>/dev/null || true
+	DIST=$(cat "$d/dist" 2>/dev/null || echo "$DIST")
+	up_node "$i" "$(base "$DIST")"
+	wait_node "$i"
+	echo "node$i $NET.$((9 + i)) up"
+}
+
+# A partition: the node's link down or up; everything on it keeps running.
+cmd_link() {
+	local i
+	i=$(node_num "$1")
+	case "$2" in up | down) ;; *) die "link NODE up|down" ;; esac
+	ip link set "frv$i" "$2"
+	echo "node$i link $2"
+}
+
 cmd_down() {
 	local d i pid pids
 	need_all
@@ -233,7 +282,10 @@ exec) shift; [ $# -ge 2 ] || die "exec NODE CMD..."; cmd_exec "$@" ;;
 shell) shift; cmd_exec "${1:?shell NODE}" /bin/bash -l ;;
 ip) echo "$NET.$((9 + ${2:?ip NODE}))" ;;
 status) cmd_status ;;
-reboot) shift; cmd_reboot "${1:?reboot NODE}" ;;
+reboot) shift; cmd_reboot "$(node_num "${1:?reboot NODE}")" ;;
+poweroff) shift; cmd_poweroff "${1:?poweroff NODE}" ;;
+boot) shift; cmd_boot "${1:?boot NODE}" ;;
+link) shift; cmd_link "${1:?link NODE up|down}" "${2:?link NODE up|down}" ;;
 down) cmd_down ;;
 base) base ;;
 key) echo "$SB/id_ed25519" ;;
