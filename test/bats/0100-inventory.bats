@@ -154,3 +154,23 @@ bad() { # bad <old> <new> <expected message>
 	run -0 farrow inventory --help
 	assert_output --partial "usage: farrow inventory check <file>"
 }
+
+@test "drill refuses before touching anything: a cluster the inventory does not name, one member, no hooks" {
+	farrow configure -n -c ha/trio --nodes 10.10.10.10,10.10.10.11,10.10.10.12 -g -o trio.yml >/dev/null
+	farrow configure -n -c meta --nodes 10.10.10.10 -g -o meta.yml >/dev/null
+	# nothing listens on these addresses here: a drill that went ahead would fail otherwise
+	run -2 farrow drill trio.yml --cluster pg-test --mode crash
+	assert_output "farrow: drill: the inventory trio.yml names no PostgreSQL cluster 'pg-test': nothing is drilled"
+	run -2 farrow drill meta.yml --cluster pg-meta --mode crash
+	assert_output "farrow: drill: pg-meta has one member: there is nothing to fail over to, so nothing is drilled"
+	run -2 farrow drill trio.yml --cluster pg-meta --mode node-down --down-cmd true
+	assert_output --partial "--mode node-down needs --down-cmd and --heal-cmd"
+	run -2 farrow drill trio.yml --cluster pg-meta --mode partition --heal-cmd true
+	assert_output --partial "--mode partition needs --partition-cmd and --heal-cmd"
+	run -2 farrow drill trio.yml --cluster pg-meta --mode reboot
+	assert_output --partial "--mode 'reboot': one of crash, kill-patroni, switchover, node-down, partition"
+	run -2 farrow drill trio.yml --cluster pg-meta --mode crash --trials 0
+	assert_output --partial "usage: farrow drill"
+	run -0 farrow drill --help
+	assert_output --partial "RPO      acknowledged rows missing at the end"
+}

@@ -89,3 +89,54 @@ sql() { # sql HOST PORT SQL
 		assert_output 1
 	done
 }
+
+@test "farrow status: etcd 3 of 3, pg-meta healthy with two streams and its services; a member stopped makes it degraded" {
+	run -0 farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts"
+	assert_output --regexp "etcd \(etcd\): healthy, 3 of 3 members healthy, leader etcd-[123]"
+	assert_output --partial "pg-meta (PostgreSQL): healthy, leader pg-meta-1"
+	assert_line --regexp "^  pg-meta-2 +10\.10\.10\.11 +replica +streaming +timeline 1 +lag 0  stream async"
+	assert_line --regexp "^  services: primary -> pg-meta-1; replica -> pg-meta-[23], pg-meta-[23];"
+	assert_output --regexp "last backup: full [0-9]{8}-[0-9]{6}F"
+	run -0 farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts" --json
+	run -0 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(" ".join("%s=%s:%d" % (c["name"], c["state"],
+		len(c["members"])) for c in d["clusters"]))' "$output"
+	assert_output "etcd=healthy:3 pg-meta=healthy:3"
+	# a replica's Patroni (and its PostgreSQL) stopped: the cluster is degraded, naming it; exit 1
+	"$SANDBOX" exec 3 systemctl stop patroni
+	run -1 farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts"
+	assert_output --regexp "pg-meta \(PostgreSQL\): DEGRADED, leader pg-meta-1: pg-meta-3 (is not in Patroni's cluster|is stopped|: Patroni says)"
+	"$SANDBOX" exec 3 systemctl start patroni
+	for _ in $(seq 60); do
+		farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts" >/dev/null && break
+		sleep 1
+	done
+	run -0 farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts"
+}
+
+drill() { # drill MODE [ARGS...]
+	farrow drill "$W/trio.yml" --cluster pg-meta --mode "$@" --ssh-key "$KEY" --known-hosts "$W/known_hosts"
+}
+
+@test "farrow drill crash and switchover: RPO 0 by row id, recovery within the plan, the old leader streams again" {
+	run -0 drill crash
+	echo "$output" >&3
+	assert_line --regexp "^trial 1: crash of pg-meta-[123] \(10\.10\.10\.1[012]\): write RTO [0-9.]+ s, .*RPO 0 of [1-9][0-9]* acknowledged rows"
+	assert_line --regexp "^crash, 1 trial, min / median / max: RTO .* \(bound 45 s\), RPO 0\.0 / 0\.0 / 0\.0 rows, .*: pass$"
+	run -0 drill switchover
+	echo "$output" >&3
+	assert_line --regexp "^trial 1: switchover of (pg-meta-[123]) .*RPO 0 of [1-9][0-9]* acknowledged rows; leader now pg-meta-[123], pg-meta-[123] streams again after [0-9.]+ s$"
+	refute_output --partial "kept the lead"
+}
+
+@test "farrow drill node-down (the sandbox's power loss): a new leader within 45 s, RPO 0; the node boots, converges and streams" {
+	run -0 drill node-down --down-cmd "$SANDBOX poweroff {host}" --heal-cmd "$SANDBOX boot {host}" --timeout 300
+	echo "$output" >&3
+	assert_line --regexp "^trial 1: node-down of (pg-meta-[123]) .*RPO 0 of [1-9][0-9]* acknowledged rows; leader now pg-meta-[123], pg-meta-[123] streams again after [0-9.]+ s$"
+	assert_line --regexp "^node-down, 1 trial, .*: pass$"
+	# its farrow-firstboot ran at boot and converged (the inventory's primary may be a replica now)
+	for _ in $(seq 120); do
+		farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts" >/dev/null && break
+		sleep 1
+	done
+	run -0 farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts"
+}
