@@ -428,6 +428,9 @@ static int health(const char *profile)
 	memset(&fb, 0, sizeof(fb));
 	fb.log_fd = -1;
 	fb.quiet = 1;
+	/* the tools run as the dbsu print a warning when they cannot enter root's cwd (ssh's /root) */
+	if (chdir("/") < 0)
+		return FR_EXIT_FAIL;
 	if ((r = load_profile(&fb, profile, 0)) < 0) {
 		fr_node_free(fb.root);
 		fr_params_release();

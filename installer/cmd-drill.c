@@ -169,15 +169,18 @@ static long outage(const struct client *c, long from, int reads, long *recovered
 	return fail < 0 ? 0 : -1;
 }
 
-static int first_recovered(struct client *c, long from, long *at)
+/*
+ * Writes recovered since from: some failed and a later one succeeded; or, 20 s on, none failed
+ * at all (a fault the client never noticed). Read under the client's lock.
+ */
+static int recovered(struct client *c, long from, long *at)
 {
 	long r;
 
 	pthread_mutex_lock(&c->mu);
 	r = outage(c, from, 0, at);
 	pthread_mutex_unlock(&c->mu);
-	/* recovered: no failure yet is not recovery; some failure and a later success is */
-	return r > 0;
+	return r > 0 || (r == 0 && since(&c->start) > from + 20000);
 }
 
 struct drill {
@@ -579,7 +582,7 @@ int cmd_drill(int argc, char **argv)
 		/* until writes recover, the fault is healed, and the old leader streams again (or still leads) */
 		while (!done && since(&cl.start) < tf + (long)timeout * 1000) {
 			sleep_ms(1000);
-			if (!first_recovered(&cl, tf, &rec_at) && strcmp(d.mode, "switchover") != 0)
+			if (!recovered(&cl, tf, &rec_at) && strcmp(d.mode, "switchover") != 0)
 				continue;
 			if (!healed) {
 				if (strcmp(d.mode, "partition") == 0)
