@@ -162,10 +162,13 @@ void pg_patroni_yml(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 		    fb_str(fb, "pg_listen", "0.0.0.0"), pg->port, fb->host, pg->port, pg->data, pg->bin_dir, pg->dbsu,
 		    pg->repl);
 	pg_yaml_quote(out, fb_secret(fb, "pg_replication_password"));
-	fr_buf_addf(out, "\n    rewind:\n      username: %s\n  create_replica_methods: [ basebackup ]\n"
+	/* pg_rewind logs in to the new leader over TCP: as the admin user (a superuser) with its
+	 * password, as Pigsty does; the dbsu has no password and peer auth works on a socket only */
+	fr_buf_addf(out, "\n    rewind:\n      username: %s\n      password: ", pg->admin);
+	pg_yaml_quote(out, fb_secret(fb, "pg_admin_password"));
+	fr_buf_adds(out, "\n  create_replica_methods: [ basebackup ]\n"
 			 "  basebackup:\n    - max-rate: 1000M\n    - checkpoint: fast\n"
-			 "  callbacks: {}\n  parameters:\n",
-		    pg->dbsu);
+			 "  callbacks: {}\n  parameters:\n");
 	parameters(fb, pg, "    ", out);
 	if (delayed && strcmp(delay, "0") != 0) {
 		/* the profile's value was checked as a delay (lib/values.c): digits and a unit only */

@@ -137,6 +137,10 @@ plan_values() {
 	assert_output --partial "password: 'Sekrit.Patroni'"
 	refute_output --partial "Sekrit.Etcd"
 	assert_output --partial "password: 'Sekrit.Repl'"
+	# pg_rewind logs in to the new leader over TCP: the admin user, with its password
+	assert_output --regexp "    rewind:
+      username: dbuser_dba
+      password: '[^*']+'"
 }
 
 @test "the profile is a contract: its version, and every parameter, or it is refused with file:line" {
