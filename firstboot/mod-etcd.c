@@ -15,9 +15,11 @@
 #define SSL_DIR "/etc/etcd/ssl"
 /* how long a member waits for the first one to set RBAC up (its own boot, packages, etcd start) */
 #define ETCD_RBAC_WAIT 300
+/* how long a joining member (etcd_init: existing) waits for the other members' quorum */
+#define ETCD_JOIN_WAIT 300
 
 struct etcd {
-	char endpoint[64];
+	char endpoint[512]; /* one URL, or several comma-separated (the other members) */
 	char *creds; /* ETCDCTL_USER=root:<password>, only ever in an environment */
 };
 
@@ -227,6 +229,140 @@ next:
 	return r;
 }
 
+/* The other members' client URLs, comma-separated, into e->endpoint; how many. */
+static size_t other_members(struct fb *fb, const char *name, struct etcd *e)
+{
+	const struct fr_node *members = fr_node_get(fb->peers, "etcd_cluster");
+	size_t i, n = 0, len = 0;
+
+	e->endpoint[0] = '\0';
+	for (i = 0; fr_node_is_seq(members) && i < members->n; i++) {
+		const char *ip = fr_node_str(fr_node_get(members->items[i], "ip"));
+		const char *nm = fr_node_str(fr_node_get(members->items[i], "name"));
+		int w;
+
+		if (!ip || !nm || strcmp(nm, name) == 0)
+			continue;
+		w = snprintf(e->endpoint + len, sizeof(e->endpoint) - len, "%shttps://%s:%lld", n ? "," : "", ip,
+			     fb_int(fb, "etcd_port", 2379));
+		if (w < 0 || (size_t)w >= sizeof(e->endpoint) - len)
+			break;
+		len += (size_t)w;
+		n++;
+	}
+	return n;
+}
+
+struct join {
+	struct etcd *e;
+	struct fr_buf list; /* member list -w json, once it answers */
+};
+
+/* The other members answer member list (linearizable: it needs their quorum). */
+static int quorum(struct fb *fb, void *arg)
+{
+	struct join *j = arg;
+	const char *args[] = { "member", "list", "-w", "json", NULL };
+
+	fr_buf_reset(&j->list);
+	return etcdctl(fb, j->e, 1, args, NULL, &j->list) == 0;
+}
+
+/*
+ * etcd_init: existing with no data here (a re-imaged or an added member): join the running
+ * cluster through the other members. A member entry of this name or peer URL that has
+ * started before (this node's old self) is removed first; one added and never started is
+ * kept; then this member is added. 0, or -1 (logged, naming the members that did not answer).
+ */
+static int join(struct fb *fb, const char *name, const char *password)
+{
+	struct etcd peers = { "", NULL };
+	struct join j = { &peers, FR_BUF_INIT };
+	struct fr_node *list = NULL;
+	const struct fr_node *members;
+	char peer_url[128], *what;
+	int r = -1, added = 0;
+	size_t i, k;
+
+	snprintf(peer_url, sizeof(peer_url), "https://%s:%lld", fb->host, fb_int(fb, "etcd_peer_port", 2380));
+	if (other_members(fb, name, &peers) == 0)
+		return fb_fail(fb, "etcd_init: existing, but the profile names no other member of %s to join",
+			       fb_str(fb, "etcd_cluster", "etcd"));
+	peers.creds = fr_xasprintf("ETCDCTL_USER=root:%s", password);
+	fb_log(fb, "etcd_init: existing and no data here: joining %s through %s", fb_str(fb, "etcd_cluster", "etcd"),
+	       peers.endpoint);
+	what = fr_xasprintf("a quorum of the other members (%s)", peers.endpoint);
+	if (fb_wait(fb, what, ETCD_JOIN_WAIT, quorum, &j) < 0) {
+		/* say which of them could not even be reached */
+		const struct fr_node *m = fr_node_get(fb->peers, "etcd_cluster");
+		struct fr_buf down = FR_BUF_INIT;
+
+		for (i = 0; fr_node_is_seq(m) && i < m->n; i++) {
+			const char *ip = fr_node_str(fr_node_get(m->items[i], "ip"));
+			const char *nm = fr_node_str(fr_node_get(m->items[i], "name"));
+
+			if (ip && nm && strcmp(nm, name) != 0 && !fb_port_open(ip, (int)fb_int(fb, "etcd_port", 2379)))
+				fr_buf_addf(&down, "%s%s (%s)", down.len ? ", " : "", nm, ip);
+		}
+		fb_fail(fb, "cannot join %s: no quorum answered within %d s; %s%s", fb_str(fb, "etcd_cluster", "etcd"),
+			ETCD_JOIN_WAIT, down.len ? "not reachable: " : "every member's port answers (a quorum lost, or "
+			"another root password?)", down.len ? down.buf : "");
+		fr_buf_release(&down);
+		goto out;
+	}
+	list = fr_yaml_parse(j.list.buf, j.list.len, NULL);
+	members = fr_node_get(list, "members");
+	for (i = 0; fr_node_is_seq(members) && i < members->n; i++) {
+		const struct fr_node *m = members->items[i], *urls = fr_node_get(m, "peerURLs");
+		const char *id = fr_node_str(fr_node_get(m, "ID")), *nm = fr_node_str(fr_node_get(m, "name"));
+		int mine = nm && strcmp(nm, name) == 0;
+		char hex[32];
+
+		for (k = 0; fr_node_is_seq(urls) && k < urls->n; k++)
+			if (fr_node_str(urls->items[k]) && strcmp(fr_node_str(urls->items[k]), peer_url) == 0)
+				mine = 1;
+		if (!mine || id == NULL)
+			continue;
+		if (nm == NULL || !*nm) {
+			fb_log(fb, "this member was added before and has not started yet: not adding it again");
+			added = 1;
+			continue;
+		}
+		/* this node's old self: its data is gone, so its entry is stale */
+		snprintf(hex, sizeof(hex), "%llx", strtoull(id, NULL, 10));
+		{
+			const char *rm[] = { "member", "remove", hex, NULL };
+
+			if (etcdctl(fb, &peers, 1, rm, NULL, NULL) != 0) {
+				fb_fail(fb, "cannot remove the stale member entry %s (%s) of this node", nm, hex);
+				goto out;
+			}
+		}
+		fb_log(fb, "removed the stale member entry %s (%s, %s): this node's data is gone", nm, hex, peer_url);
+		fb->changes++;
+	}
+	if (!added) {
+		char peers_opt[160];
+		const char *add[] = { "member", "add", name, peers_opt, NULL };
+
+		snprintf(peers_opt, sizeof(peers_opt), "--peer-urls=%s", peer_url);
+		if (etcdctl(fb, &peers, 1, add, NULL, NULL) != 0) {
+			fb_fail(fb, "member add %s (%s) refused by the other members (see this module's log)", name, peer_url);
+			goto out;
+		}
+		fb_log(fb, "added %s (%s) to %s", name, peer_url, fb_str(fb, "etcd_cluster", "etcd"));
+		fb->changes++;
+	}
+	r = 0;
+out:
+	free(what);
+	fr_node_free(list);
+	fr_buf_release(&j.list);
+	fr_wipe(peers.creds, strlen(peers.creds));
+	free(peers.creds);
+	return r;
+}
+
 int fb_mod_etcd(struct fb *fb)
 {
 	const char *name = fb_ident(fb, "etcd_instance"), *data = fb_str(fb, "etcd_data", "/data/etcd");
@@ -251,6 +387,12 @@ int fb_mod_etcd(struct fb *fb)
 	if ((r = config(fb, name)) < 0 || fb_dir(fb, data, 0700, "etcd:etcd") < 0)
 		goto fail;
 	changed |= r;
+	if (!existing && strcmp(fb_str(fb, "etcd_init", "new"), "existing") == 0) {
+		/* before etcd starts here: it must find itself in the member list */
+		if (fb_systemctl(fb, "stop", "etcd") < 0 || join(fb, name, password) < 0)
+			goto fail;
+		changed = 1;
+	}
 	if (fb_systemctl(fb, "enable", "etcd") < 0 ||
 	    fb_systemctl(fb, changed ? "restart" : "start", "etcd") < 0 ||
 	    fb_wait(fb, "etcd healthy", 60, healthy, &e) < 0)

@@ -407,6 +407,9 @@ void pg_pgbouncer_ini(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 		    "auth_type = scram-sha-256\nauth_file = /etc/pgbouncer/userlist.txt\n"
 		    "pool_mode = %s\nmax_client_conn = %d\ndefault_pool_size = 20\nreserve_pool_size = 5\n"
 		    "server_reset_query = DISCARD ALL\nserver_check_query = select 1\n"
+		    /* after a failed server login pgbouncer waits this long to try again (default 15 s):
+		     * after a PostgreSQL crash that wait, not Patroni's restart, was the outage */
+		    "server_login_retry = 1\n"
 		    "admin_users = %s\nstats_users = %s\nignore_startup_parameters = ",
 		    pg->bouncer_port, fb_str(fb, "pgbouncer_poolmode", "transaction"), 1000, pg->admin, pg->monitor);
 	for (i = 0; fr_node_is_seq(ign) && i < ign->n; i++)

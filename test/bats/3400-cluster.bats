@@ -140,3 +140,27 @@ drill() { # drill MODE [ARGS...]
 	done
 	run -0 farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts"
 }
+
+@test "a re-imaged member (etcd and PostgreSQL data gone, etcd_init: existing) rejoins etcd and Patroni through firstboot alone" {
+	fr_mutate "$W/trio.yml" "10.10.10.12: { etcd_seq: 3 }" "10.10.10.12: { etcd_seq: 3, etcd_init: existing }" "$W/trio-rejoin.yml"
+	farrow profile "$W/trio-rejoin.yml" --host 10.10.10.12 -o "$W/p3.yml"
+	run -0 grep -c "^  etcd_init: existing$" "$W/p3.yml"
+	# the node as a re-imaged one comes back: no etcd member dir, no PGDATA, no firstboot state
+	"$SANDBOX" exec 3 sh -c 'systemctl stop farrow-firstboot patroni etcd; rm -rf /data/etcd/member "$(readlink -f /pg/data)" /var/lib/farrow/*.done'
+	command install -m 0600 "$W/p3.yml" "$FARROW_SANDBOX/node3/root/etc/farrow/profile.yml"
+	"$SANDBOX" reboot 3 >/dev/null
+	for _ in $(seq 300); do
+		farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts" >/dev/null && break
+		sleep 1
+	done
+	run -0 farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts"
+	assert_output --partial "etcd (etcd): healthy, 3 of 3 members healthy"
+	assert_line --regexp "^  pg-meta-3 +10\.10\.10\.12 +replica +streaming "
+	run -0 "$SANDBOX" exec 3 cat /var/log/farrow/etcd.log
+	assert_output --regexp "removed the stale member entry etcd-3 \([0-9a-f]+, https://10\.10\.10\.12:2380\)"
+	assert_output --partial "added etcd-3 (https://10.10.10.12:2380) to etcd"
+	# the rows written before it was wiped came back with the clone
+	export PGPASSFILE=$W/pgpass PGCONNECT_TIMEOUT=5
+	run -0 sql 10.10.10.12 5432 "select count(*) from farrow.trio"
+	assert_output 1
+}
