@@ -44,7 +44,7 @@
 	"       farrow-firstboot unit\n"                                                        \
 	"       farrow-firstboot health --json [--profile <file>]\n"                           \
 	"       farrow-firstboot run [--profile <file>] [--only <module>] [--state <dir>] [-v]\n"  \
-	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest> [--profile <file>]\n" \
+	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
 	"  verify   check <bundle>.sig with the key (gpgv), then every file against MANIFEST\n" \
@@ -402,8 +402,10 @@ static int render(const char *what, const char *profile, int show_secrets)
 		pg_haproxy_cfg(&fb, &pg, &out);
 	else if (strcmp(what, "pgbackrest") == 0)
 		pg_pgbackrest_conf(&fb, &pg, &out);
+	else if (strcmp(what, "vip") == 0)
+		pg_vip_env(&fb, &pg, &out);
 	else {
-		fr_cli_error("render: '%s': one of patroni, hba, pgbouncer, haproxy, pgbackrest", what);
+		fr_cli_error("render: '%s': one of patroni, hba, pgbouncer, haproxy, pgbackrest, vip", what);
 		r = FR_EXIT_USAGE;
 	}
 	fwrite(out.buf, 1, out.len, stdout);

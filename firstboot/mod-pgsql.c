@@ -359,6 +359,17 @@ int fb_mod_pgsql(struct fb *fb)
 	}
 	if (fb_wait(fb, "haproxy listens", 30, port_ready, &port) < 0)
 		goto out;
+	/* vip-manager: the cluster's VIP on whichever member leads */
+	if (fb_bool(fb, "pg_vip_enabled", 0)) {
+		pg_vip_env(fb, &pg, &b);
+		changed = fb_file(fb, "/etc/default/vip-manager", b.buf, b.len, 0600, NULL);
+		fr_wipe(b.buf, b.len);
+		fr_buf_reset(&b);
+		if (changed < 0 || fb_systemctl(fb, "enable", "vip-manager") < 0 ||
+		    fb_systemctl(fb, changed ? "restart" : "start", "vip-manager") < 0)
+			goto out;
+		fb_log(fb, "vip-manager: %s follows the leader of %s", fb_str(fb, "pg_vip_address", ""), pg.cluster);
+	}
 	fb_log(fb, "%s: serving: postgres %lld, pgbouncer %lld, services from %d, patroni %lld", pg.instance, pg.port,
 	       pg.bouncer_port, port, pg.patroni_port);
 	r = 0;

@@ -155,7 +155,13 @@ static void peers(const struct fr_inventory *inv, const struct fr_host *h, struc
 		const char *cls = fr_inv_str(inv, h, kinds[j][0]);
 		struct fr_var seq;
 
-		if (cls == NULL || !fr_inv_resolve(inv, h, kinds[j][1], &seq) || seq.src == FR_SRC_DEFAULT)
+		struct fr_var pgs;
+		/* a PostgreSQL member needs its DCS's members whether or not it is one itself (ha/full's
+		 * pg-test-3 on a node without etcd): Patroni and vip-manager reach etcd there */
+		int pg_member = j == 1 && fr_inv_resolve(inv, h, "pg_seq", &pgs) && pgs.src != FR_SRC_DEFAULT &&
+				fr_inv_str(inv, h, "pg_cluster");
+
+		if (cls == NULL || ((!fr_inv_resolve(inv, h, kinds[j][1], &seq) || seq.src == FR_SRC_DEFAULT) && !pg_member))
 			continue;
 		fr_buf_addf(out, "  %s:\n", kinds[j][0]);
 		for (i = 0; i < inv->nhosts; i++) {

@@ -147,6 +147,32 @@ static const char *delay_problem(const char *s)
 	return "is not a delay: a number of milliseconds, or a number with ms, s, min, h or d (as 1h)";
 }
 
+/* A virtual IP as vip-manager and `ip addr` take it: an IPv4 address with its prefix length. */
+static const char *vip_problem(const char *s)
+{
+	const char *slash = strchr(s, '/');
+	char ip[16];
+	char *end;
+	long bits;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(ip) || !isdigit((unsigned char)slash[1]))
+		return "is not an IPv4 address with its prefix length (as 10.10.10.2/24)";
+	memcpy(ip, s, (size_t)(slash - s));
+	ip[slash - s] = '\0';
+	bits = strtol(slash + 1, &end, 10);
+	if (!fr_is_ipv4(ip) || *end || bits < 1 || bits > 32)
+		return "is not an IPv4 address with its prefix length (as 10.10.10.2/24)";
+	return NULL;
+}
+
+/* A network interface name as Linux allows it: 1-15 bytes, no '/', no space, not '-' first. */
+static const char *iface_problem(const char *s)
+{
+	if (!*s || strlen(s) > 15 || *s == '-' || !all_in(s, "_.:-@"))
+		return "is not a network interface name (1-15 of [A-Za-z0-9_.:@-])";
+	return NULL;
+}
+
 static const char *port_problem(const struct fr_node *v)
 {
 	long long n;
@@ -515,7 +541,7 @@ static void check_pgbackrest_repo(struct fr_diags *d, const char *param, const s
 
 enum kind {
 	K_ENUM, K_NAME, K_IDENT, K_PORT, K_IPV4, K_PATH, K_HOSTNAME, K_WORD, K_LISTEN, K_LIBS, K_HBA, K_USERS, K_DBS,
-	K_SERVICES, K_ETC_HOSTS, K_SETTINGS, K_PGBR_REPO, K_SEQ, K_RPO, K_PGVERSION, K_REDIS_PORTS, K_WORDS, K_DELAY, K_COUNT,
+	K_SERVICES, K_ETC_HOSTS, K_SETTINGS, K_PGBR_REPO, K_SEQ, K_RPO, K_PGVERSION, K_REDIS_PORTS, K_WORDS, K_DELAY, K_COUNT, K_VIP, K_IFACE,
 };
 
 struct rule {
@@ -576,6 +602,8 @@ static const struct rule rules[] = {
 	{ "pg_sync_node_count", K_COUNT, NULL },
 	{ "pg_users", K_USERS, NULL },
 	{ "pg_version", K_PGVERSION, NULL },
+	{ "pg_vip_address", K_VIP, NULL },
+	{ "pg_vip_interface", K_IFACE, NULL },
 	{ "pgb_hba_rules", K_HBA, NULL },
 	{ "pgbackrest_log_dir", K_PATH, NULL },
 	{ "pgbackrest_repo", K_PGBR_REPO, NULL },
@@ -587,6 +615,7 @@ static const struct rule rules[] = {
 	{ "redis_mode", K_ENUM, redis_modes },
 	{ "redis_node", K_SEQ, NULL },
 	{ "region", K_ENUM, regions },
+	{ "vip_interface", K_IFACE, NULL },
 };
 
 const char *fr_values_rules_unsorted(void)
@@ -679,6 +708,12 @@ static void check_rule(struct fr_diags *d, const struct rule *r, const struct fr
 	case K_RPO:
 		if (fr_node_int(v, &n) && n < 0)
 			diag(d, FR_SEV_ERROR, v, p, "must not be negative (0 is synchronous, else bytes of lag)");
+		break;
+	case K_VIP:
+		check_str(d, p, v, NULL, vip_problem);
+		break;
+	case K_IFACE:
+		check_str(d, p, v, NULL, iface_problem);
 		break;
 	case K_DELAY:
 		check_str(d, p, v, NULL, delay_problem);

@@ -92,6 +92,34 @@ plan_values() {
 	assert_output --regexp "bad2\.yml:[0-9]+:[0-9]+: .*pg_sync_node_count.*from 1 to 16"
 }
 
+@test "pg_vip_enabled: vip-manager's environment follows Patroni's leader key; its password is quoted and masked" {
+	inv="$FARROW_ROOT/test/fixtures/pg-test.yml"
+	fr_mutate "$inv" "        pg_cluster: pg-test" "        pg_cluster: pg-test
+        pg_vip_enabled: true
+        pg_vip_address: 10.10.10.2/24
+        pg_etcd_password: 'a\"b\\\\c'" vip.yml
+	farrow profile vip.yml --host 10.10.10.12 -o v.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -0 farrow-firstboot render vip --profile v.yml
+	assert_line "VIP_IP=10.10.10.2"
+	assert_line "VIP_MASK=24"
+	assert_line "VIP_IFACE=eth0"
+	assert_line "VIP_TRIGGER_KEY=/pg/pg-test/leader"
+	assert_line "VIP_TRIGGER_VALUE=pg-test-2"
+	assert_line "VIP_DCS_ENDPOINTS=https://10.10.10.10:2379"
+	assert_line "VIP_ETCD_USER=pg-test"
+	assert_line 'VIP_ETCD_PASSWORD="********"'
+	run -0 farrow-firstboot render vip --profile v.yml --show-secrets
+	assert_line 'VIP_ETCD_PASSWORD="a\"b\\\\c"'
+	# not an address with its prefix, not an interface name: refused where written
+	fr_mutate vip.yml "pg_vip_address: 10.10.10.2/24" "pg_vip_address: 10.10.10.2" bad.yml
+	run -3 farrow profile bad.yml --host 10.10.10.12 -o b.yml
+	assert_output --regexp "bad\.yml:[0-9]+:[0-9]+: .*pg_vip_address.*prefix length"
+	fr_mutate vip.yml "pg_vip_address: 10.10.10.2/24" "pg_vip_address: 10.10.10.2/24
+        pg_vip_interface: 'eth0 up; reboot'" bad2.yml
+	run -3 farrow profile bad2.yml --host 10.10.10.12 -o b.yml
+	assert_output --regexp "bad2\.yml:[0-9]+:[0-9]+: .*pg_vip_interface.*not a network interface name"
+}
+
 @test "services: 5433 primary and 5434 replica via pgbouncer, 5436 and 5438 direct, checked on patroni's API" {
 	run -0 farrow-firstboot render haproxy --profile p.yml
 	assert_output --partial "listen pg-test-primary
