@@ -214,21 +214,26 @@ static int on_member(struct drill *d, size_t i, const char *cmd, struct fr_buf *
 }
 
 /*
- * Ask the members for Patroni's view (farrow-firstboot health --json, first that answers): the
- * leader's member index into *leader (-1 none), and whether member `of` streams to it.
+ * Ask every member for its view (farrow-firstboot health --json): the leader is the member
+ * that says it leads itself (Patroni's /primary on it answers 200: a member cut off keeps
+ * an old /cluster view, but not the lead); *leader its index (-1: none), streams[j] whether
+ * member j streams to it (its pg_stat_replication; streams may be NULL). A member that does
+ * not answer is skipped; two that lead are reported. 0 when some member leads.
  */
-static int cluster_view(struct drill *d, int *leader, int of, int *streams)
+static int cluster_view(struct drill *d, int *leader, int *streams)
 {
 	size_t i, k;
 	struct fr_err err = { 0 };
+	int leaders = 0;
 
 	*leader = -1;
-	if (streams)
-		*streams = 0;
+	for (i = 0; streams && i < d->n; i++)
+		streams[i] = 0;
 	for (i = 0; i < d->n; i++) {
 		struct fr_buf out = FR_BUF_INIT;
 		struct fr_node *rep;
-		const struct fr_node *pg, *pat, *repl;
+		const struct fr_node *pg, *repl;
+		int b = 0;
 
 		if (on_member(d, i, "farrow-firstboot health --json 2>/dev/null", &out, &err) < 0 ||
 		    (rep = fr_yaml_parse(out.buf, out.len, NULL)) == NULL) {
@@ -237,28 +242,25 @@ static int cluster_view(struct drill *d, int *leader, int of, int *streams)
 		}
 		fr_buf_release(&out);
 		pg = fr_node_get(rep, "pgsql");
-		pat = fr_node_get(pg, "patroni");
-		for (k = 0; fr_node_is_seq(pat) && k < pat->n; k++) {
-			const char *role = fr_node_str(fr_node_get(pat->items[k], "role"));
-			const char *name = fr_node_str(fr_node_get(pat->items[k], "name"));
-			size_t j;
-
-			for (j = 0; role && name && strcmp(role, "leader") == 0 && j < d->n; j++)
-				if (strcmp(d->m[j].name, name) == 0)
-					*leader = (int)j;
-		}
-		repl = fr_node_get(pg, "replication");
-		if (streams && of >= 0 && *leader == (int)i)
-			for (k = 0; fr_node_is_seq(repl) && k < repl->n; k++) {
+		if (fr_node_bool(fr_node_get(pg, "leads"), &b) && b) {
+			*leader = (int)i;
+			leaders++;
+			repl = fr_node_get(pg, "replication");
+			for (k = 0; streams && fr_node_is_seq(repl) && k < repl->n; k++) {
 				const char *name = fr_node_str(fr_node_get(repl->items[k], "name"));
 				const char *st = fr_node_str(fr_node_get(repl->items[k], "state"));
+				size_t j;
 
-				if (name && st && strcmp(name, d->m[of].name) == 0 && strcmp(st, "streaming") == 0)
-					*streams = 1;
+				for (j = 0; name && st && strcmp(st, "streaming") == 0 && j < d->n; j++)
+					if (strcmp(name, d->m[j].name) == 0)
+						streams[j] = 1;
 			}
+		}
 		fr_node_free(rep);
-		if (*leader >= 0 && (streams == NULL || *leader == (int)i))
-			return 0;
+	}
+	if (leaders > 1) {
+		fr_cli_warn("drill: %d members of %s say they lead at once", leaders, d->cluster);
+		*leader = -1;
 	}
 	return *leader >= 0 ? 0 : -1;
 }
@@ -384,21 +386,24 @@ static void sleep_ms(long ms)
 static int wait_healthy(struct drill *d, int timeout)
 {
 	time_t end = time(NULL) + timeout;
+	int *streams = fr_xcalloc(d->n + 1, sizeof(*streams)), leader = -1;
 
 	while (time(NULL) < end) {
-		int leader, ok = 1, s;
 		size_t j;
+		int ok = 1;
 
-		if (cluster_view(d, &leader, -1, NULL) == 0 && leader >= 0) {
-			for (j = 0; j < d->n && ok; j++)
-				if ((int)j != leader && (cluster_view(d, &leader, (int)j, &s) < 0 || !s))
+		if (cluster_view(d, &leader, streams) == 0) {
+			for (j = 0; j < d->n; j++)
+				if ((int)j != leader && !streams[j])
 					ok = 0;
 			if (ok)
-				return leader;
+				break;
 		}
+		leader = -1;
 		sleep(2);
 	}
-	return -1;
+	free(streams);
+	return leader;
 }
 
 int cmd_drill(int argc, char **argv)
@@ -550,7 +555,7 @@ int cmd_drill(int argc, char **argv)
 		struct client cl = { 0 };
 		pthread_t th;
 		int leader = wait_healthy(&d, timeout), now_leader = -1, healed = 0, done = 0;
-		long tf, rec_at = -1, rj = -1, read_out;
+		long tf, rec_at = -1, rj = -1, read_out, healed_at = -1;
 		long long acked = 0, missing = 0;
 		const char *leader_ip;
 		char cmd[512];
@@ -599,14 +604,16 @@ int cmd_drill(int argc, char **argv)
 					 hook(heal, leader_ip) != 0)
 					fr_cli_warn("drill: the heal command exited non-zero");
 				healed = 1;
+				healed_at = since(&cl.start) - tf;
 			}
 			{
-				int s = 0;
+				int *st = fr_xcalloc(d.n + 1, sizeof(*st));
 
-				if (cluster_view(&d, &now_leader, leader, &s) == 0 && (now_leader == leader || s)) {
+				if (cluster_view(&d, &now_leader, st) == 0 && (now_leader == leader || st[leader])) {
 					rj = now_leader == leader ? -1 : since(&cl.start) - tf;
 					done = 1;
 				}
+				free(st);
 			}
 		}
 		sleep_ms(1000);
@@ -665,6 +672,8 @@ int cmd_drill(int argc, char **argv)
 				fr_buf_addf(&json, "%.2f", rj / 1000.0);
 			else
 				fr_buf_adds(&json, "null");
+			if (rj >= 0 && heal && healed_at >= 0 && rj >= healed_at)
+				fr_buf_addf(&json, ",\"rejoin_after_heal\":%.2f", (rj - healed_at) / 1000.0);
 			fr_buf_addf(&json, ",\"recovered\":%s}\n", done && rto[t] >= 0 ? "true" : "false");
 			fputs(json.buf, stdout);
 			fr_buf_reset(&json);
@@ -674,7 +683,10 @@ int cmd_drill(int argc, char **argv)
 			       t + 1, d.mode, d.m[leader].name, leader_ip, rto[t] < 0 ? "not recovered after " : "",
 			       rto[t] < 0 ? (double)timeout : rto[t], read_out < 0 ? (double)timeout : read_out / 1000.0,
 			       missing, acked, now_leader >= 0 ? d.m[now_leader].name : "unknown");
-			if (rj >= 0)
+			if (rj >= 0 && heal && healed_at >= 0 && rj >= healed_at)
+				printf(", %s streams again after %.1f s (%.1f s after the heal)\n", d.m[leader].name, rj / 1000.0,
+				       (rj - healed_at) / 1000.0);
+			else if (rj >= 0)
 				printf(", %s streams again after %.1f s\n", d.m[leader].name, rj / 1000.0);
 			else
 				printf("%s\n", now_leader == leader ? " (it kept the lead)" : ", the old leader has not rejoined");

@@ -19,7 +19,11 @@ setup_file() {
 	"$rb" build "$FARROW_ROOT/profiles/bundles/$FR_TARGET-meta.yml" --key "$W/key/farrow-signing.key" \
 		--out "$W/dist" --cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
 	export BUNDLE=$W/dist/farrow-pkg-0.1.0.$FR_TARGET.x86_64.tar.zst
-	farrow configure -n -c ha/trio --nodes 10.10.10.10,10.10.10.11,10.10.10.12 -v "$FR_PG" -g -o "$W/trio.yml" >/dev/null
+	farrow configure -n -c ha/trio --nodes 10.10.10.10,10.10.10.11,10.10.10.12 -v "$FR_PG" -g -o "$W/trio0.yml" >/dev/null
+	# the L2 VIP the template leaves for the user to pick: 10.10.10.2 on the sandbox's bridge
+	fr_mutate "$W/trio0.yml" "        #pg_vip_enabled: true
+        #pg_vip_address: <vip>/24" "        pg_vip_enabled: true
+        pg_vip_address: 10.10.10.2/24" "$W/trio.yml"
 	fr_pgpass "$W/trio.yml" "$W/pgpass"
 }
 
@@ -46,7 +50,7 @@ sql() { # sql HOST PORT SQL
 		--known-hosts "$W/known_hosts" --accept-new-host-keys --timeout 5 --wait 900 --firstboot "$FB"
 	echo "ha/trio install took $SECONDS s" >&3
 	for ip in 10.10.10.10 10.10.10.11 10.10.10.12; do
-		assert_line --regexp "^${ip//./\\.} +ok: installed \(10 packages for its roles\); 5 modules converged"
+		assert_line --regexp "^${ip//./\\.} +ok: installed \(11 packages for its roles\); 5 modules converged"
 	done
 	# three processes recorded three new host keys in one known_hosts: none lost
 	run -0 wc -l <"$W/known_hosts"
@@ -83,6 +87,11 @@ sql() { # sql HOST PORT SQL
 		assert_output "t"
 	done
 	run -0 sql 10.10.10.10 5433 "create table if not exists farrow.trio (id int primary key); insert into farrow.trio values (1) on conflict do nothing"
+	# the VIP is on the leader: PostgreSQL's own port there is the primary's
+	run -0 sql 10.10.10.2 5432 "select pg_is_in_recovery(), inet_server_addr()"
+	assert_output "f|10.10.10.2"
+	run -0 "$SANDBOX" exec 1 ip -4 -o addr show dev eth0
+	assert_output --partial "inet 10.10.10.2/24"
 	for ip in 10.10.10.11 10.10.10.12; do
 		for _ in $(seq 20); do [ "$(sql "$ip" 5432 "select count(*) from farrow.trio" 2>/dev/null)" = 1 ] && break; sleep 0.5; done
 		run -0 sql "$ip" 5432 "select count(*) from farrow.trio"
@@ -124,14 +133,28 @@ drill() { # drill MODE [ARGS...]
 	assert_line --regexp "^crash, 1 trial, min / median / max: RTO .* \(bound 45 s\), RPO 0\.0 / 0\.0 / 0\.0 rows, .*: pass$"
 	run -0 drill switchover
 	echo "$output" >&3
-	assert_line --regexp "^trial 1: switchover of (pg-meta-[123]) .*RPO 0 of [1-9][0-9]* acknowledged rows; leader now pg-meta-[123], pg-meta-[123] streams again after [0-9.]+ s$"
+	assert_line --regexp "^trial 1: switchover of (pg-meta-[123]) .*RPO 0 of [1-9][0-9]* acknowledged rows; leader now pg-meta-[123], pg-meta-[123] streams again after [0-9.]+ s( \([0-9.]+ s after the heal\))?$"
 	refute_output --partial "kept the lead"
+	switched=$output
+	# the VIP followed the new leader (vip-manager polls every second)
+	export PGPASSFILE=$W/pgpass PGCONNECT_TIMEOUT=5
+	for _ in $(seq 20); do [ "$(sql 10.10.10.2 5432 "select pg_is_in_recovery()" 2>/dev/null)" = f ] && break; sleep 0.5; done
+	run -0 sql 10.10.10.2 5432 "select pg_is_in_recovery()"
+	assert_output "f"
+	# on the new leader's node (pg-meta-N is node N) and on no other
+	leader=$(sed -n 's/.*leader now pg-meta-\([123]\),.*/\1/p' <<<"$switched")
+	[ -n "$leader" ]
+	run -0 sql 10.10.10.2 5432 "select pg_is_in_recovery()"
+	for n in 1 2 3; do
+		run "$SANDBOX" exec "$n" sh -c 'ip -4 -o addr show dev eth0 | grep -c " 10\.10\.10\.2/"'
+		if [ "$n" = "$leader" ]; then assert_output 1; else assert_output 0; fi
+	done
 }
 
 @test "farrow drill node-down (the sandbox's power loss): a new leader within 45 s, RPO 0; the node boots, converges and streams" {
 	run -0 drill node-down --down-cmd "$SANDBOX poweroff {host}" --heal-cmd "$SANDBOX boot {host}" --timeout 300
 	echo "$output" >&3
-	assert_line --regexp "^trial 1: node-down of (pg-meta-[123]) .*RPO 0 of [1-9][0-9]* acknowledged rows; leader now pg-meta-[123], pg-meta-[123] streams again after [0-9.]+ s$"
+	assert_line --regexp "^trial 1: node-down of (pg-meta-[123]) .*RPO 0 of [1-9][0-9]* acknowledged rows; leader now pg-meta-[123], pg-meta-[123] streams again after [0-9.]+ s( \([0-9.]+ s after the heal\))?$"
 	assert_line --regexp "^node-down, 1 trial, .*: pass$"
 	# its farrow-firstboot ran at boot and converged (the inventory's primary may be a replica now)
 	for _ in $(seq 120); do
