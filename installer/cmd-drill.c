@@ -72,7 +72,8 @@ struct client {
 	pthread_mutex_t mu;
 	int stop;
 	struct attempt *a;
-	size_t n, cap;
+	size_t n, cap, acked;
+	char last_error[1024]; /* libpq's, never holding the password */
 	struct timespec start;
 };
 
@@ -131,6 +132,9 @@ static void *client_run(void *arg)
 		}
 		at.t1 = since(&c->start);
 		pthread_mutex_lock(&c->mu);
+		if (!at.wrote)
+			snprintf(c->last_error, sizeof(c->last_error), "%s", err.msg);
+		c->acked += at.wrote != 0;
 		if (c->n == c->cap) {
 			c->cap = c->cap ? c->cap * 2 : 1024;
 			c->a = fr_xrealloc(c->a, c->cap * sizeof(*c->a));
@@ -297,12 +301,15 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* "min/median/max" of v[0..n) into out. */
-static void spread(const double *v, size_t n, char *out, size_t len)
+/* "min / median / max" of the non-negative values of v[0..n) (a negative one: not measured) into out. */
+static void spread(const double *v, size_t all, char *out, size_t len)
 {
-	double *s = fr_xcalloc(n + 1, sizeof(*s));
+	double *s = fr_xcalloc(all + 1, sizeof(*s));
+	size_t i, n = 0;
 
-	memcpy(s, v, n * sizeof(*s));
+	for (i = 0; i < all; i++)
+		if (v[i] >= 0)
+			s[n++] = v[i];
 	qsort(s, n, sizeof(*s), cmp_double);
 	if (n == 0)
 		snprintf(out, len, "-");
@@ -573,7 +580,30 @@ int cmd_drill(int argc, char **argv)
 		pthread_mutex_init(&cl.mu, NULL);
 		clock_gettime(CLOCK_MONOTONIC, &cl.start);
 		pthread_create(&th, NULL, client_run, &cl);
+		/* 3 s of acknowledged writes before the fault; none within 30 s and there is nothing to measure */
 		sleep_ms(3000);
+		for (i = 0; i < 27; i++) {
+			size_t before;
+
+			pthread_mutex_lock(&cl.mu);
+			before = cl.acked;
+			pthread_mutex_unlock(&cl.mu);
+			if (before >= 10)
+				break;
+			sleep_ms(1000);
+		}
+		if (i == 27) {
+			pthread_mutex_lock(&cl.mu);
+			cl.stop = 1;
+			pthread_mutex_unlock(&cl.mu);
+			pthread_join(th, NULL);
+			fr_cli_error("drill: trial %d: the client could not write through the primary service (port %lld) for "
+				     "30 s before any fault: %s", t + 1, wport, cl.last_error[0] ? cl.last_error : "no answer");
+			free(cl.a);
+			pthread_mutex_destroy(&cl.mu);
+			code = FR_EXIT_FAIL;
+			break;
+		}
 		tf = since(&cl.start);
 		/* the fault */
 		if (strcmp(d.mode, "crash") == 0) {
@@ -621,7 +651,11 @@ int cmd_drill(int argc, char **argv)
 		cl.stop = 1;
 		pthread_mutex_unlock(&cl.mu);
 		pthread_join(th, NULL);
-		rto[t] = outage(&cl, tf, 0, NULL) / 1000.0;
+		{
+			long o = outage(&cl, tf, 0, NULL);
+
+			rto[t] = o < 0 ? -1 : o / 1000.0;
+		}
 		read_out = outage(&cl, tf, 1, NULL);
 		{
 			/* RPO: which acknowledged ids the cluster no longer has */
