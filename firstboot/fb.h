@@ -117,4 +117,7 @@ int fb_mod_pgsql(struct fb *fb);
 void fb_etcd_health(struct fb *fb, struct fr_buf *json);
 void fb_pgsql_health(struct fb *fb, struct fr_buf *json);
 
+/* The VIP keeper (firstboot/vip.c): until SIGTERM; -1 (logged) when the profile has no VIP. */
+int fb_vip(struct fb *fb);
+
 #endif

@@ -43,6 +43,7 @@
 	"       farrow-firstboot status [--state <dir>] [--json]\n"                             \
 	"       farrow-firstboot unit\n"                                                        \
 	"       farrow-firstboot health --json [--profile <file>]\n"                           \
+	"       farrow-firstboot vip [--profile <file>]\n"                                     \
 	"       farrow-firstboot run [--profile <file>] [--only <module>] [--state <dir>] [-v]\n"  \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
@@ -64,6 +65,9 @@
 	"           member (health, leader, members), its Patroni cluster (/cluster), on the\n"  \
 	"           leader pg_stat_replication and pgBackRest's last backup, haproxy's servers;\n" \
 	"           reads only\n"                                                              \
+	"  vip      keep pg_vip_address on pg_vip_interface while this member's Patroni leads\n" \
+	"           (its /primary), announced by gratuitous ARP; removed when it does not and on\n" \
+	"           SIGTERM (what farrow-vip.service runs)\n"                                  \
 	"  render   print the configuration the pgsql module would write from the profile\n"  \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
 	"\n"                                                                                      \
@@ -403,7 +407,7 @@ static int render(const char *what, const char *profile, int show_secrets)
 	else if (strcmp(what, "pgbackrest") == 0)
 		pg_pgbackrest_conf(&fb, &pg, &out);
 	else if (strcmp(what, "vip") == 0)
-		pg_vip_env(&fb, &pg, &out);
+		pg_vip_unit(&fb, &pg, &out);
 	else {
 		fr_cli_error("render: '%s': one of patroni, hba, pgbouncer, haproxy, pgbackrest, vip", what);
 		r = FR_EXIT_USAGE;
@@ -448,6 +452,24 @@ static int health(const char *profile)
 	fr_node_free(fb.root);
 	fr_params_release();
 	return FR_EXIT_OK;
+}
+
+/* The VIP keeper (farrow-vip.service): runs until SIGTERM; the profile obeyed as root. */
+static int vip(const char *profile)
+{
+	struct fb fb;
+	int r;
+
+	memset(&fb, 0, sizeof(fb));
+	fb.log_fd = -1;
+	fb.module = "vip";
+	if ((r = load_profile(&fb, profile, 1)) < 0)
+		r = r == -2 ? FR_EXIT_INVALID : FR_EXIT_FAIL;
+	else
+		r = fb_vip(&fb) < 0 ? FR_EXIT_FAIL : FR_EXIT_OK;
+	fr_node_free(fb.root);
+	fr_params_release();
+	return r;
 }
 
 static int run(const char *profile, const char *only, const char *state, int verbose)
@@ -623,6 +645,8 @@ static int verb(int argc, char **argv)
 		return status(a.state, a.json);
 	if (strcmp(v, "render") == 0 && a.nargs == 1)
 		return render(a.args[0], a.profile, a.show_secrets);
+	if (strcmp(v, "vip") == 0 && a.nargs == 0)
+		return vip(a.profile);
 	if (strcmp(v, "health") == 0 && a.nargs == 0 && a.json)
 		return health(a.profile);
 	if (strcmp(v, "run") == 0 && a.nargs == 0)
@@ -635,7 +659,7 @@ int main(int argc, char **argv)
 	static const struct fr_cli_cmd cmds[] = {
 		{ "verify", verb, NULL }, { "unpack", verb, NULL }, { "status", verb, NULL },
 		{ "unit", verb, NULL },   { "run", verb, NULL },    { "render", verb, NULL },
-		{ "health", verb, NULL },
+		{ "health", verb, NULL }, { "vip", verb, NULL },
 	};
 
 	return fr_cli_dispatch("farrow-firstboot", NULL, cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv);

@@ -529,45 +529,17 @@ void pg_pgbackrest_conf(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 		    fb_str(fb, "pgbackrest_log_dir", "/pg/log/pgbackrest"), pg->stanza, pg->data, pg->port, pg->dbsu);
 }
 
-/* ---- vip-manager: pg_vip_address on whichever member holds Patroni's leader key */
+/* ---- the VIP keeper (firstboot/vip.c) as a unit: pg_vip_address on this member while it leads */
 
-/* A value of systemd's EnvironmentFile grammar: double-quoted, \ and " escaped (values are one line). */
-static void env_quote(struct fr_buf *out, const char *s)
+void pg_vip_unit(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 {
-	fr_buf_addc(out, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fr_buf_addc(out, '\\');
-		fr_buf_addc(out, *s);
-	}
-	fr_buf_addc(out, '"');
-}
-
-void pg_vip_env(struct fb *fb, const struct pg *pg, struct fr_buf *out)
-{
-	const char *vip = fb_str(fb, "pg_vip_address", ""), *slash = strchr(vip, '/');
-	const struct fr_node *etcd = fr_node_get(fb->peers, "etcd_cluster");
-	struct fr_buf eps = FR_BUF_INIT, key = FR_BUF_INIT;
-	size_t i;
-
-	for (i = 0; fr_node_is_seq(etcd) && i < etcd->n; i++)
-		fr_buf_addf(&eps, "%shttps://%s:%lld", i ? "," : "", fr_node_str(fr_node_get(etcd->items[i], "ip")),
-			    fb_int(fb, "etcd_port", 2379));
-	/* Patroni's leader key: <pg_namespace>/<pg_cluster>/leader, its value the leader's name */
-	fr_buf_addf(&key, "%s/%s/leader", fb_str(fb, "pg_namespace", "/pg"), pg->cluster);
 	fr_buf_addf(out,
-		    "# /etc/default/vip-manager: written by farrow-firstboot (pgsql module); replaced on every run.\n"
-		    "# %s on %s while %s holds %s's leader key\n"
-		    "VIP_IP=%.*s\nVIP_MASK=%s\nVIP_NETMASK=%s\nVIP_IFACE=%s\nVIP_INTERFACE=%s\n"
-		    "VIP_KEY=%s\nVIP_TRIGGER_KEY=%s\nVIP_HOST=%s\nVIP_TRIGGER_VALUE=%s\n"
-		    "VIP_TYPE=etcd\nVIP_DCS_TYPE=etcd\nVIP_ENDPOINT=%s\nVIP_DCS_ENDPOINTS=%s\n"
-		    "VIP_ETCD_CA_FILE=/pg/cert/ca.crt\nVIP_INTERVAL=1000\nVIP_ETCD_USER=%s\nVIP_ETCD_PASSWORD=",
-		    vip, fb_str(fb, "pg_vip_interface", "eth0"), pg->instance, pg->cluster,
-		    slash ? (int)(slash - vip) : (int)strlen(vip), vip, slash ? slash + 1 : "32", slash ? slash + 1 : "32",
-		    fb_str(fb, "pg_vip_interface", "eth0"), fb_str(fb, "pg_vip_interface", "eth0"), key.buf, key.buf,
-		    pg->instance, pg->instance, eps.buf ? eps.buf : "", eps.buf ? eps.buf : "", pg->cluster);
-	env_quote(out, fb_secret(fb, "pg_etcd_password"));
-	fr_buf_addc(out, '\n');
-	fr_buf_release(&eps);
-	fr_buf_release(&key);
+		    "# /etc/systemd/system/farrow-vip.service: written by farrow-firstboot (pgsql module).\n"
+		    "# %s on %s while %s leads %s (its Patroni's /primary); farrow-firstboot render vip\n"
+		    "[Unit]\nDescription=farrow: %s on %s while this member leads %s\n"
+		    "After=network-online.target patroni.service\n\n"
+		    "[Service]\nExecStart=/usr/local/sbin/farrow-firstboot vip\nRestart=always\nRestartSec=2\n\n"
+		    "[Install]\nWantedBy=multi-user.target\n",
+		    fb_str(fb, "pg_vip_address", ""), fb_str(fb, "pg_vip_interface", "eth0"), pg->instance, pg->cluster,
+		    fb_str(fb, "pg_vip_address", ""), fb_str(fb, "pg_vip_interface", "eth0"), pg->cluster);
 }

@@ -75,6 +75,8 @@ static int leader_exists(struct fb *fb, void *arg)
 	return 0;
 }
 
+#define VIP_UNIT "/etc/systemd/system/farrow-vip.service"
+
 /* This member leads its cluster now. */
 static int leads(const struct pg *pg)
 {
@@ -359,16 +361,31 @@ int fb_mod_pgsql(struct fb *fb)
 	}
 	if (fb_wait(fb, "haproxy listens", 30, port_ready, &port) < 0)
 		goto out;
-	/* vip-manager: the cluster's VIP on whichever member leads */
+	/* the VIP keeper: the cluster's VIP on this member while it leads */
 	if (fb_bool(fb, "pg_vip_enabled", 0)) {
-		pg_vip_env(fb, &pg, &b);
-		changed = fb_file(fb, "/etc/default/vip-manager", b.buf, b.len, 0600, NULL);
-		fr_wipe(b.buf, b.len);
+		pg_vip_unit(fb, &pg, &b);
+		changed = fb_file(fb, VIP_UNIT, b.buf, b.len, 0644, NULL);
 		fr_buf_reset(&b);
-		if (changed < 0 || fb_systemctl(fb, "enable", "vip-manager") < 0 ||
-		    fb_systemctl(fb, changed ? "restart" : "start", "vip-manager") < 0)
+		if (changed == 1) {
+			const char *v[] = { "systemctl", "daemon-reload", NULL };
+
+			fb_run(fb, v, NULL, NULL);
+		}
+		if (changed < 0 || fb_systemctl(fb, "enable", "farrow-vip") < 0 ||
+		    fb_systemctl(fb, changed ? "restart" : "start", "farrow-vip") < 0)
 			goto out;
-		fb_log(fb, "vip-manager: %s follows the leader of %s", fb_str(fb, "pg_vip_address", ""), pg.cluster);
+		fb_log(fb, "farrow-vip: %s on this member while it leads %s", fb_str(fb, "pg_vip_address", ""), pg.cluster);
+	} else if (access(VIP_UNIT, F_OK) == 0) {
+		/* no VIP any more: the keeper stops (removing the address) and goes */
+		const char *v[] = { "systemctl", "disable", "--now", "farrow-vip", NULL };
+		const char *reload[] = { "systemctl", "daemon-reload", NULL };
+
+		fb_run(fb, v, NULL, NULL);
+		if (unlink(VIP_UNIT) < 0)
+			goto out;
+		fb_run(fb, reload, NULL, NULL);
+		fb_log(fb, "farrow-vip: pg_vip_enabled is off: the keeper is stopped and removed");
+		fb->changes++;
 	}
 	fb_log(fb, "%s: serving: postgres %lld, pgbouncer %lld, services from %d, patroni %lld", pg.instance, pg.port,
 	       pg.bouncer_port, port, pg.patroni_port);

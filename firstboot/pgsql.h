@@ -33,8 +33,8 @@ long pg_haproxy_nofile(void);
 long pg_haproxy_maxconn(void);
 void pg_haproxy_cfg(struct fb *fb, const struct pg *pg, struct fr_buf *out);
 void pg_pgbackrest_conf(struct fb *fb, const struct pg *pg, struct fr_buf *out);
-/* vip-manager's environment (/etc/default/vip-manager): pg_vip_address on the leader. */
-void pg_vip_env(struct fb *fb, const struct pg *pg, struct fr_buf *out);
+/* farrow-vip.service, the VIP keeper's unit (firstboot/vip.c). */
+void pg_vip_unit(struct fb *fb, const struct pg *pg, struct fr_buf *out);
 
 /*
  * Roles, users, databases, schemas, extensions and privileges over libpq,

@@ -20,8 +20,7 @@ static const char *const pgsql_secrets[] = { "patroni_password", "pg_replication
 
 static const char *const etcd_pkgs[] = { "etcd-server", "etcd-client", NULL };
 static const char *const pgsql_pkgs[] = { "postgresql-$v", "postgresql-client-$v", "patroni", "python3-psycopg2",
-					  "python3-etcd", "pgbouncer", "pgbackrest", "haproxy", "vip-manager?pg_vip_enabled",
-					  NULL };
+					  "python3-etcd", "pgbouncer", "pgbackrest", "haproxy", NULL };
 
 const struct fr_module_info fr_modules[] = {
 	{ "packages", "the bundle verified and unpacked, its repository only, the packages installed", NULL, NULL,
@@ -126,15 +125,9 @@ void fr_node_packages(const struct fr_node *root, char ***out, size_t *n)
 		if (!fr_module_wanted(&fr_modules[i], ident) || fr_modules[i].packages == NULL)
 			continue;
 		for (j = 0; fr_modules[i].packages[j]; j++) {
-			const char *p = fr_modules[i].packages[j], *dollar = strstr(p, "$v"), *when = strchr(p, '?');
-			char *name;
-			int on = 0;
+			const char *p = fr_modules[i].packages[j], *dollar = strstr(p, "$v");
+			char *name = dollar ? fr_xasprintf("%.*s%lld%s", (int)(dollar - p), p, ver, dollar + 2) : fr_xstrdup(p);
 
-			/* "name?flag": only when the profile's boolean flag is true */
-			if (when && !(fr_node_bool(fr_node_get(vars, when + 1), &on) && on))
-				continue;
-			name = dollar ? fr_xasprintf("%.*s%lld%s", (int)(dollar - p), p, ver, dollar + 2)
-				      : fr_xasprintf("%.*s", (int)(when ? (size_t)(when - p) : strlen(p)), p);
 			add_pkg(out, n, name);
 			free(name);
 		}

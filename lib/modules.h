@@ -17,8 +17,7 @@ struct fr_module_info {
 	const char *summary;                /* one line, for usage texts */
 	const char *const *identities;      /* wanted when the node has one of these; NULL: every node */
 	const char *const *secrets;         /* the credential-holding parameters it reads */
-	const char *const *packages;        /* what it needs installed ($v: the profile's pg_version;
-					     * "name?flag": only when the boolean parameter flag is true) */
+	const char *const *packages;        /* what it needs installed ($v: the profile's pg_version) */
 };
 
 extern const struct fr_module_info fr_modules[];

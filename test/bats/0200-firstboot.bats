@@ -92,24 +92,19 @@ plan_values() {
 	assert_output --regexp "bad2\.yml:[0-9]+:[0-9]+: .*pg_sync_node_count.*from 1 to 16"
 }
 
-@test "pg_vip_enabled: vip-manager's environment follows Patroni's leader key; its password is quoted and masked" {
+@test "pg_vip_enabled: the VIP keeper's unit; bad addresses and interfaces are refused where written" {
 	inv="$FARROW_ROOT/test/fixtures/pg-test.yml"
 	fr_mutate "$inv" "        pg_cluster: pg-test" "        pg_cluster: pg-test
         pg_vip_enabled: true
-        pg_vip_address: 10.10.10.2/24
-        pg_etcd_password: 'a\"b\\\\c'" vip.yml
+        pg_vip_address: 10.10.10.2/24" vip.yml
 	farrow profile vip.yml --host 10.10.10.12 -o v.yml --pki "$BATS_TEST_TMPDIR/pki"
 	run -0 farrow-firstboot render vip --profile v.yml
-	assert_line "VIP_IP=10.10.10.2"
-	assert_line "VIP_MASK=24"
-	assert_line "VIP_IFACE=eth0"
-	assert_line "VIP_TRIGGER_KEY=/pg/pg-test/leader"
-	assert_line "VIP_TRIGGER_VALUE=pg-test-2"
-	assert_line "VIP_DCS_ENDPOINTS=https://10.10.10.10:2379"
-	assert_line "VIP_ETCD_USER=pg-test"
-	assert_line 'VIP_ETCD_PASSWORD="********"'
-	run -0 farrow-firstboot render vip --profile v.yml --show-secrets
-	assert_line 'VIP_ETCD_PASSWORD="a\"b\\\\c"'
+	assert_line "# 10.10.10.2/24 on eth0 while pg-test-2 leads pg-test (its Patroni's /primary); farrow-firstboot render vip"
+	assert_line "ExecStart=/usr/local/sbin/farrow-firstboot vip"
+	assert_line "Restart=always"
+	# the keeper itself refuses a profile without a VIP, and one it may not obey
+	run -1 farrow-firstboot vip --profile p.yml
+	assert_output --partial "pg_vip_enabled is not true in this node's profile: no VIP to keep"
 	# not an address with its prefix, not an interface name: refused where written
 	fr_mutate vip.yml "pg_vip_address: 10.10.10.2/24" "pg_vip_address: 10.10.10.2" bad.yml
 	run -3 farrow profile bad.yml --host 10.10.10.12 -o b.yml

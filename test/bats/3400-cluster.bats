@@ -136,7 +136,7 @@ drill() { # drill MODE [ARGS...]
 	assert_line --regexp "^trial 1: switchover of (pg-meta-[123]) .*RPO 0 of [1-9][0-9]* acknowledged rows; leader now pg-meta-[123], pg-meta-[123] streams again after [0-9.]+ s( \([0-9.]+ s after the heal\))?$"
 	refute_output --partial "kept the lead"
 	switched=$output
-	# the VIP followed the new leader (vip-manager polls every second)
+	# the VIP followed the new leader (the keeper polls its Patroni every second)
 	export PGPASSFILE=$W/pgpass PGCONNECT_TIMEOUT=5
 	for _ in $(seq 20); do [ "$(sql 10.10.10.2 5432 "select pg_is_in_recovery()" 2>/dev/null)" = f ] && break; sleep 0.5; done
 	run -0 sql 10.10.10.2 5432 "select pg_is_in_recovery()"
