@@ -168,8 +168,10 @@ drill() { # drill MODE [ARGS...]
 	fr_mutate "$W/trio.yml" "10.10.10.12: { etcd_seq: 3 }" "10.10.10.12: { etcd_seq: 3, etcd_init: existing }" "$W/trio-rejoin.yml"
 	farrow profile "$W/trio-rejoin.yml" --host 10.10.10.12 -o "$W/p3.yml"
 	run -0 grep -c "^  etcd_init: existing$" "$W/p3.yml"
-	# the node as a re-imaged one comes back: no etcd member dir, no PGDATA, no firstboot state
-	"$SANDBOX" exec 3 sh -c 'systemctl stop farrow-firstboot patroni etcd; rm -rf /data/etcd/member "$(readlink -f /pg/data)" /var/lib/farrow/*.done'
+	# the node as a re-imaged one comes back: no etcd member dir, no PGDATA, no firstboot state, and
+	# etcd and Patroni not enabled (a fresh image's are not: firstboot enables them once joined)
+	"$SANDBOX" exec 3 sh -c 'systemctl stop farrow-firstboot patroni etcd && systemctl disable patroni etcd &&
+		rm -rf /data/etcd/member "$(readlink -f /pg/data)" /var/lib/farrow/*.done'
 	command install -m 0600 "$W/p3.yml" "$FARROW_SANDBOX/node3/root/etc/farrow/profile.yml"
 	"$SANDBOX" reboot 3 >/dev/null
 	for _ in $(seq 300); do
