@@ -363,6 +363,7 @@ int fb_mod_pgsql(struct fb *fb)
 		goto out;
 	/* the VIP keeper: the cluster's VIP on this member while it leads */
 	if (fb_bool(fb, "pg_vip_enabled", 0)) {
+		fr_buf_reset(&b);
 		pg_vip_unit(fb, &pg, &b);
 		changed = fb_file(fb, VIP_UNIT, b.buf, b.len, 0644, NULL);
 		fr_buf_reset(&b);

@@ -90,11 +90,20 @@ static int holds(struct fb *fb, const char *iface, const char *vip)
 	return r;
 }
 
+/* ip addr add|del; a failure is logged once until the next success (the loop retries every second). */
 static int set_addr(struct fb *fb, const char *verb, const char *iface, const char *vip)
 {
+	static int failing;
 	const char *argv[] = { "ip", "-4", "addr", verb, vip, "dev", iface, NULL };
+	struct fr_buf out = FR_BUF_INIT;
+	int r = fb_run(fb, argv, NULL, &out);
 
-	return fb_run(fb, argv, NULL, NULL);
+	if (r != 0 && !failing)
+		fb_fail(fb, "ip addr %s %s dev %s: %s", verb, vip, iface,
+			out.len ? strtok(out.buf, "\n") : "failed (is CAP_NET_ADMIN missing?)");
+	failing = r != 0;
+	fr_buf_release(&out);
+	return r;
 }
 
 int fb_vip(struct fb *fb)

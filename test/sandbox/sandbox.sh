@@ -119,8 +119,11 @@ up_node() {
 		ip -n "$ns" link set eth0 up
 		ip -n "$ns" link set lo up
 	fi
+	# CAP_NET_ADMIN and CAP_NET_RAW, as a machine's root has them, in the node's own namespace:
+	# farrow's VIP keeper adds the cluster's address and announces it (gratuitous ARP)
 	setsid systemd-nspawn --register=no --keep-unit --quiet -b -D "$d/root" --machine="node$i" \
-		--network-namespace-path="/run/netns/$ns" --console=read-only </dev/null >"$d/console.log" 2>&1 &
+		--network-namespace-path="/run/netns/$ns" --capability=CAP_NET_ADMIN,CAP_NET_RAW \
+		--console=read-only </dev/null >"$d/console.log" 2>&1 &
 	echo $! >"$d/nspawn.pid"
 	for _ in $(seq 100); do
 		pid=$(pgrep -P "$(cat "$d/nspawn.pid")" | head -1 || true)
