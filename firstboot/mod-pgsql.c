@@ -76,6 +76,8 @@ static int leader_exists(struct fb *fb, void *arg)
 }
 
 #define VIP_UNIT "/etc/systemd/system/farrow-vip.service"
+/* how long the pgsql module waits for a majority of etcd (the etcd nodes' own boot and packages) */
+#define PG_DCS_WAIT 300
 
 /* This member leads its cluster now. */
 static int leads(const struct pg *pg)
@@ -94,6 +96,50 @@ static int member_ready(struct fb *fb, void *arg)
 
 	return leads(pg) ||
 	       (fb_http_status("127.0.0.1", (int)pg->patroni_port, "/health", 1000) == 200 && leader_exists(fb, arg));
+}
+
+/* A majority of the DCS's members (peers.etcd_cluster) answer on their client port. */
+static int dcs_quorum(struct fb *fb, void *arg)
+{
+	const struct fr_node *etcd = fr_node_get(fb->peers, "etcd_cluster");
+	size_t i, up = 0, n = fr_node_is_seq(etcd) ? etcd->n : 0;
+
+	(void)arg;
+	for (i = 0; i < n; i++) {
+		const char *ip = fr_node_str(fr_node_get(etcd->items[i], "ip"));
+
+		up += ip && fb_port_open(ip, (int)fb_int(fb, "etcd_port", 2379));
+	}
+	return n == 0 || up * 2 > n;
+}
+
+/*
+ * Before Patroni is validated (patroni 4's --validate-config connects to every etcd host) or
+ * started: a majority of etcd answers, bounded; on timeout the members that did not, named.
+ */
+static int wait_dcs(struct fb *fb)
+{
+	const struct fr_node *etcd = fr_node_get(fb->peers, "etcd_cluster");
+	struct fr_buf down = FR_BUF_INIT;
+	size_t i;
+
+	if (dcs_quorum(fb, NULL))
+		return 0;
+	fb_log(fb, "waiting for a majority of etcd to answer before patroni is checked and started");
+	if (fb_wait(fb, "a majority of etcd", PG_DCS_WAIT, dcs_quorum, NULL) == 0)
+		return 0;
+	for (i = 0; fr_node_is_seq(etcd) && i < etcd->n; i++) {
+		const char *ip = fr_node_str(fr_node_get(etcd->items[i], "ip"));
+		const char *nm = fr_node_str(fr_node_get(etcd->items[i], "name"));
+
+		if (ip && !fb_port_open(ip, (int)fb_int(fb, "etcd_port", 2379)))
+			fr_buf_addf(&down, "%s%s (%s:%lld)", down.len ? ", " : "", nm ? nm : "?", ip,
+				    fb_int(fb, "etcd_port", 2379));
+	}
+	fb_fail(fb, "etcd has no majority reachable from here after %d s; not answering: %s", PG_DCS_WAIT,
+		down.len ? down.buf : "(they answer now)");
+	fr_buf_release(&down);
+	return -1;
 }
 
 static int port_ready(struct fb *fb, void *arg)
@@ -220,6 +266,8 @@ int fb_mod_pgsql(struct fb *fb)
 		goto out;
 
 	/* patroni: rendered, validated by patroni itself, then (re)started or reloaded */
+	if (wait_dcs(fb) < 0)
+		goto out;
 	pg_patroni_yml(fb, &pg, &b);
 	if (fb_dir(fb, "/etc/patroni", 0750, owner) < 0 ||
 	    fb_scratch_file(fb, "/etc/patroni/config.yml.check", b.buf, b.len, 0600, owner) < 0)
@@ -228,17 +276,34 @@ int fb_mod_pgsql(struct fb *fb)
 		const char *v[] = { "patroni", "--validate-config", "/etc/patroni/config.yml.check", NULL };
 
 		struct fr_buf vo = FR_BUF_INIT;
-		int bad = 0;
+		int bad = 0, tries;
 
-		/* a running patroni holds its own ports: "already in use" is no fault of the file */
-		if (fb_run_as(fb, pg.dbsu, v, NULL, &vo) != 0) {
-			char *line, *save = NULL;
+		/*
+		 * A running patroni holds its own ports: "already in use" is no fault of the file.
+		 * patroni 4 also connects to etcd: while every complaint is about etcd (its RBAC or the
+		 * cluster's user not made yet by the first member), it is tried again, bounded.
+		 */
+		for (tries = 0; tries < 24; tries++) {
+			int etcd_only = 1;
 
-			for (line = strtok_r(vo.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-				if (strstr(line, "already in use") == NULL && strstr(line, "pam_unix") == NULL)
-					bad = 1;
-			if (!bad && fb_http_status("127.0.0.1", (int)pg.patroni_port, "/health", 1000) <= 0)
-				bad = 1;
+			bad = 0;
+			fr_buf_reset(&vo);
+			if (fb_run_as(fb, pg.dbsu, v, NULL, &vo) != 0) {
+				char *line, *save = NULL;
+
+				for (line = strtok_r(vo.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+					if (strstr(line, "already in use") == NULL && strstr(line, "pam_unix") == NULL) {
+						bad = 1;
+						if (strcasestr(line, "etcd") == NULL)
+							etcd_only = 0;
+					}
+				if (!bad && fb_http_status("127.0.0.1", (int)pg.patroni_port, "/health", 1000) <= 0)
+					bad = 1, etcd_only = 0;
+			}
+			if (!bad || !etcd_only)
+				break;
+			fb_log(fb, "patroni --validate-config: etcd is not ready for it yet; again in 5 s");
+			sleep(5);
 		}
 		fr_buf_release(&vo);
 		if (bad) {
