@@ -103,7 +103,7 @@ sql() { # sql HOST PORT SQL
 	run -0 farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts"
 	assert_output --regexp "etcd \(etcd\): healthy, 3 of 3 members healthy, leader etcd-[123]"
 	assert_output --partial "pg-meta (PostgreSQL): healthy, leader pg-meta-1"
-	assert_line --regexp "^  pg-meta-2 +10\.10\.10\.11 +replica +streaming +timeline 1 +lag 0  stream async"
+	assert_line --regexp "^  pg-meta-2 +10\.10\.10\.11 +replica +streaming +timeline 1 +lag [0-9]+  stream async"
 	assert_line --regexp "^  services: primary -> pg-meta-1; replica -> pg-meta-[23], pg-meta-[23];"
 	assert_output --regexp "last backup: full [0-9]{8}-[0-9]{6}F"
 	run -0 farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts" --json
