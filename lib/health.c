@@ -65,6 +65,25 @@ static const struct fr_node *by_name(const struct fr_node *seq, const char *name
 	return NULL;
 }
 
+/* A cluster object's common head, left open: {"kind":K,"name":N,"state":S,"reasons":[...],"leader":L */
+static void json_head(struct fr_buf *json, const char *kind, const char *name, const struct verdict *v, const char *leader)
+{
+	fr_buf_addf(json, "{\"kind\":\"%s\",\"name\":", kind);
+	fr_buf_add_json_str(json, name);
+	fr_buf_addf(json, ",\"state\":\"%s\",\"reasons\":[%s],\"leader\":", fr_health_name(v->state),
+		    v->reasons.buf ? v->reasons.buf : "");
+	if (leader)
+		fr_buf_add_json_str(json, leader);
+	else
+		fr_buf_adds(json, "null");
+}
+
+/* The state as the text report shows it: what needs a look in capitals. */
+static const char *state_word(enum fr_health h)
+{
+	return h == FR_HEALTHY ? "healthy" : h == FR_DEGRADED ? "DEGRADED" : "DOWN";
+}
+
 static void pg_cluster(const struct fr_inventory *inv, const struct fr_health_host *hosts, size_t n, const char *name,
 		       struct verdict *v, struct fr_buf *json, struct fr_buf *text)
 {
@@ -155,15 +174,9 @@ static void pg_cluster(const struct fr_inventory *inv, const struct fr_health_ho
 		fr_ident_release(&id);
 	}
 
-	fr_buf_adds(json, "{\"kind\":\"pgsql\",\"name\":");
-	fr_buf_add_json_str(json, name);
-	fr_buf_addf(json, ",\"state\":\"%s\",\"reasons\":[%s],\"leader\":", fr_health_name(v->state), v->reasons.buf ? v->reasons.buf : "");
-	if (leader)
-		fr_buf_add_json_str(json, leader);
-	else
-		fr_buf_adds(json, "null");
+	json_head(json, "pgsql", name, v, leader);
 	fr_buf_addf(json, ",\"members\":[%s]", rows.buf ? rows.buf : "");
-	fr_buf_addf(text, "%s (PostgreSQL): %s%s%s%s%s\n", name, v->state == FR_HEALTHY ? "healthy" : v->state == FR_DEGRADED ? "DEGRADED" : "DOWN",
+	fr_buf_addf(text, "%s (PostgreSQL): %s%s%s%s%s\n", name, state_word(v->state),
 		    leader ? ", leader " : "", leader ? leader : "", v->why.len ? ": " : "", v->why.len ? v->why.buf : "");
 	fr_buf_adds(text, lines.buf ? lines.buf : "");
 	if (fr_node_is_seq(services)) {
@@ -241,16 +254,10 @@ static void etcd_cluster(const struct fr_inventory *inv, const struct fr_health_
 	}
 	if (ok * 2 <= total)
 		reason(v, FR_DOWN, "%zu of %zu members healthy: no quorum", ok, total);
-	fr_buf_adds(json, "{\"kind\":\"etcd\",\"name\":");
-	fr_buf_add_json_str(json, name);
-	fr_buf_addf(json, ",\"state\":\"%s\",\"reasons\":[%s],\"leader\":", fr_health_name(v->state), v->reasons.buf ? v->reasons.buf : "");
-	if (leader)
-		fr_buf_add_json_str(json, leader);
-	else
-		fr_buf_adds(json, "null");
+	json_head(json, "etcd", name, v, leader);
 	fr_buf_addf(json, ",\"healthy\":%zu,\"members\":[%s]}", ok, rows.buf ? rows.buf : "");
 	fr_buf_addf(text, "%s (etcd): %s, %zu of %zu members healthy%s%s\n", name,
-		    v->state == FR_HEALTHY ? "healthy" : v->state == FR_DEGRADED ? "DEGRADED" : "DOWN", ok, total,
+		    state_word(v->state), ok, total,
 		    leader ? ", leader " : "", leader ? leader : "");
 	fr_buf_adds(text, lines.buf ? lines.buf : "");
 	fr_buf_release(&rows);

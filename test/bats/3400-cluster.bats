@@ -9,16 +9,7 @@ setup_file() {
 	load helpers/mirror
 	fr_node_suite_can_run || return 0
 	export W=$BATS_FILE_TMPDIR
-	fr_dist_vars
-	export FARROW_SANDBOX=${FARROW_SANDBOX:-/var/tmp/farrow-sandbox}
-	export SANDBOX="$FARROW_ROOT/test/sandbox/sandbox.sh"
-	"$SANDBOX" down
-	FARROW_BIN=${FARROW_BIN:-$FARROW_ROOT/build} "$SANDBOX" up 3 >&3
-	rb="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/repo-builder"
-	"$rb" keygen --out "$W/key" >/dev/null
-	"$rb" build "$FARROW_ROOT/profiles/bundles/$FR_TARGET-meta.yml" --key "$W/key/farrow-signing.key" \
-		--out "$W/dist" --cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
-	export BUNDLE=$W/dist/farrow-pkg-0.1.0.$FR_TARGET.x86_64.tar.zst
+	fr_node_fixture "$W" 3
 	farrow configure -n -c ha/trio --nodes 10.10.10.10,10.10.10.11,10.10.10.12 -v "$FR_PG" -g -o "$W/trio0.yml" >/dev/null
 	# the L2 VIP the template leaves for the user to pick: 10.10.10.2 on the sandbox's bridge
 	fr_mutate "$W/trio0.yml" "        #pg_vip_enabled: true

@@ -9,16 +9,7 @@ setup_file() {
 	load helpers/mirror
 	fr_node_suite_can_run || return 0
 	export W=$BATS_FILE_TMPDIR
-	fr_dist_vars
-	export FARROW_SANDBOX=${FARROW_SANDBOX:-/var/tmp/farrow-sandbox}
-	export SANDBOX="$FARROW_ROOT/test/sandbox/sandbox.sh"
-	"$SANDBOX" down
-	FARROW_BIN=${FARROW_BIN:-$FARROW_ROOT/build} "$SANDBOX" up 4 >&3
-	rb="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/repo-builder"
-	"$rb" keygen --out "$W/key" >/dev/null
-	"$rb" build "$FARROW_ROOT/profiles/bundles/$FR_TARGET-meta.yml" --key "$W/key/farrow-signing.key" \
-		--out "$W/dist" --cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
-	export BUNDLE=$W/dist/farrow-pkg-0.1.0.$FR_TARGET.x86_64.tar.zst
+	fr_node_fixture "$W" 4
 	farrow configure -n -c ha/full --nodes 10.10.10.10,10.10.10.11,10.10.10.12,10.10.10.13 -v "$FR_PG" -g \
 		-o "$W/full0.yml" >/dev/null
 	# without the minio and redis-* groups (a blank line ends each group), with pg-test's VIP
@@ -26,9 +17,7 @@ setup_file() {
 	fr_mutate "$W/full1.yml" "        pg_cluster: pg-test" "        pg_cluster: pg-test
         pg_vip_enabled: true
         pg_vip_address: 10.10.10.3/24" "$W/full.yml"
-	pw=$(grep -o 'name: dbuser_test, password: [A-Za-z0-9]*' "$W/full.yml" | sed 's/.*password: //')
-	printf '*:*:*:dbuser_test:%s\n' "$pw" >"$W/pgpass"
-	chmod 600 "$W/pgpass"
+	fr_pgpass "$W/full.yml" "$W/pgpass" dbuser_test
 }
 
 teardown_file() {

@@ -5,27 +5,11 @@
 # TRIALS (default 5) per mode; MODES (default: crash kill-patroni switchover node-down partition).
 # Needs root (the sandbox); about 5-10 minutes a mode at 5 trials.
 set -euo pipefail
-BIN=${1:-build}
-BIN=$(cd "$BIN" && pwd)
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SANDBOX=$ROOT/test/sandbox/sandbox.sh
-CACHE=${FR_TEST_CACHE:-/var/tmp/farrow-test-cache}
+. "$(dirname "$0")/common.sh"
 TRIALS=${TRIALS:-5}
 MODES=${MODES:-crash kill-patroni switchover node-down partition}
-export PATH=$BIN:$PATH
-if [ "$(id -u)" != 0 ] || ! command -v systemd-nspawn >/dev/null; then
-	echo "== farrow drill: skipped (needs root and systemd-nspawn for sandbox nodes)"
-	exit 0
-fi
-work=$(mktemp -d /tmp/farrow-bench-drill.XXXXXX)
-cleanup() { "$SANDBOX" down; rm -rf "$work"; }
-trap cleanup EXIT
-cd "$work"
-mkdir -p "$CACHE/rb-cache"
-repo-builder keygen --out key >/dev/null
-repo-builder build "$ROOT/profiles/bundles/d12-meta.yml" --key key/farrow-signing.key --out dist \
-	--cache "$CACHE/rb-cache" --quiet >/dev/null
-bundle=$(ls dist/*.tar.zst)
+bench_skip_unless_sandbox "farrow drill"
+bench_bundle drill
 farrow configure -n -c ha/trio --nodes 10.10.10.10,10.10.10.11,10.10.10.12 -g -o trio.yml >/dev/null
 "$SANDBOX" down
 "$SANDBOX" up 3 >/dev/null

@@ -4,25 +4,9 @@
 # the peak RSS of farrow and of farrow-firstboot. Prints; asserts nothing.
 # Needs root on Debian 12 (the sandbox); uses the test cache for the bundle's packages.
 set -euo pipefail
-BIN=${1:-build}
-BIN=$(cd "$BIN" && pwd)
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SANDBOX=$ROOT/test/sandbox/sandbox.sh
-CACHE=${FR_TEST_CACHE:-/var/tmp/farrow-test-cache}
-export PATH=$BIN:$PATH
-if [ "$(id -u)" != 0 ] || ! command -v systemd-nspawn >/dev/null; then
-	echo "== farrow install: skipped (needs root and systemd-nspawn for a sandbox node)"
-	exit 0
-fi
-work=$(mktemp -d /tmp/farrow-bench-install.XXXXXX)
-cleanup() { "$SANDBOX" down; rm -rf "$work"; }
-trap cleanup EXIT
-cd "$work"
-mkdir -p "$CACHE/rb-cache"
-repo-builder keygen --out key >/dev/null
-repo-builder build "$ROOT/profiles/bundles/d12-meta.yml" --key key/farrow-signing.key --out dist \
-	--cache "$CACHE/rb-cache" --quiet >/dev/null
-bundle=$(ls dist/*.tar.zst)
+. "$(dirname "$0")/common.sh"
+bench_skip_unless_sandbox "farrow install"
+bench_bundle install
 farrow configure -n -c meta -i 10.10.10.10 -g -o meta.yml >/dev/null
 "$SANDBOX" down
 "$SANDBOX" up 1 >/dev/null

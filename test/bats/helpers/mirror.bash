@@ -215,17 +215,18 @@ fr_apt_opts() { # fr_apt_opts <dir> -> prints options
 		"-o Acquire::Check-Date=true -o Acquire::Check-Valid-Until=true -o APT::Sandbox::User=root"
 }
 
-# fr_node_fixture <dir>: for the sandbox suites, one node up (after a clean teardown) and the
-# default bundle in <dir>/dist with its key in <dir>/key; exports SANDBOX and BUNDLE. The bundle
+# fr_node_fixture <dir> [nodes]: for the sandbox suites, that many nodes up (default 1, after a
+# clean teardown) and the default bundle in <dir>/dist with its key in <dir>/key; exports SANDBOX
+# and BUNDLE. The bundle
 # is built by the plain repo-builder: a sanitizer build of its resolver takes minutes over the
 # whole Debian archive (bats 1010 runs that one).
 fr_node_fixture() {
-	local dir=$1 rb="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/repo-builder"
+	local dir=$1 nodes=${2:-1} rb="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/repo-builder"
 	fr_dist_vars
 	export FARROW_SANDBOX=${FARROW_SANDBOX:-/var/tmp/farrow-sandbox}
 	export SANDBOX="$FARROW_ROOT/test/sandbox/sandbox.sh"
 	"$SANDBOX" down
-	FARROW_BIN=${FARROW_BIN:-$FARROW_ROOT/build} "$SANDBOX" up 1 >&3
+	FARROW_BIN=${FARROW_BIN:-$FARROW_ROOT/build} "$SANDBOX" up "$nodes" >&3
 	"$rb" keygen --out "$dir/key" >/dev/null
 	"$rb" build "$FARROW_ROOT/profiles/bundles/$FR_TARGET-meta.yml" --key "$dir/key/farrow-signing.key" \
 		--out "$dir/dist" --cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
@@ -281,13 +282,13 @@ fr_node_suite_can_run() {
 	[ "$ID$VERSION_ID" = debian12 ]
 }
 
-# fr_pgpass INVENTORY FILE: a pgpass file (0600) for dbuser_meta's generated password, so psql
-# never takes it in argv.
+# fr_pgpass INVENTORY FILE [USER]: a pgpass file (0600) for USER's (default dbuser_meta) generated
+# password, so psql never takes it in argv.
 fr_pgpass() {
-	local pw
-	pw=$(grep -o 'name: dbuser_meta, password: [A-Za-z0-9]*' "$1" | sed 's/.*password: //')
+	local pw user=${3:-dbuser_meta}
+	pw=$(grep -o "name: $user, password: [A-Za-z0-9]*" "$1" | sed 's/.*password: //')
 	[ "${#pw}" -eq 24 ] || return 1
-	printf '*:*:*:dbuser_meta:%s\n' "$pw" >"$2"
+	printf '*:*:*:%s:%s\n' "$user" "$pw" >"$2"
 	chmod 600 "$2"
 }
 
