@@ -157,7 +157,7 @@ static void peers(const struct fr_inventory *inv, const struct fr_host *h, struc
 
 		struct fr_var pgs;
 		/* a PostgreSQL member needs its DCS's members whether or not it is one itself (ha/full's
-		 * pg-test-3 on a node without etcd): Patroni and vip-manager reach etcd there */
+		 * pg-test-3 on a node without etcd): Patroni reaches etcd there */
 		int pg_member = j == 1 && fr_inv_resolve(inv, h, "pg_seq", &pgs) && pgs.src != FR_SRC_DEFAULT &&
 				fr_inv_str(inv, h, "pg_cluster");
 

@@ -147,7 +147,7 @@ static const char *delay_problem(const char *s)
 	return "is not a delay: a number of milliseconds, or a number with ms, s, min, h or d (as 1h)";
 }
 
-/* A virtual IP as vip-manager and `ip addr` take it: an IPv4 address with its prefix length. */
+/* A virtual IP as `ip addr` takes it: an IPv4 address with its prefix length. */
 static const char *vip_problem(const char *s)
 {
 	const char *slash = strchr(s, '/');

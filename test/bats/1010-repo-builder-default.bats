@@ -23,7 +23,7 @@ setup() {
 	b=dist/farrow-pkg-0.1.0.d12.x86_64.tar.zst
 	run -0 repo-builder verify "$b" --key "$KEYDIR/farrow-signing.gpg"
 	run -0 repo-builder inspect "$b"
-	for p in postgresql-15 pgbouncer pgbackrest haproxy etcd-server vip-manager python3-psycopg2; do
+	for p in postgresql-15 pgbouncer pgbackrest haproxy etcd-server python3-psycopg2; do
 		assert_line --regexp "^$p +[^ ]+ +(amd64|all) +debian "
 	done
 	# patroni from trixie (the host's source with Debian 13's suite), and nothing else from there:

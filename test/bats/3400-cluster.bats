@@ -35,14 +35,48 @@ sql() { # sql HOST PORT SQL
 	psql "host=$1 port=$2 user=dbuser_meta dbname=meta" -XAtqc "$3"
 }
 
-@test "ha/trio: three nodes at once; etcd of three, a leader and two streaming replicas" {
-	SECONDS=0
-	run -0 farrow install "$W/trio.yml" --bundle "$BUNDLE" --key "$W/key/farrow-signing.gpg" --ssh-key "$KEY" \
+trio_install() {
+	farrow install "$W/trio.yml" --bundle "$BUNDLE" --key "$W/key/farrow-signing.gpg" --ssh-key "$KEY" \
 		--known-hosts "$W/known_hosts" --accept-new-host-keys --timeout 5 --wait 900 --firstboot "$FB"
-	echo "ha/trio install took $SECONDS s" >&3
-	for ip in 10.10.10.10 10.10.10.11 10.10.10.12; do
+}
+
+leader_sysid() { # the database system identifier of node 1's PostgreSQL, as its dbsu reads it
+	"$SANDBOX" exec 1 runuser -u postgres -- psql -XAtc "select system_identifier from pg_control_system()"
+}
+
+@test "ha/trio: three nodes at once, farrow-firstboot killed on one mid-formation and run again; etcd of three, a leader and two streaming replicas" {
+	SECONDS=0
+	trio_install >"$W/killed.log" 2>&1 &
+	pid=$!
+	# node 3's firstboot is in its pgsql module (etcd formed, its Patroni joining): kill -9 it
+	caught=
+	for _ in $(seq 900); do
+		if "$SANDBOX" exec 3 farrow-firstboot status --json 2>/dev/null | grep -q '"name":"pgsql","state":"running"'; then
+			caught=1
+			break
+		fi
+		sleep 1
+	done
+	[ -n "$caught" ]
+	run -0 "$SANDBOX" exec 3 systemctl kill --kill-whom=main -s KILL farrow-firstboot.service
+	st=0
+	wait "$pid" || st=$?
+	run -0 cat "$W/killed.log"
+	assert_equal "$st" 1
+	assert_line --regexp "^10\.10\.10\.12 +FAILED: farrow-firstboot failed: "
+	for ip in 10.10.10.10 10.10.10.11; do
 		assert_line --regexp "^${ip//./\\.} +ok: installed \(10 packages for its roles\); 5 modules converged"
 	done
+	run -0 leader_sysid
+	sysid=$output
+	# run again: it converges, and the leader's data is the same cluster (nothing re-initialised)
+	run -0 trio_install
+	echo "ha/trio install, killed and run again, took $SECONDS s" >&3
+	for ip in 10.10.10.10 10.10.10.11 10.10.10.12; do
+		assert_line --regexp "^${ip//./\\.} +ok: (installed|unchanged: nothing to do) \(10 packages for its roles\); 5 modules converged"
+	done
+	run -0 leader_sysid
+	assert_output "$sysid"
 	# three processes recorded three new host keys in one known_hosts: none lost
 	run -0 wc -l <"$W/known_hosts"
 	assert_output 3
