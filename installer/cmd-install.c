@@ -237,7 +237,7 @@ int cmd_install(int argc, char **argv)
 	struct install_opts o;
 	struct fr_inventory *inv = NULL;
 	struct fr_err err = { 0 };
-	char *self = NULL, *fb = NULL;
+	char *fb = NULL;
 	size_t i, nsel = 0;
 	int c, r = FR_EXIT_OK;
 
@@ -273,18 +273,7 @@ int cmd_install(int argc, char **argv)
 		fputs(INSTALL_USAGE, stderr);
 		return FR_EXIT_USAGE;
 	}
-	if (o.firstboot == NULL && getenv("FARROW_FIRSTBOOT") && *getenv("FARROW_FIRSTBOOT"))
-		o.firstboot = getenv("FARROW_FIRSTBOOT");
-	if (o.firstboot == NULL) {
-		/* farrow-firstboot beside this farrow */
-		self = realpath("/proc/self/exe", NULL);
-		fb = fr_xasprintf("%s/farrow-firstboot", self ? dirname(self) : ".");
-		if (access(fb, X_OK) != 0) {
-			free(fb);
-			fb = fr_xstrdup("/usr/local/bin/farrow-firstboot");
-		}
-		o.firstboot = fb;
-	}
+	o.firstboot = fb = farrow_firstboot_path(o.firstboot);
 	if (fr_inv_load_file(argv[optind], &inv, &err) < 0) {
 		fr_cli_error("%s", err.msg);
 		r = FR_EXIT_FAIL;
@@ -407,7 +396,6 @@ out:
 	plan_bundle_release(&o.pb);
 	free(o.pki);
 	fr_inv_free(inv);
-	free(self);
 	free(fb);
 	return r;
 }

@@ -1,15 +1,17 @@
 /* farrow.c -- `farrow`: configure inventories, lay down nodes, report their state. */
 /* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "farrow.h"
 #include "params.h"
+#include "xalloc.h"
 
-#ifndef FARROW_VERSION
-#define FARROW_VERSION "0.1.0"
-#endif
 
 static const struct fr_cli_cmd cmds[] = {
 	{ "configure", cmd_configure, "write an inventory from a profile template (Pigsty's flags)" },
@@ -18,7 +20,26 @@ static const struct fr_cli_cmd cmds[] = {
 	{ "install", cmd_install, "lay a bundle down on the inventory's nodes over SSH" },
 	{ "status", cmd_status, "every node's module states and every cluster's health, over SSH" },
 	{ "drill", cmd_drill, "fail a cluster's leader under a writing client; measure RTO and RPO" },
+	{ "image", cmd_image, "build a node image from an image-capable bundle; inspect one" },
 };
+
+char *farrow_firstboot_path(const char *given)
+{
+	char *self, *fb;
+
+	if (given)
+		return fr_xstrdup(given);
+	if (getenv("FARROW_FIRSTBOOT") && *getenv("FARROW_FIRSTBOOT"))
+		return fr_xstrdup(getenv("FARROW_FIRSTBOOT"));
+	self = realpath("/proc/self/exe", NULL);
+	fb = fr_xasprintf("%s/farrow-firstboot", self ? dirname(self) : ".");
+	free(self);
+	if (access(fb, X_OK) != 0) {
+		free(fb);
+		fb = fr_xstrdup("/usr/local/bin/farrow-firstboot");
+	}
+	return fb;
+}
 
 static void usage(FILE *f)
 {

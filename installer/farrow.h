@@ -4,6 +4,10 @@
 #define FARROW_H
 
 #include "cli.h"
+
+#ifndef FARROW_VERSION
+#define FARROW_VERSION "0.1.0"
+#endif
 #include "inventory.h"
 
 /*
@@ -19,6 +23,11 @@ int cmd_install(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_drill(int argc, char **argv);
+int cmd_image(int argc, char **argv);
+
+/* The farrow-firstboot binary for nodes: given (--firstboot), else $FARROW_FIRSTBOOT, else the one
+ * beside this farrow, else /usr/local/bin/farrow-firstboot. Free the result. */
+char *farrow_firstboot_path(const char *given);
 
 
 #endif

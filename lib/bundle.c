@@ -111,6 +111,14 @@ int fr_bundle_manifest_parse(const char *text, size_t len, struct fr_bundle_mani
 					       fr_path_problem(*dst, 1));
 				break;
 			}
+		} else if (strcmp(k, "image") == 0) {
+			char *v = tok(&p);
+
+			if (v == NULL || strcmp(v, "yes") != 0) {
+				r = fr_err_set(err, FR_EINVALID, "MANIFEST:%d: image is 'image yes'", n);
+				break;
+			}
+			m->image = 1;
 		} else if (strcmp(k, "epoch") == 0) {
 			if (decimal(tok(&p), &m->epoch) < 0) {
 				r = fr_err_set(err, FR_EINVALID, "MANIFEST:%d: epoch is not a number of seconds", n);
@@ -624,6 +632,10 @@ int fr_bundle_verify(const char *bundle, const char *keyfile, const char *extrac
 }
 
 static const char *const target_distros[] = { "el8", "el9", "el10", "d12", "d13", "u22", "u24", NULL };
+/* the release codenames of the deb distros, as apt and mmdebstrap name a suite */
+static const char *const target_codenames[][2] = {
+	{ "d12", "bookworm" }, { "d13", "trixie" }, { "u22", "jammy" }, { "u24", "noble" },
+};
 static const char *const target_arches[] = { "x86_64", "aarch64", NULL };
 
 static int one_of_set(const char *s, const char *const *set)
@@ -637,6 +649,19 @@ static int one_of_set(const char *s, const char *const *set)
 int fr_target_distro_known(const char *s)
 {
 	return one_of_set(s, target_distros);
+}
+
+const char *fr_target_codename(const char *target)
+{
+	char distro[16], arch[16];
+	size_t i;
+
+	if (fr_target_split(target, distro, sizeof(distro), arch, sizeof(arch), NULL, NULL) < 0)
+		return NULL;
+	for (i = 0; i < sizeof(target_codenames) / sizeof(target_codenames[0]); i++)
+		if (strcmp(distro, target_codenames[i][0]) == 0)
+			return target_codenames[i][1];
+	return NULL;
 }
 
 int fr_target_split(const char *target, char *distro, size_t dn, char *arch, size_t an, const char **debarch,

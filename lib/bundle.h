@@ -21,6 +21,7 @@
  *   farrow-bundle 1
  *   bundle <name>            version <v>          target <distro.arch>
  *   epoch <seconds>          key <fingerprint>    manifest-sha256 <hex>
+ *   image yes                (optional: the bundle carries a whole system, for images)
  *   input <repo> <date as seconds> <origin...>
  *   package <name> <version> <arch> <repo> <path> <size> <sha256>
  *   file <sha256> <size> <path>          (every file but MANIFEST itself)
@@ -51,6 +52,8 @@ int fr_target_split(const char *target, char *distro, size_t dn, char *arch, siz
  * firstboot's packages module, before anything changes.
  */
 int fr_target_fits(const char *target, const char *os_release, const char *machine, char *why, size_t n);
+/* The release codename of a deb target ("d12.x86_64" -> "bookworm"), NULL for rpm or unknown ones. */
+const char *fr_target_codename(const char *target);
 /* 1 when s is one of the distros above */
 int fr_target_distro_known(const char *s);
 
@@ -58,6 +61,7 @@ struct fr_bundle_manifest {
 	char *top;            /* the top directory */
 	char *bundle, *version, *target, *key, *manifest_sha256;
 	long long epoch;
+	int image;            /* "image yes": image-capable (the base system is in it too) */
 	char **inputs;
 	size_t ninputs;
 	struct fr_bundle_pkg *pkgs;

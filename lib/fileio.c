@@ -133,7 +133,7 @@ int fr_rm_rf(const char *path)
 
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : FR_EIO;
-	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : FR_EIO;
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) == 0 ? 0 : FR_EIO; /* never into a mount */
 }
 
 int fr_mkdir_p(const char *path, mode_t mode, struct fr_err *err)

@@ -23,7 +23,8 @@ int fr_read_file(const char *path, size_t max, char **data, size_t *len, struct 
 int fr_write_atomic(const char *path, const char *data, size_t len, mode_t mode, int backup,
 		    struct fr_err *err);
 
-/* Remove path and everything under it (like rm -rf); missing is fine. Returns 0 or FR_EIO. */
+/* Remove path and everything under it (like rm -rf --one-file-system: a mount below it is not
+ * entered, and then not removed); missing is fine. Returns 0 or FR_EIO. */
 int fr_rm_rf(const char *path);
 
 /* mkdir -p with mode for the directories it creates. Returns 0 or FR_EIO. */

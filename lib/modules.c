@@ -111,18 +111,13 @@ static void add_pkg(char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = fr_xstrdup(s);
 }
 
-void fr_node_packages(const struct fr_node *root, char ***out, size_t *n)
+/* The packages of the modules a node with identities ident wants (all: of every module). */
+static void module_packages(int all, const struct fr_node *ident, long long ver, char ***out, size_t *n)
 {
-	const struct fr_node *ident = fr_node_get(root, "identities"), *vars = fr_node_get(root, "vars");
-	const struct fr_node *extra = fr_node_get(vars, "node_packages");
-	long long ver = 0;
 	size_t i, j;
 
-	*out = NULL;
-	*n = 0;
-	fr_node_int(fr_node_get(vars, "pg_version"), &ver);
 	for (i = 0; i < fr_nmodules; i++) {
-		if (!fr_module_wanted(&fr_modules[i], ident) || fr_modules[i].packages == NULL)
+		if ((!all && !fr_module_wanted(&fr_modules[i], ident)) || fr_modules[i].packages == NULL)
 			continue;
 		for (j = 0; fr_modules[i].packages[j]; j++) {
 			const char *p = fr_modules[i].packages[j], *dollar = strstr(p, "$v");
@@ -132,6 +127,26 @@ void fr_node_packages(const struct fr_node *root, char ***out, size_t *n)
 			free(name);
 		}
 	}
+}
+
+void fr_all_module_packages(long long pg_version, char ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	module_packages(1, NULL, pg_version, out, n);
+}
+
+void fr_node_packages(const struct fr_node *root, char ***out, size_t *n)
+{
+	const struct fr_node *ident = fr_node_get(root, "identities"), *vars = fr_node_get(root, "vars");
+	const struct fr_node *extra = fr_node_get(vars, "node_packages");
+	long long ver = 0;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	fr_node_int(fr_node_get(vars, "pg_version"), &ver);
+	module_packages(0, ident, ver, out, n);
 	for (i = 0; fr_node_is_seq(extra) && i < extra->n; i++)
 		if (fr_node_str(extra->items[i]))
 			add_pkg(out, n, extra->items[i]->str);

@@ -37,6 +37,8 @@ int fr_module_wanted_by(const struct fr_module_info *m, const struct fr_ident *i
  * module it wants, then its node_packages. *out is a list of *n strings (free each and it).
  */
 void fr_node_packages(const struct fr_node *root, char ***out, size_t *n);
+/* The packages of every module ($v: pg_version), for a generic node image that may become any node. */
+void fr_all_module_packages(long long pg_version, char ***out, size_t *n);
 
 /*
  * 1 when parameter name holds credentials: by name (lib/params.c's list), because its

@@ -13,7 +13,6 @@
 #include "pkgmgr.h"
 #include "xalloc.h"
 
-#define SOURCES "/etc/apt/sources.list.d/farrow.list"
 #define DISABLED "/etc/apt/farrow-disabled"
 #define POLICY "/usr/sbin/policy-rc.d"
 #define POLICY_MARK "# farrow-firstboot"
@@ -46,16 +45,23 @@ static int apt_unguard(void)
 	return ours;
 }
 
+const char fr_apt_createcluster_path[] = "/etc/postgresql-common/createcluster.d/00-farrow.conf";
+const char fr_apt_createcluster_conf[] = "create_main_cluster = false\n";
+
+char *fr_apt_bundle_source(const char *dir)
+{
+	return fr_xasprintf("deb [signed-by=%s/keys/farrow-signing.gpg] file:%s/repo farrow main\n", dir, dir);
+}
+
 static int apt_use_bundle(const struct fr_pkgmgr_io *io, const char *dir, int *changed, struct fr_err *err)
 {
-	char *want = fr_xasprintf("deb [signed-by=%s/keys/farrow-signing.gpg] file:%s/repo farrow main\n", dir, dir);
+	char *want = fr_apt_bundle_source(dir);
 	const char *update[] = { "apt-get", "-q", "-o", "Acquire::Check-Date=true", "-o", "Acquire::Check-Valid-Until=true",
 				 "update", NULL };
-	static const char cluster[] = "create_main_cluster = false\n";
 	int r = 0, st;
 
 	*changed = 0;
-	if (!same_file(SOURCES, want)) {
+	if (!same_file(FR_APT_SOURCES, want)) {
 		/* the bundle's repository only: every other source moved aside, kept */
 		DIR *d = opendir("/etc/apt/sources.list.d");
 		struct dirent *e;
@@ -81,15 +87,15 @@ static int apt_use_bundle(const struct fr_pkgmgr_io *io, const char *dir, int *c
 		if (d)
 			closedir(d);
 		if (r == 0)
-			r = fr_write_atomic(SOURCES, want, strlen(want), 0644, 0, err);
+			r = fr_write_atomic(FR_APT_SOURCES, want, strlen(want), 0644, 0, err);
 		if (r < 0)
 			goto out;
 		*changed = 1;
 	}
-	if (!same_file("/etc/postgresql-common/createcluster.d/00-farrow.conf", cluster)) {
+	if (!same_file(fr_apt_createcluster_path, fr_apt_createcluster_conf)) {
 		if ((r = fr_mkdir_p("/etc/postgresql-common/createcluster.d", 0755, err)) < 0 ||
-		    (r = fr_write_atomic("/etc/postgresql-common/createcluster.d/00-farrow.conf", cluster, strlen(cluster),
-					 0644, 0, err)) < 0)
+		    (r = fr_write_atomic(fr_apt_createcluster_path, fr_apt_createcluster_conf,
+					 strlen(fr_apt_createcluster_conf), 0644, 0, err)) < 0)
 			goto out;
 		*changed = 1;
 	}

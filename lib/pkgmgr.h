@@ -37,6 +37,14 @@ struct fr_pkgmgr {
 
 extern const struct fr_pkgmgr fr_pkgmgr_apt;
 
+/* What use_bundle writes for apt, for whatever lays a root down in its stead (farrow image
+ * build): the one source line for a bundle unpacked at dir (free it), and postgresql-common's
+ * policy that a package install creates no cluster (path, text). */
+#define FR_APT_SOURCES "/etc/apt/sources.list.d/farrow.list"
+char *fr_apt_bundle_source(const char *dir);
+extern const char fr_apt_createcluster_path[];
+extern const char fr_apt_createcluster_conf[];
+
 /* The package manager of this system (apt: /usr/bin/apt-get), or NULL. */
 const struct fr_pkgmgr *fr_pkgmgr_detect(void);
 

@@ -18,7 +18,7 @@
 #define BUILD_USAGE                                                                                     \
 	"usage: repo-builder build <manifest> --key <secret-key> [--target <target>] [--out <dir>]\n"  \
 	"                          [--cache <dir>] [--jobs <n>] [--region <region>] [--quiet | --json]\n" \
-	"                          [--allow-expired]\n"                                                   \
+	"                          [--allow-expired] [--image]\n"                                         \
 	"\n"                                                                                             \
 	"Resolve the manifest's packages against its base system, download them (checked against\n"   \
 	"the upstream indexes' SHA-256, which the upstream signature covers), write a signed apt\n"    \
@@ -36,6 +36,12 @@
 	"                    archive snapshot); each is named in a WARNING. Without it they are\n"  \
 	"                    refused, as stock apt does. A Date more than 300 s ahead of this\n"     \
 	"                    host's clock is always refused\n"                                      \
+	"  --image           the image-capable variant: the base system bundled too (every\n"      \
+	"                    Essential and Priority: required package, apt, systemd, udev, SSH,\n" \
+	"                    a kernel, GRUB's BIOS and EFI images, ext4 tools, the manifest's\n"  \
+	"                    base and image packages), so that 'farrow image build' can make a\n" \
+	"                    whole root from the bundle alone; named by the manifest's\n"        \
+	"                    image.bundle (default <bundle>-image). Debian and Ubuntu targets\n" \
 	"\n"                                                                                             \
 	"SOURCE_DATE_EPOCH, when set, is the Release Date and every file's time; otherwise the\n"      \
 	"newest upstream Release Date is used, so a rebuild from the same inputs is identical.\n"      \
@@ -252,6 +258,8 @@ static int phase_manifest(struct run *t)
 	t->top = fr_xasprintf("%s-%s.%s", b->m->bundle, b->m->version, t->target);
 	fr_buf_addf(m, "farrow-bundle 1\ntop %s\nbundle %s\nversion %s\ntarget %s\nepoch %lld\nkey %s\nmanifest-sha256 %s\n",
 		    t->top, b->m->bundle, b->m->version, t->target, t->epoch, fr_pgp_signer_fpr(b->signer), b->m->sha256);
+	if (b->m->image)
+		fr_buf_adds(m, "image yes\n");
 	for (i = 0; i < t->nix; i++)
 		fr_buf_addf(m, "input %s %lld %s\n", b->m->repos[t->ix[i].repo].name, t->ix[i].epoch,
 			    t->ix[i].origin ? t->ix[i].origin : "");
@@ -398,7 +406,8 @@ int rb_cmd_build(int argc, char **argv)
 		{ "cache", required_argument, NULL, 'c' },  { "jobs", required_argument, NULL, 'j' },
 		{ "key", required_argument, NULL, 'k' },    { "region", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },        { "json", no_argument, NULL, 'J' },
-		{ "allow-expired", no_argument, NULL, 'E' }, { "help", no_argument, NULL, 'h' },
+		{ "allow-expired", no_argument, NULL, 'E' }, { "image", no_argument, NULL, 'I' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rb_build b = { 0 };
@@ -406,7 +415,7 @@ int rb_cmd_build(int argc, char **argv)
 	const char *target = NULL, *key = NULL, *region = NULL;
 	char *defcache = NULL, *end;
 	size_t i;
-	int c, r = FR_EXIT_OK, any = 0, allow_expired = 0;
+	int c, r = FR_EXIT_OK, any = 0, allow_expired = 0, image = 0;
 
 	b.out = ".";
 	b.jobs = 8;
@@ -443,6 +452,9 @@ int rb_cmd_build(int argc, char **argv)
 		case 'E':
 			allow_expired = 1;
 			break;
+		case 'I':
+			image = 1;
+			break;
 		case 'q':
 			b.mode = OUT_QUIET;
 			break;
@@ -478,6 +490,13 @@ int rb_cmd_build(int argc, char **argv)
 		goto out;
 	}
 	b.m->allow_expired = allow_expired;
+	if (image) {
+		char *name = b.m->image_bundle ? fr_xstrdup(b.m->image_bundle) : fr_xasprintf("%s-image", b.m->bundle);
+
+		b.m->image = 1;
+		free(b.m->bundle);
+		b.m->bundle = name;
+	}
 	b.m->cache = fr_xstrdup(b.cache);
 	if (allow_expired)
 		fr_cli_warn("--allow-expired: upstream Release files past their Valid-Until are taken (an archive "

@@ -93,6 +93,7 @@ int rb_cmd_inspect(int argc, char **argv)
 	}
 	printf("bundle   %s %s\ntarget   %s\nkey      %s\nepoch    %lld\nmanifest %s\n", m.bundle, m.version, m.target,
 	       m.key ? m.key : "-", m.epoch, m.manifest_sha256 ? m.manifest_sha256 : "-");
+	printf("image    %s\n", m.image ? "yes (the base system too: farrow image build can make a root of it)" : "no");
 	for (i = 0; i < m.ninputs; i++)
 		printf("input    %s\n", m.inputs[i]);
 	printf("\n%-40s %-32s %-6s %-12s %12s\n", "NAME", "VERSION", "ARCH", "REPO", "SIZE");

@@ -57,6 +57,17 @@ static char *str(struct rb_manifest *m, const struct fr_node *n, const char *par
 	return fr_xstrdup(n->str);
 }
 
+/* A package name as deb and rpm spell them: letters, digits and + - . _ : */
+static int pkg_name_ok(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("+-._:", *s))
+			return 0;
+	return 1;
+}
+
 static char **strlist(struct rb_manifest *m, const struct fr_node *n, const char *param, size_t *count)
 {
 	char **v;
@@ -255,14 +266,9 @@ static void parse_pkg(struct rb_manifest *m, const struct fr_node *n, struct rb_
 		return;
 	}
 	if (name) {
-		const char *c;
-
 		p->name = subst_v(name, m->pg_version);
-		for (c = p->name; *c; c++)
-			if (!isalnum((unsigned char)*c) && !strchr("+-._:", *c)) {
-				ERR(m, n, "name", "'%s' is not a package name", p->name);
-				break;
-			}
+		if (!pkg_name_ok(p->name))
+			ERR(m, n, "name", "'%s' is not a package name", p->name);
 	}
 	if (ver) {
 		const char *v = ver;
@@ -288,7 +294,7 @@ static void parse_pkg(struct rb_manifest *m, const struct fr_node *n, struct rb_
 int rb_manifest_load(const char *path, const char *region, struct rb_manifest **out, struct fr_err *err)
 {
 	static const char *const known[] = { "bundle", "version", "pg_version", "recommends", "targets", "repos",
-					     "packages", "base", "files", NULL };
+					     "packages", "base", "image", "files", NULL };
 	struct rb_manifest *m;
 	struct fr_err perr = { 0 };
 	struct fr_node *root;
@@ -398,6 +404,28 @@ int rb_manifest_load(const char *path, const char *region, struct rb_manifest **
 		}
 		m->base_packages = strlist(m, fr_node_get(n, "packages"), "packages", &m->nbase_packages);
 	}
+	if ((n = fr_node_get(root, "image")) != NULL) {
+		static const char *const iknown[] = { "bundle", "packages", NULL };
+
+		if (!fr_node_is_map(n))
+			ERR(m, n, "image", "expected a mapping: { bundle: <name>, packages: [ ... ] }");
+		else {
+			check_keys(m, n, iknown, "image");
+			m->image_bundle = str(m, fr_node_get(n, "bundle"), "bundle", 0, n);
+			if (m->image_bundle && fr_path_problem(m->image_bundle, 1))
+				ERR(m, fr_node_get(n, "bundle"), "bundle", "'%s' cannot be a file name: it %s",
+				    m->image_bundle, fr_path_problem(m->image_bundle, 1));
+			if (fr_node_get(n, "packages")) {
+				const struct fr_node *pl = fr_node_get(n, "packages");
+
+				m->image_packages = strlist(m, pl, "packages", &m->nimage_packages);
+				for (i = 0; i < m->nimage_packages; i++)
+					if (!pkg_name_ok(m->image_packages[i]))
+						ERR(m, fr_node_is_seq(pl) ? pl->items[i] : pl, "packages",
+						    "'%s' is not a package name", m->image_packages[i]);
+			}
+		}
+	}
 	if ((n = fr_node_get(root, "files")) != NULL) {
 		if (!fr_node_is_seq(n))
 			ERR(m, n, "files", "expected a list of { url, sha256, path }");
@@ -458,6 +486,8 @@ void rb_manifest_free(struct rb_manifest *m)
 	free(m->files);
 	fr_strv_free(m->targets, m->ntargets);
 	fr_strv_free(m->base_packages, m->nbase_packages);
+	fr_strv_free(m->image_packages, m->nimage_packages);
+	free(m->image_bundle);
 	free(m->base_status);
 	free(m->cache);
 	free(m->bundle);

@@ -66,6 +66,12 @@ struct rb_manifest {
 	size_t nbase_packages;
 	struct rb_file *files;
 	size_t nfiles;
+	/* image: the image-capable variant (build --image): the base bundled too, with minbase and
+	 * lib/image.c's list; its name (default <bundle>-image) and the manifest's extra packages */
+	int image;
+	char *image_bundle;
+	char **image_packages;
+	size_t nimage_packages;
 	struct fr_diags diags;
 	int allow_expired;      /* --allow-expired: build from an archive snapshot past its Valid-Until */
 	char *cache;            /* the command's cache directory (host-apt suites keep their lists there) */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "image.h"
 #include "bundle.h"
 #include "rb.h"
 #include "solve.h"
@@ -72,6 +73,89 @@ out:
 	return r;
 }
 
+/* A field of a deb stanza has this value ("Priority", "required"). */
+static int field_is(const char *text, size_t len, const char *field, const char *value)
+{
+	size_t fl = strlen(field), vl = strlen(value), i = 0;
+
+	while (i < len) {
+		const char *line = text + i, *nl = memchr(line, '\n', len - i);
+		size_t ll = nl ? (size_t)(nl - line) : len - i;
+
+		if (ll == fl + 2 + vl && strncmp(line, field, fl) == 0 && line[fl] == ':' && line[fl + 1] == ' ' &&
+		    strncmp(line + fl + 2, value, vl) == 0)
+			return 1;
+		i += ll + 1;
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * What an image-capable bundle adds to the request: the base system (minbase: every Essential
+ * and Priority: required package of the repositories of the highest priority, as debootstrap and
+ * mmdebstrap choose them), lib/image.c's list for the target, the manifest's base and image
+ * packages. Anything of it in no repository is named, and the bundle is not built.
+ */
+static int request_image(struct fr_solv *sv, const struct rb_manifest *m, const char *target, struct rb_index *ix,
+			 size_t nix, struct fr_buf *problems, struct fr_err *err)
+{
+	const char *const *fixed = fr_image_packages(target);
+	const char **names = NULL;
+	struct fr_buf missing = FR_BUF_INIT;
+	size_t i, j, n = 0, alloc = 0, nmissing = 0;
+	int top = 0, r = 0;
+
+	if (fixed == NULL)
+		return fr_err_set(err, FR_EINVALID, "farrow knows no image package list for %s", target);
+	for (i = 0; i < nix; i++)
+		if (m->repos[ix[i].repo].priority > top)
+			top = m->repos[ix[i].repo].priority;
+	for (i = 0; i < nix; i++)
+		for (j = 0; j < ix[i].npkgs && m->repos[ix[i].repo].priority == top; j++)
+			if (field_is(ix[i].pkgs[j].text, ix[i].pkgs[j].len, "Priority", "required") ||
+			    field_is(ix[i].pkgs[j].text, ix[i].pkgs[j].len, "Essential", "yes")) {
+				FR_ALLOC_GROW(names, n + 1, alloc);
+				names[n++] = ix[i].pkgs[j].name;
+			}
+	for (i = 0; fixed[i]; i++) {
+		FR_ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = fixed[i];
+	}
+	for (i = 0; i < m->nbase_packages + m->nimage_packages; i++) {
+		FR_ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = i < m->nbase_packages ? m->base_packages[i] : m->image_packages[i - m->nbase_packages];
+	}
+	if (n == 0) {
+		free(names);
+		return 0;
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		int rq;
+
+		if (i && strcmp(names[i], names[i - 1]) == 0)
+			continue;
+		rq = fr_solv_request(sv, names[i], NULL, NULL, NULL, problems);
+		if (rq == FR_ENOTFOUND)
+			fr_buf_addf(&missing, "%s'%s'", nmissing++ ? ", " : "", names[i]);
+		else if (rq < 0)
+			r = FR_EINVALID;
+	}
+	if (nmissing)
+		r = fr_err_set(err, FR_ENOTFOUND, "not image-capable: a root of %s needs %s, in no repository", target,
+			       missing.buf);
+	else if (r < 0)
+		r = fr_err_set(err, FR_EINVALID, "the image packages cannot be requested for %s", target);
+	fr_buf_release(&missing);
+	free(names);
+	return r;
+}
+
 static int cmp_pkg(const void *a, const void *b)
 {
 	const struct rb_pkg *x = *(const struct rb_pkg *const *)a, *y = *(const struct rb_pkg *const *)b;
@@ -108,7 +192,13 @@ int rb_solve(const struct rb_manifest *m, const char *target, struct rb_index *i
 		if (first + n > maxid)
 			maxid = first + n;
 	}
-	if ((r = load_base(sv, m, ix, nix, !deb, err)) < 0)
+	if (m->image && !deb) {
+		r = fr_err_set(err, FR_EINVALID, "an image-capable bundle is for Debian and Ubuntu targets; %s is not one",
+			       target);
+		goto out;
+	}
+	/* an image-capable bundle carries the base too: nothing is taken as installed */
+	if (!m->image && (r = load_base(sv, m, ix, nix, !deb, err)) < 0)
 		goto out;
 	bysid = fr_xcalloc((size_t)maxid + 1, sizeof(*bysid));
 	for (i = 0; i < nix; i++)
@@ -131,6 +221,8 @@ int rb_solve(const struct rb_manifest *m, const char *target, struct rb_index *i
 			       msg.buf, target);
 		goto out;
 	}
+	if (m->image && (r = request_image(sv, m, target, ix, nix, problems, err)) < 0)
+		goto out;
 	if (r < 0 || fr_solv_solve(sv, m->recommends, &ids, &nids, NULL, problems, err) < 0) {
 		r = fr_err_set(err, FR_EINVALID, "the requested packages cannot be resolved for %s", target);
 		goto out;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "build.h"
+#include "bundle.h"
 #include "crypto.h"
 #include "tarball.h"
 #include "xalloc.h"
@@ -45,6 +46,9 @@ int rb_write_deb(struct rb_build *b, const struct rb_closure *c, const char *tar
 		    long long epoch, const char *date, struct rb_files *files, struct fr_err *err)
 {
 	struct fr_buf packages = FR_BUF_INIT, gz = FR_BUF_INIT, release = FR_BUF_INIT, buf = FR_BUF_INIT;
+	/* the release's codename (sources name the suite "farrow"): mmdebstrap finds a release's
+	 * Essential and required packages only in a Release whose Codename is the one it is given */
+	const char *codename = fr_target_codename(target);
 	char hp[65], hg[65], *p;
 	size_t i;
 	int r;
@@ -60,10 +64,10 @@ int rb_write_deb(struct rb_build *b, const struct rb_closure *c, const char *tar
 	fr_sha256_hex(packages.buf, packages.len, hp);
 	fr_sha256_hex(gz.buf, gz.len, hg);
 	fr_buf_addf(&release,
-		    "Origin: farrow\nLabel: farrow\nSuite: farrow\nCodename: farrow\nVersion: %s\nDate: %s\n"
+		    "Origin: farrow\nLabel: farrow\nSuite: farrow\nCodename: %s\nVersion: %s\nDate: %s\n"
 		    "Architectures: %s\nComponents: main\nDescription: farrow bundle %s %s for %s\n"
 		    "SHA256:\n %s %zu main/binary-%s/Packages\n %s %zu main/binary-%s/Packages.gz\n",
-		    b->m->version, date, debarch, b->m->bundle, b->m->version, target, hp, packages.len, debarch, hg,
+		    codename ? codename : "farrow", b->m->version, date, debarch, b->m->bundle, b->m->version, target, hp, packages.len, debarch, hg,
 		    gz.len, debarch);
 	if ((r = fr_pgp_sign(b->signer, FR_PGP_CLEARSIGN, release.buf, release.len, NULL, epoch, &buf, err)) < 0)
 		goto out;

@@ -1,0 +1,270 @@
+/* cmd-image.c -- `farrow image`: build a node image from an image-capable bundle (lib/image.c),
+ * inspect one. */
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <archive.h>
+#include <archive_entry.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "err.h"
+#include "farrow.h"
+#include "fileio.h"
+#include "image.h"
+#include "xalloc.h"
+#include "yamlnode.h"
+
+#define IMAGE_USAGE                                                                                       \
+	"usage: farrow image build --bundle <bundle> --key <public-key> (--inventory <inv> --host <ip>\n"    \
+	"                          | --generic) [--format dir|tar] -o <image> [--firstboot <f>]\n"          \
+	"                          [--pki <dir>] [--quiet]\n"                                                \
+	"       farrow image inspect <image> [--json]\n"                                                     \
+	"\n"                                                                                                  \
+	"build: a node root made with mmdebstrap from the bundle's own repository and nothing else\n"       \
+	"(the bundle verified with the key first; it must be image-capable: repo-builder build --image),\n" \
+	"with the node's module packages installed, farrow-firstboot installed and enabled, apt\n"         \
+	"pointed at the bundle kept in the root, no SSH host keys and an empty machine-id (each node\n"    \
+	"makes its own at first boot). A per-node image embeds the host's profile (0600), as farrow\n"      \
+	"profile writes it: booted, the node converges by itself. A generic image carries every\n"         \
+	"module's packages and no profile: a seed gives it one. Needs root.\n"                              \
+	"\n"                                                                                                  \
+	"  --bundle <file>      an image-capable bundle, its .sig beside it\n"                              \
+	"  --key <file>         the public key it must verify with (never the one inside it)\n"            \
+	"  --inventory <file>   with --host <ip>: a per-node image for that host of the inventory\n"       \
+	"  --generic            no profile: every module's packages, for any node\n"                        \
+	"  --format <f>         dir (a directory: systemd-nspawn -D boots it) or tar (reproducible:\n"     \
+	"                       sorted, numeric owners, times clamped to the bundle's epoch); default dir\n" \
+	"  -o, --output <path>  the image; it must not exist (built beside it, renamed into place)\n"      \
+	"  --firstboot <f>      the farrow-firstboot binary (default: $FARROW_FIRSTBOOT, else beside farrow)\n" \
+	"  --pki <dir>          the farrow CA and host certificates (default: files/pki beside the inventory)\n" \
+	"  --quiet              no progress lines\n"                                                       \
+	"\n"                                                                                                  \
+	"inspect: what an image carries (its bundle's name, target, epoch and SHA-256, the farrow\n"      \
+	"version that built it, the embedded profile's host and identities; never a credential),\n"       \
+	"from its /etc/farrow/image.json, of a dir or tar image.\n"                                        \
+	"\n"                                                                                                  \
+	"exit status: 0 done, 1 failed, 2 usage, 3 invalid inventory, 6 the bundle does not verify\n"
+
+/* image.json out of a dir image or a tar image (the member ./etc/farrow/image.json). */
+static int read_record(const char *image, struct fr_buf *out, struct fr_err *err)
+{
+	struct stat st;
+	struct archive *a;
+	struct archive_entry *e;
+	int r = FR_ENOTFOUND;
+
+	if (stat(image, &st) < 0)
+		return fr_err_set(err, FR_EIO, "cannot read '%s': %m", image);
+	if (S_ISDIR(st.st_mode)) {
+		char *p = fr_xasprintf("%s/etc/farrow/image.json", image), *text;
+		size_t len;
+
+		r = fr_read_file(p, 1u << 20, &text, &len, err);
+		free(p);
+		if (r < 0)
+			return fr_err_set(err, FR_ENOTFOUND, "'%s' is no farrow image (no etc/farrow/image.json)", image);
+		fr_buf_addn(out, text, len);
+		free(text);
+		return 0;
+	}
+	a = archive_read_new();
+	archive_read_support_format_tar(a);
+	archive_read_support_filter_all(a);
+	if (archive_read_open_filename(a, image, 1 << 16) != ARCHIVE_OK) {
+		r = fr_err_set(err, FR_EIO, "'%s': %s", image, archive_error_string(a));
+		archive_read_free(a);
+		return r;
+	}
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		char buf[8192];
+		la_ssize_t n;
+
+		if (strcmp(name, "./etc/farrow/image.json") != 0 && strcmp(name, "etc/farrow/image.json") != 0)
+			continue;
+		while ((n = archive_read_data(a, buf, sizeof(buf))) > 0 && out->len < (1u << 20))
+			fr_buf_addn(out, buf, (size_t)n);
+		r = 0;
+		break;
+	}
+	archive_read_free(a);
+	if (r < 0)
+		r = fr_err_set(err, FR_ENOTFOUND, "'%s' is no farrow image (no etc/farrow/image.json)", image);
+	return r;
+}
+
+static const char *s_of(const struct fr_node *n, const char *path1, const char *path2)
+{
+	const struct fr_node *v = fr_node_get(n, path1);
+
+	if (path2)
+		v = fr_node_get(v, path2);
+	return fr_node_str(v) ? fr_node_str(v) : "-";
+}
+
+static int image_inspect(int argc, char **argv)
+{
+	struct fr_buf rec = FR_BUF_INIT;
+	struct fr_err err = { 0 };
+	struct fr_node *n;
+	int json = 0, r = FR_EXIT_FAIL;
+	const char *image = NULL;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(IMAGE_USAGE, stdout);
+			return FR_EXIT_OK;
+		} else if (argv[i][0] == '-' || image) {
+			fputs(IMAGE_USAGE, stderr);
+			return FR_EXIT_USAGE;
+		} else
+			image = argv[i];
+	}
+	if (image == NULL) {
+		fputs(IMAGE_USAGE, stderr);
+		return FR_EXIT_USAGE;
+	}
+	if (read_record(image, &rec, &err) < 0) {
+		fr_cli_error("image inspect: %s", err.msg);
+		goto out;
+	}
+	if ((n = fr_yaml_parse(rec.buf, rec.len, &err)) == NULL || !fr_node_is_map(n)) {
+		fr_cli_error("image inspect: %s: its image.json does not parse", image);
+		fr_node_free(n);
+		goto out;
+	}
+	if (json)
+		fwrite(rec.buf, 1, rec.len, stdout);
+	else {
+		const struct fr_node *prof = fr_node_get(n, "profile"), *id = fr_node_get(prof, "identities");
+		size_t k;
+
+		printf("image    %s (%s)\nfarrow   %s\nbundle   %s\ntarget   %s\nepoch    %s\nsha256   %s\nkey      %s\n",
+		       image, s_of(n, "format", NULL), s_of(n, "farrow_version", NULL), s_of(n, "bundle", "top"),
+		       s_of(n, "bundle", "target"), s_of(n, "bundle", "epoch"), s_of(n, "bundle", "sha256"),
+		       s_of(n, "bundle", "key"));
+		if (!fr_node_is_map(prof))
+			printf("profile  none (a generic image: a seed gives it one)\n");
+		else {
+			printf("profile  host %s", s_of(prof, "host", NULL));
+			for (k = 0; fr_node_is_map(id) && k < id->n; k++)
+				printf(", %s %s", id->keys[k]->str, fr_node_str(id->items[k]) ? fr_node_str(id->items[k]) : "-");
+			printf("\n");
+		}
+	}
+	fr_node_free(n);
+	r = FR_EXIT_OK;
+out:
+	fr_buf_release(&rec);
+	return r;
+}
+
+static int image_build(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bundle", required_argument, NULL, 'b' },  { "key", required_argument, NULL, 'k' },
+		{ "inventory", required_argument, NULL, 'i' }, { "host", required_argument, NULL, 'H' },
+		{ "generic", no_argument, NULL, 'g' },       { "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },  { "firstboot", required_argument, NULL, 'F' },
+		{ "pki", required_argument, NULL, 'P' },     { "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+	};
+	struct fr_image_opts o = { 0 };
+	struct fr_inventory *inv = NULL;
+	struct fr_err err = { 0 };
+	const char *inventory = NULL, *host = NULL, *firstboot = NULL;
+	char *pki = NULL, *fb = NULL;
+	int c, generic = 0, fmt = FR_IMAGE_DIR, r = FR_EXIT_FAIL;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': o.bundle = optarg; break;
+		case 'k': o.key = optarg; break;
+		case 'i': inventory = optarg; break;
+		case 'H': host = optarg; break;
+		case 'g': generic = 1; break;
+		case 'f':
+			if ((fmt = fr_image_format_parse(optarg)) < 0) {
+				fr_cli_error("image build: --format is dir or tar, not '%s' (raw and qcow2 disks are not made yet)",
+					     optarg);
+				free(pki);
+				return FR_EXIT_USAGE;
+			}
+			break;
+		case 'o': o.out = optarg; break;
+		case 'F': firstboot = optarg; break;
+		case 'P': free(pki); pki = fr_xstrdup(optarg); break;
+		case 'q': o.quiet = 1; break;
+		case 'h': fputs(IMAGE_USAGE, stdout); free(pki); return FR_EXIT_OK;
+		default: fputs(IMAGE_USAGE, stderr); free(pki); return FR_EXIT_USAGE;
+		}
+	}
+	if (argc != optind || o.bundle == NULL || o.key == NULL || o.out == NULL ||
+	    generic == (inventory != NULL || host != NULL) || (!generic && (inventory == NULL || host == NULL))) {
+		fputs(IMAGE_USAGE, stderr);
+		fr_cli_error("image build: give --bundle, --key, -o, and either --inventory with --host or --generic");
+		free(pki);
+		return FR_EXIT_USAGE;
+	}
+	o.format = (enum fr_image_format)fmt;
+	o.firstboot = fb = farrow_firstboot_path(firstboot);
+	o.farrow_version = FARROW_VERSION;
+	if (inventory) {
+		if (fr_inv_load_file(inventory, &inv, &err) < 0) {
+			fr_cli_error("image build: %s", err.msg);
+			goto out;
+		}
+		if (fr_inv_validate(inv) > 0) {
+			fr_cli_print_diags(inv->path, &inv->diags, "inventory", 1);
+			r = FR_EXIT_INVALID;
+			goto out;
+		}
+		if ((o.host = fr_inv_host(inv, host)) == NULL) {
+			fr_cli_error("image build: host '%s' is not in '%s'", host, inventory);
+			r = FR_EXIT_USAGE;
+			goto out;
+		}
+		if (pki == NULL) {
+			char *copy = fr_xstrdup(inventory);
+
+			pki = fr_xasprintf("%s/files/pki", dirname(copy));
+			free(copy);
+		}
+		o.inv = inv;
+		o.pki = pki;
+	}
+	if (fr_image_build(&o, &err) < 0) {
+		fr_cli_error("image build: %s", err.msg);
+		r = err.code == FR_ECRYPTO ? FR_EXIT_BADSIG : err.code == FR_EARG ? FR_EXIT_USAGE : FR_EXIT_FAIL;
+		goto out;
+	}
+	r = FR_EXIT_OK;
+out:
+	fr_inv_free(inv);
+	free(pki);
+	free(fb);
+	return r;
+}
+
+int cmd_image(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "build") == 0)
+		return image_build(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "inspect") == 0)
+		return image_inspect(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		fputs(IMAGE_USAGE, stdout);
+		return FR_EXIT_OK;
+	}
+	fputs(IMAGE_USAGE, stderr);
+	return FR_EXIT_USAGE;
+}

@@ -1,0 +1,497 @@
+/* image.c -- what a node image needs of a bundle (see image.h). */
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "crypto.h"
+#include "exec.h"
+#include "fileio.h"
+#include "image.h"
+#include "modules.h"
+#include "pkgmgr.h"
+#include "profile.h"
+#include "xalloc.h"
+#include "yamlnode.h"
+
+/* What every deb node root has beyond minbase (the names are the same in Debian 12/13 and Ubuntu).
+ * usr-is-merged, named, keeps apt from choosing usrmerge (and perl with it) for init-system-helpers;
+ * Ubuntu 22.04 has no such package. The Ubuntu lists are Ubuntu's package names, not yet built here:
+ * this machine reaches Debian's archive only. */
+#define DEB_COMMON "apt", "systemd", "systemd-sysv", "udev", "dbus", "openssh-server", "iproute2", \
+	"ca-certificates", "initramfs-tools", "zstd", "e2fsprogs"
+
+static const struct {
+	const char *target;
+	const char *const pkgs[20];
+} lists[] = {
+	/* Debian 12: systemd-repart (grows the root partition at first boot) is in systemd */
+	{ "d12.x86_64", { DEB_COMMON, "usr-is-merged", "linux-image-amd64", "grub-pc-bin", "grub-efi-amd64-bin", NULL } },
+	{ "d12.aarch64", { DEB_COMMON, "usr-is-merged", "linux-image-arm64", "grub-efi-arm64-bin", NULL } },
+	/* Debian 13 split systemd-repart out of systemd */
+	{ "d13.x86_64", { DEB_COMMON, "usr-is-merged", "systemd-repart", "linux-image-amd64", "grub-pc-bin", "grub-efi-amd64-bin", NULL } },
+	{ "d13.aarch64", { DEB_COMMON, "usr-is-merged", "systemd-repart", "linux-image-arm64", "grub-efi-arm64-bin", NULL } },
+	{ "u22.x86_64", { DEB_COMMON, "linux-image-generic", "grub-pc-bin", "grub-efi-amd64-bin", NULL } },
+	{ "u22.aarch64", { DEB_COMMON, "linux-image-generic", "grub-efi-arm64-bin", NULL } },
+	{ "u24.x86_64", { DEB_COMMON, "usr-is-merged", "systemd-repart", "linux-image-generic", "grub-pc-bin", "grub-efi-amd64-bin", NULL } },
+	{ "u24.aarch64", { DEB_COMMON, "usr-is-merged", "systemd-repart", "linux-image-generic", "grub-efi-arm64-bin", NULL } },
+};
+
+const char *const *fr_image_packages(const char *target)
+{
+	size_t i;
+
+	for (i = 0; target && i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (strcmp(lists[i].target, target) == 0)
+			return lists[i].pkgs;
+	return NULL;
+}
+
+/* ---- building a root from a bundle ---- */
+
+#define NODE_DIR "/var/lib/farrow"
+
+static const char ssh_hostkeys_unit[] =
+	"# farrow-ssh-hostkeys.service: written by farrow image build. An image carries no SSH host\n"
+	"# keys (every node made from it would share them): each node makes its own at first boot.\n"
+	"[Unit]\n"
+	"Description=farrow: this node's own SSH host keys\n"
+	"Before=ssh.service\n"
+	"ConditionPathExists=!/etc/ssh/ssh_host_ed25519_key\n"
+	"\n"
+	"[Service]\n"
+	"Type=oneshot\n"
+	"ExecStart=/usr/bin/ssh-keygen -A\n"
+	"\n"
+	"[Install]\n"
+	"WantedBy=multi-user.target\n";
+
+int fr_image_format_parse(const char *s)
+{
+	if (s && strcmp(s, "dir") == 0)
+		return FR_IMAGE_DIR;
+	if (s && strcmp(s, "tar") == 0)
+		return FR_IMAGE_TAR;
+	return -1;
+}
+
+static void say(const struct fr_image_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const struct fr_image_opts *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->quiet)
+		return;
+	va_start(ap, fmt);
+	fputs("farrow image: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* The last lines of a tool's output, for an error message. */
+static const char *tail_of(const struct fr_buf *b, int lines)
+{
+	const char *p;
+
+	if (b->len == 0)
+		return "(no output)";
+	p = b->buf + b->len - 1;
+	while (p > b->buf && (*p == '\n' || lines > 0)) {
+		if (*p == '\n' && p[1] != '\0')
+			lines--;
+		if (lines < 0)
+			break;
+		p--;
+	}
+	return p == b->buf ? p : p + 1;
+}
+
+static int copy_file(const char *from, const char *to, mode_t mode, struct fr_err *err)
+{
+	char *data;
+	size_t len;
+	int r;
+
+	if (fr_read_file(from, 256u << 20, &data, &len, err) < 0)
+		return FR_EIO;
+	r = fr_write_atomic(to, data, len, mode, 0, err);
+	free(data);
+	return r;
+}
+
+static int write_in(const char *root, const char *path, const char *text, mode_t mode, struct fr_err *err)
+{
+	char *p = fr_xasprintf("%s%s", root, path);
+	int r = fr_write_atomic(p, text, strlen(text), mode, 0, err);
+
+	free(p);
+	return r;
+}
+
+static int symlink_in(const char *root, const char *target, const char *path, struct fr_err *err)
+{
+	char *p = fr_xasprintf("%s%s", root, path);
+	int r = 0;
+
+	unlink(p);
+	if (symlink(target, p) < 0)
+		r = fr_err_set(err, FR_EIO, "cannot link %s: %s", p, strerror(errno));
+	free(p);
+	return r;
+}
+
+static int mkdir_in(const char *root, const char *path, mode_t mode, struct fr_err *err)
+{
+	char *p = fr_xasprintf("%s%s", root, path);
+	int r = fr_mkdir_p(p, mode, err);
+
+	if (r == 0 && chmod(p, mode) < 0)
+		r = fr_err_set(err, FR_EIO, "cannot chmod %s: %s", p, strerror(errno));
+	free(p);
+	return r;
+}
+
+static int has_pkg(const struct fr_bundle_manifest *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->npkgs; i++)
+		if (strcmp(m->pkgs[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The PostgreSQL major version a bundle carries (its highest postgresql-NN), 0 when none. */
+static long long bundle_pg_version(const struct fr_bundle_manifest *m)
+{
+	long long best = 0;
+	size_t i;
+
+	for (i = 0; i < m->npkgs; i++) {
+		const char *d = m->pkgs[i].name + 11;
+
+		if (strncmp(m->pkgs[i].name, "postgresql-", 11) == 0 && *d && strspn(d, "0123456789") == strlen(d) &&
+		    strlen(d) <= 3 && atoll(d) > best)
+			best = atoll(d);
+	}
+	return best;
+}
+
+/* What went into the image, as data (farrow image inspect reads it); no time, no secret. */
+static void image_record(const struct fr_image_opts *o, const struct fr_bundle_manifest *m, const char *bundle_sha,
+			 const struct fr_node *profile, struct fr_buf *out)
+{
+	const struct fr_node *id = fr_node_get(profile, "identities");
+	size_t i;
+
+	fr_buf_adds(out, "{\"farrow_image\":1,\"farrow_version\":");
+	fr_buf_add_json_str(out, o->farrow_version ? o->farrow_version : "");
+	fr_buf_adds(out, ",\"format\":");
+	fr_buf_add_json_str(out, o->format == FR_IMAGE_TAR ? "tar" : "dir");
+	fr_buf_adds(out, ",\"bundle\":{\"top\":");
+	fr_buf_add_json_str(out, m->top);
+	fr_buf_adds(out, ",\"version\":");
+	fr_buf_add_json_str(out, m->version);
+	fr_buf_adds(out, ",\"target\":");
+	fr_buf_add_json_str(out, m->target);
+	fr_buf_addf(out, ",\"epoch\":%lld,\"sha256\":\"%s\",\"key\":", m->epoch, bundle_sha);
+	fr_buf_add_json_str(out, m->key ? m->key : "");
+	fr_buf_adds(out, "},\"profile\":");
+	if (profile == NULL)
+		fr_buf_adds(out, "null");
+	else {
+		fr_buf_adds(out, "{\"host\":");
+		fr_buf_add_json_str(out, o->host->ip);
+		fr_buf_adds(out, ",\"identities\":{");
+		for (i = 0; fr_node_is_map(id) && i < id->n; i++) {
+			fr_buf_addf(out, "%s", i ? "," : "");
+			fr_buf_add_json_str(out, id->keys[i]->str);
+			fr_buf_addc(out, ':');
+			fr_buf_add_json_str(out, fr_node_str(id->items[i]) ? fr_node_str(id->items[i]) : "");
+		}
+		fr_buf_adds(out, "}}");
+	}
+	fr_buf_adds(out, "}\n");
+}
+
+/* What mmdebstrap runs before the rest of the packages: postgresql-common's no-cluster policy. */
+static char *essential_hook(void)
+{
+	return fr_xasprintf("#!/bin/sh\n# farrow image build: before any package installs\nset -e\n"
+			    "mkdir -p \"$1/etc/postgresql-common/createcluster.d\"\n"
+			    "cat >\"$1%s\" <<'FARROW_EOF'\n%sFARROW_EOF\n",
+			    fr_apt_createcluster_path, fr_apt_createcluster_conf);
+}
+
+int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
+{
+	struct fr_bundle_check check;
+	struct fr_buf prof = FR_BUF_INIT, out = FR_BUF_INIT, include = FR_BUF_INIT, rec = FR_BUF_INIT;
+	struct fr_node *profile = NULL;
+	struct fr_profile_pki paths = { 0 };
+	char *copy = fr_xstrdup(o->out), *work = NULL, *root = NULL, *bdir = NULL, *keyc = NULL, *p = NULL;
+	char *hook = NULL, *hookpath = NULL, *source = NULL, *topdir = NULL, **pk = NULL, sha[65], epoch[32];
+	const char *const *fixed;
+	const struct fr_bundle_manifest *m;
+	const char *codename, *dir = dirname(copy);
+	size_t npk = 0, i;
+	struct stat st;
+	int r = 0, status = 0;
+
+	memset(&check, 0, sizeof(check));
+	if (geteuid() != 0) {
+		r = fr_err_set(err, FR_EARG, "needs root: mmdebstrap builds the root in a chroot");
+		goto out;
+	}
+	if (lstat(o->out, &st) == 0) {
+		r = fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it (remove it, or give another -o)",
+			       o->out);
+		goto out;
+	}
+	if (strpbrk(o->out, " \t\n[]") || strpbrk(dir, " \t\n[]")) {
+		r = fr_err_set(err, FR_EARG, "'%s': no whitespace or brackets in the image's path (apt source lines)",
+			       o->out);
+		goto out;
+	}
+	if (!fr_exec_have("mmdebstrap") || (o->format == FR_IMAGE_TAR && !fr_exec_have("tar"))) {
+		r = fr_err_set(err, FR_EIO, "needs mmdebstrap%s (apt-get install mmdebstrap; make deps installs it)",
+			       o->format == FR_IMAGE_TAR ? " and tar" : "");
+		goto out;
+	}
+	/* the work beside the image, so that the result is renamed into place */
+	work = fr_xasprintf("%s/.farrow-image-XXXXXX", dir);
+	if (mkdtemp(work) == NULL) {
+		r = fr_err_set(err, FR_EIO, "cannot make a work directory in %s: %s", dir, strerror(errno));
+		free(work);
+		work = NULL;
+		goto out;
+	}
+	chmod(work, 0755); /* apt reads the repository and key as its own user */
+	bdir = fr_xasprintf("%s/bundle", work);
+	root = fr_xasprintf("%s/root", work);
+	if (mkdir(bdir, 0755) < 0) {
+		r = fr_err_set(err, FR_EIO, "cannot make %s: %s", bdir, strerror(errno));
+		goto out;
+	}
+	say(o, "verifying %s", o->bundle);
+	if ((r = fr_bundle_verify(o->bundle, o->key, bdir, &check, err)) < 0) {
+		if (r == FR_ECRYPTO)
+			r = fr_err_set(err, FR_ECRYPTO, "%s does not verify: %s%s%s", o->bundle,
+				       !check.sig_ok ? check.sig_error : check.first_bad ? check.first_bad : "",
+				       check.sig_ok && check.first_bad ? ": " : "", check.sig_ok ? check.bad_reason : "");
+		goto out;
+	}
+	m = &check.m;
+	if (!m->image) {
+		r = fr_err_set(err, FR_EINVALID,
+			       "%s is not image-capable (it lacks the base system): build it with 'repo-builder build --image'",
+			       o->bundle);
+		goto out;
+	}
+	codename = fr_target_codename(m->target);
+	fixed = fr_image_packages(m->target);
+	if (codename == NULL || fixed == NULL) {
+		r = fr_err_set(err, FR_EINVALID, "images of %s bundles are not made yet (Debian and Ubuntu only)", m->target);
+		goto out;
+	}
+	{
+		char distro[16], arch[16];
+		struct utsname u;
+
+		if (fr_target_split(m->target, distro, sizeof(distro), arch, sizeof(arch), NULL, NULL) < 0 || uname(&u) < 0 ||
+		    strcmp(arch, u.machine) != 0) {
+			r = fr_err_set(err, FR_EINVALID, "the bundle is for %s and this machine is %s: build the image on a "
+				       "machine of that architecture", m->target, uname(&u) == 0 ? u.machine : "?");
+			goto out;
+		}
+	}
+	fr_sha256_file(o->bundle, sha, NULL, NULL);
+	topdir = fr_xasprintf(NODE_DIR "/bundles/%s", m->top);
+	/* the node's profile (per-node) and the packages its modules need; generic: every module's */
+	if (o->host) {
+		struct fr_diags d = { 0 };
+		int made = 0;
+
+		if ((r = fr_profile_pki_ensure(o->pki, o->inv, o->host, &paths, &made, err)) < 0 ||
+		    (r = fr_profile_render(o->inv, o->host, topdir, &paths, &prof, err)) < 0)
+			goto out;
+		if ((profile = fr_profile_load(prof.buf, prof.len, &d, err)) == NULL || d.nerrors) {
+			r = d.nerrors ? fr_err_set(err, FR_EINVALID, "the profile of %s: %s", o->host->ip, d.v[0].msg) : FR_EINVALID;
+			fr_diags_release(&d);
+			goto out;
+		}
+		fr_diags_release(&d);
+		fr_node_packages(profile, &pk, &npk);
+	} else
+		fr_all_module_packages(bundle_pg_version(m), &pk, &npk);
+	for (i = 0; fixed[i]; i++)
+		fr_buf_addf(&include, "%s%s", include.len ? "," : "", fixed[i]);
+	for (i = 0; i < npk; i++)
+		fr_buf_addf(&include, "%s%s", include.len ? "," : "", pk[i]);
+	{
+		const char *missing = NULL;
+
+		for (i = 0; fixed[i] && !missing; i++)
+			if (!has_pkg(m, fixed[i]))
+				missing = fixed[i];
+		for (i = 0; i < npk && !missing; i++)
+			if (!has_pkg(m, pk[i]))
+				missing = pk[i];
+		if (missing) {
+			r = fr_err_set(err, FR_EINVALID, "the bundle has no package '%s', which the image needs", missing);
+			goto out;
+		}
+	}
+	/* apt checks the bundle's repository with the key the bundle was verified with */
+	keyc = fr_xasprintf("%s/key%s", work, strlen(o->key) > 4 && strcmp(o->key + strlen(o->key) - 4, ".asc") == 0 ? ".asc" : ".gpg");
+	if ((r = copy_file(o->key, keyc, 0644, err)) < 0)
+		goto out;
+	hook = essential_hook();
+	hookpath = fr_xasprintf("%s/essential-hook", work);
+	if ((r = fr_write_atomic(hookpath, hook, strlen(hook), 0755, 0, err)) < 0)
+		goto out;
+	source = fr_xasprintf("deb [signed-by=%s] copy:%s/repo farrow main", keyc, bdir);
+	snprintf(epoch, sizeof(epoch), "SOURCE_DATE_EPOCH=%lld", m->epoch);
+	{
+		char *inc = fr_xasprintf("--include=%s", include.buf), *eh = fr_xasprintf("--essential-hook=%s", hookpath);
+		const char *mergedusr = "/usr/share/mmdebstrap/hooks/merged-usr";
+		const char *argv[16];
+		const char *env[] = { epoch, "LC_ALL=C.UTF-8", NULL };
+		size_t k = 0;
+
+		argv[k++] = "mmdebstrap";
+		argv[k++] = "--variant=minbase";
+		argv[k++] = "--mode=root";
+		argv[k++] = "--format=directory";
+		argv[k++] = "--aptopt=Acquire::Check-Date \"true\"";
+		if (access(mergedusr, R_OK) == 0) {
+			argv[k++] = "--hook-dir";
+			argv[k++] = mergedusr;
+		}
+		argv[k++] = inc;
+		argv[k++] = eh;
+		argv[k++] = codename;
+		argv[k++] = root;
+		argv[k++] = source;
+		argv[k] = NULL;
+		say(o, "building the root of %s with mmdebstrap from the bundle's repository only (%s; about a minute)",
+		    m->target, o->host ? o->host->ip : "generic");
+		r = fr_exec(argv, env, NULL, 0, &out, &out, &status, err);
+		free(inc);
+		free(eh);
+		if (r == 0 && status != 0)
+			r = fr_err_set(err, FR_EIO, "mmdebstrap failed (exit %d): %s", status, tail_of(&out, 6));
+		if (r < 0)
+			goto out;
+	}
+	say(o, "root built: farrow-firstboot, its unit, the bundle's repository%s", o->host ? " and the node's profile" : "");
+	/* apt: the bundle's repository only, where the node keeps it */
+	p = fr_xasprintf("%s/etc/apt/sources.list", root);
+	unlink(p);
+	free(p);
+	p = fr_apt_bundle_source(topdir);
+	if ((r = write_in(root, FR_APT_SOURCES, p, 0644, err)) < 0 || (r = mkdir_in(root, NODE_DIR "/bundles", 0755, err)) < 0 ||
+	    (r = mkdir_in(root, NODE_DIR "/keys", 0755, err)) < 0)
+		goto out;
+	free(p);
+	p = fr_xasprintf("%s%s", root, topdir);
+	if (rename(bdir, p) < 0) {
+		r = fr_err_set(err, FR_EIO, "cannot move the bundle into the root: %s", strerror(errno));
+		goto out;
+	}
+	free(p);
+	p = fr_xasprintf("%s" NODE_DIR "/keys/bundle.gpg", root);
+	if ((r = copy_file(o->key, p, 0644, err)) < 0)
+		goto out;
+	free(p);
+	p = fr_xasprintf("%s/usr/local/sbin/farrow-firstboot", root);
+	if ((r = mkdir_in(root, "/usr/local/sbin", 0755, err)) < 0 || (r = copy_file(o->firstboot, p, 0755, err)) < 0)
+		goto out;
+	if ((r = mkdir_in(root, "/etc/systemd/system/multi-user.target.wants", 0755, err)) < 0 ||
+	    (r = write_in(root, "/etc/systemd/system/farrow-firstboot.service", fr_firstboot_unit, 0644, err)) < 0 ||
+	    (r = symlink_in(root, "../farrow-firstboot.service",
+			    "/etc/systemd/system/multi-user.target.wants/farrow-firstboot.service", err)) < 0 ||
+	    (r = write_in(root, "/etc/systemd/system/farrow-ssh-hostkeys.service", ssh_hostkeys_unit, 0644, err)) < 0 ||
+	    (r = symlink_in(root, "../farrow-ssh-hostkeys.service",
+			    "/etc/systemd/system/multi-user.target.wants/farrow-ssh-hostkeys.service", err)) < 0)
+		goto out;
+	if ((r = mkdir_in(root, "/etc/farrow", 0700, err)) < 0)
+		goto out;
+	if (o->host && (r = write_in(root, "/etc/farrow/profile.yml", prof.buf, 0600, err)) < 0)
+		goto out;
+	/* this node's own identity comes at its first boot: no host keys, machine-id, name, resolver */
+	{
+		static const char *const keys[] = { "rsa", "ecdsa", "ed25519", "dsa", NULL };
+
+		for (i = 0; keys[i]; i++) {
+			p = (free(p), fr_xasprintf("%s/etc/ssh/ssh_host_%s_key", root, keys[i]));
+			unlink(p);
+			p = (free(p), fr_xasprintf("%s/etc/ssh/ssh_host_%s_key.pub", root, keys[i]));
+			unlink(p);
+		}
+	}
+	if ((r = write_in(root, "/etc/machine-id", "", 0444, err)) < 0 ||
+	    (r = write_in(root, "/etc/hostname", "localhost\n", 0644, err)) < 0 ||
+	    (r = write_in(root, "/etc/resolv.conf", "", 0644, err)) < 0)
+		goto out;
+	image_record(o, m, sha, profile, &rec);
+	if ((r = write_in(root, "/etc/farrow/image.json", rec.buf, 0644, err)) < 0)
+		goto out;
+	if (o->format == FR_IMAGE_DIR) {
+		if (rename(root, o->out) < 0) {
+			r = fr_err_set(err, FR_EIO, "cannot move the root to %s: %s", o->out, strerror(errno));
+			goto out;
+		}
+	} else {
+		char *mtime = fr_xasprintf("--mtime=@%lld", m->epoch), *tarf = fr_xasprintf("%s/image.tar", work);
+		const char *argv[] = { "tar", "--create", "--file", tarf, "--directory", root, "--format=pax", "--sort=name",
+				       "--numeric-owner", mtime, "--clamp-mtime", "--one-file-system", "--xattrs",
+				       "--xattrs-include=*",
+				       "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime", ".", NULL };
+		const char *env[] = { "LC_ALL=C.UTF-8", NULL };
+
+		say(o, "packing %s (sorted, numeric owners, times clamped to the bundle's)", o->out);
+		fr_buf_reset(&out);
+		r = fr_exec(argv, env, NULL, 0, &out, &out, &status, err);
+		if (r == 0 && status != 0)
+			r = fr_err_set(err, FR_EIO, "tar failed (exit %d): %s", status, tail_of(&out, 4));
+		if (r == 0 && rename(tarf, o->out) < 0)
+			r = fr_err_set(err, FR_EIO, "cannot move the image to %s: %s", o->out, strerror(errno));
+		free(mtime);
+		free(tarf);
+		if (r < 0)
+			goto out;
+	}
+	say(o, "%s: done", o->out);
+out:
+	if (work && fr_rm_rf(work) < 0 && r == 0)
+		r = fr_err_set(err, FR_EIO, "cannot remove the work directory %s", work);
+	fr_bundle_check_release(&check);
+	fr_buf_wipe(&prof);
+	fr_buf_release(&out);
+	fr_buf_release(&include);
+	fr_buf_release(&rec);
+	fr_node_free(profile);
+	fr_profile_pki_release(&paths);
+	fr_strv_free(pk, npk);
+	free(copy);
+	free(work);
+	free(root);
+	free(bdir);
+	free(keyc);
+	free(p);
+	free(hook);
+	free(hookpath);
+	free(source);
+	free(topdir);
+	return r;
+}
