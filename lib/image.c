@@ -59,17 +59,20 @@ const char *const *fr_image_packages(const char *target)
 
 #define NODE_DIR "/var/lib/farrow"
 
-static const char ssh_hostkeys_unit[] =
-	"# farrow-ssh-hostkeys.service: written by farrow image build. An image carries no SSH host\n"
-	"# keys (every node made from it would share them): each node makes its own at first boot.\n"
+static const char node_keys_unit[] =
+	"# farrow-node-keys.service: written by farrow image build. An image carries no SSH host keys\n"
+	"# and no snakeoil TLS key (every node made from it would share them): each node makes its own\n"
+	"# at its first boot.\n"
 	"[Unit]\n"
-	"Description=farrow: this node's own SSH host keys\n"
-	"Before=ssh.service\n"
-	"ConditionPathExists=!/etc/ssh/ssh_host_ed25519_key\n"
+	"Description=farrow: this node's own SSH host keys and snakeoil certificate\n"
+	"Before=ssh.service postgresql.service patroni.service\n"
+	"ConditionPathExists=|!/etc/ssh/ssh_host_ed25519_key\n"
+	"ConditionPathExists=|!/etc/ssl/private/ssl-cert-snakeoil.key\n"
 	"\n"
 	"[Service]\n"
 	"Type=oneshot\n"
 	"ExecStart=/usr/bin/ssh-keygen -A\n"
+	"ExecStart=-/usr/sbin/make-ssl-cert generate-default-snakeoil\n"
 	"\n"
 	"[Install]\n"
 	"WantedBy=multi-user.target\n";
@@ -420,9 +423,9 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	    (r = write_in(root, "/etc/systemd/system/farrow-firstboot.service", fr_firstboot_unit, 0644, err)) < 0 ||
 	    (r = symlink_in(root, "../farrow-firstboot.service",
 			    "/etc/systemd/system/multi-user.target.wants/farrow-firstboot.service", err)) < 0 ||
-	    (r = write_in(root, "/etc/systemd/system/farrow-ssh-hostkeys.service", ssh_hostkeys_unit, 0644, err)) < 0 ||
-	    (r = symlink_in(root, "../farrow-ssh-hostkeys.service",
-			    "/etc/systemd/system/multi-user.target.wants/farrow-ssh-hostkeys.service", err)) < 0)
+	    (r = write_in(root, "/etc/systemd/system/farrow-node-keys.service", node_keys_unit, 0644, err)) < 0 ||
+	    (r = symlink_in(root, "../farrow-node-keys.service",
+			    "/etc/systemd/system/multi-user.target.wants/farrow-node-keys.service", err)) < 0)
 		goto out;
 	if ((r = mkdir_in(root, "/etc/farrow", 0700, err)) < 0)
 		goto out;
@@ -430,12 +433,15 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		goto out;
 	/* this node's own identity comes at its first boot: no host keys, machine-id, name, resolver */
 	{
-		static const char *const keys[] = { "rsa", "ecdsa", "ed25519", "dsa", NULL };
+		static const char *const keys[] = {
+			"/etc/ssh/ssh_host_rsa_key", "/etc/ssh/ssh_host_ecdsa_key", "/etc/ssh/ssh_host_ed25519_key",
+			"/etc/ssh/ssh_host_dsa_key", "/etc/ssh/ssh_host_rsa_key.pub", "/etc/ssh/ssh_host_ecdsa_key.pub",
+			"/etc/ssh/ssh_host_ed25519_key.pub", "/etc/ssh/ssh_host_dsa_key.pub",
+			"/etc/ssl/private/ssl-cert-snakeoil.key", "/etc/ssl/certs/ssl-cert-snakeoil.pem", NULL
+		};
 
 		for (i = 0; keys[i]; i++) {
-			p = (free(p), fr_xasprintf("%s/etc/ssh/ssh_host_%s_key", root, keys[i]));
-			unlink(p);
-			p = (free(p), fr_xasprintf("%s/etc/ssh/ssh_host_%s_key.pub", root, keys[i]));
+			p = (free(p), fr_xasprintf("%s%s", root, keys[i]));
 			unlink(p);
 		}
 	}

@@ -42,11 +42,11 @@ struct fr_image_opts {
  * image packages, the node's module packages or, generic, every module's), postgresql-common
  * told to create no cluster before any package installs; then the bundle unpacked in the
  * root where the node's profile says, apt pointed at it alone, farrow-firstboot installed and
- * enabled, the profile (0600) for a per-node image, no SSH host keys (each node makes its own
- * at first boot), an empty machine-id; /etc/farrow/image.json records what went in. The root
- * is built beside out and renamed into place (dir) or packed (tar: sorted, numeric owners,
- * times clamped to the bundle's epoch), so a failure leaves nothing at out. Needs root.
- * 0, or an error code with err set.
+ * enabled, the profile (0600) for a per-node image, no SSH host keys nor snakeoil TLS key (each
+ * node makes its own at first boot: farrow-node-keys.service), an empty machine-id;
+ * /etc/farrow/image.json records what went in. The root is built beside out and renamed into
+ * place (dir) or packed (tar: sorted, numeric owners, times clamped to the bundle's epoch), so
+ * a failure leaves nothing at out. Needs root. 0, or an error code with err set.
  */
 int fr_image_build(const struct fr_image_opts *o, struct fr_err *err);
 
