@@ -445,8 +445,20 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 			unlink(p);
 		}
 	}
+	/* a per-node image's name: the profile's nodename, else its first instance name (farrow-firstboot
+	 * names a node so when nodename_overwrite allows; an image has no name of its own to keep) */
+	{
+		static const char *const ids[] = { "pg_instance", "etcd_instance", "infra_instance", "minio_instance",
+						   "redis_instance", NULL };
+		const char *name = fr_node_str(fr_node_get(fr_node_get(profile, "vars"), "nodename"));
+
+		for (i = 0; ids[i] && (name == NULL || !*name); i++)
+			name = fr_node_str(fr_node_get(fr_node_get(profile, "identities"), ids[i]));
+		free(p);
+		p = fr_xasprintf("%s\n", name && *name ? name : "localhost");
+	}
 	if ((r = write_in(root, "/etc/machine-id", "", 0444, err)) < 0 ||
-	    (r = write_in(root, "/etc/hostname", "localhost\n", 0644, err)) < 0 ||
+	    (r = write_in(root, "/etc/hostname", p, 0644, err)) < 0 ||
 	    (r = write_in(root, "/etc/resolv.conf", "", 0644, err)) < 0)
 		goto out;
 	image_record(o, m, sha, profile, &rec);

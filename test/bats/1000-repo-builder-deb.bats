@@ -370,11 +370,17 @@ targets: [ d12.x86_64, d11.x86_64 ]
 repos:
   - { name: m, type: apt, url: http://127.0.0.1:1 }
 packages: [ "bad name!" ]
+image: { bundle: ../up, packages: [ ok, "no;way" ] }
 YML
 	run -3 repo-builder build bad.yml --key "$KEYDIR/farrow-signing.key"
 	assert_output --partial "bad.yml:2:24: targets: 'd11.x86_64' is not a target"
 	assert_output --partial "bad.yml:4:22: type: 'apt' is not deb, rpm-md or host-apt"
 	assert_output --partial "bad.yml:5:13: name: 'bad name!' is not a package name"
+	assert_output --partial "bad.yml:6:18: bundle: '../up' cannot be a file name"
+	assert_output --partial "bad.yml:6:41: packages: 'no;way' is not a package name"
+	printf 'version: 1\ntargets: [ d12.x86_64 ]\nrepos: [ { name: h, type: host-apt } ]\npackages: [ a ]\nimage: [ a ]\n' >bad2.yml
+	run -3 repo-builder build bad2.yml --key "$KEYDIR/farrow-signing.key"
+	assert_output --partial "bad2.yml:5:8: image: expected a mapping"
 	run -2 repo-builder build "$BATS_FILE_TMPDIR/m.yml"
 	assert_output --partial "no signing key"
 	run -1 repo-builder keygen --out "$KEYDIR"
@@ -422,4 +428,9 @@ YML
 	run -8 repo-builder build m.yml --region europe --key "$KEYDIR/farrow-signing.key" --out out2 --cache c2
 	assert_output --partial "dists/bookworm/Release: SHA-256 mismatch"
 	[ ! -d out2 ]
+	# the image-capable variant of a mirror that lacks what a root needs: named, nothing built
+	sed -i "s/sha256: $(printf '%064d' 0)/sha256: $sum/" m.yml
+	run -5 repo-builder build m.yml --image --region europe --key "$KEYDIR/farrow-signing.key" --out out3 --cache c2
+	assert_output --regexp "not image-capable: a root of d12\.x86_64 needs .*'linux-image-amd64'.*, in no repository"
+	run -1 test -d out3
 }

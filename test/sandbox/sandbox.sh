@@ -12,6 +12,9 @@
 #   sandbox.sh poweroff NODE   power loss: NODE's link down and its init killed (no shutdown)
 #   sandbox.sh boot NODE       boot a powered-off NODE again from the same disk
 #   sandbox.sh link NODE up|down  cut or restore NODE's link (a partition; it keeps running)
+#   sandbox.sh image NODE DIR  boot NODE from a node image (a root directory, kept read-only
+#                              under the node's overlay): nothing of the sandbox's is added to it
+#                              (no host key, no SSH key, no host name); the bridge comes up if needed
 #   sandbox.sh down            stop every node; remove mounts, namespaces, links, the bridge
 # NODE is 1-4 or its address (10.10.10.10-13): farrow drill's --down-cmd/--heal-cmd give {host}.
 #   sandbox.sh base            build (or find) the cached base root and print its path
@@ -93,6 +96,8 @@ up_bridge() {
 	ip link set "$BR" up
 }
 
+# up_node I LOWER: boot node I from LOWER (a base root, or a node image: then $d/image says so
+# and nothing is added to it); a reboot or boot takes the same LOWER again ($d/lower).
 up_node() {
 	local i=$1 lower=$2 d ns ip pid
 	d=$(node_dir "$i")
@@ -101,13 +106,16 @@ up_node() {
 	[ -f "$d/init.pid" ] && kill -0 "$(init_pid "$i")" 2>/dev/null && { echo "node$i already up"; return 0; }
 	mkdir -p "$d/upper" "$d/work" "$d/root"
 	echo "$DIST" >"$d/dist"
+	echo "$lower" >"$d/lower"
 	mountpoint -q "$d/root" || mount -t overlay overlay -o "lowerdir=$lower,upperdir=$d/upper,workdir=$d/work" "$d/root"
 	# per-node identity: host name, ssh host keys, the test's key, the address
-	echo "node$i" >"$d/root/etc/hostname"
-	[ -f "$d/root/etc/ssh/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$d/root/etc/ssh/ssh_host_ed25519_key"
-	if [ -f "$SB/id_ed25519.pub" ]; then
-		cp "$SB/id_ed25519.pub" "$d/root/root/.ssh/authorized_keys"
-		chmod 600 "$d/root/root/.ssh/authorized_keys"
+	if [ ! -f "$d/image" ]; then
+		echo "node$i" >"$d/root/etc/hostname"
+		[ -f "$d/root/etc/ssh/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$d/root/etc/ssh/ssh_host_ed25519_key"
+		if [ -f "$SB/id_ed25519.pub" ]; then
+			cp "$SB/id_ed25519.pub" "$d/root/root/.ssh/authorized_keys"
+			chmod 600 "$d/root/root/.ssh/authorized_keys"
+		fi
 	fi
 	ip netns add "$ns" 2>/dev/null || true
 	if ! ip -n "$ns" link show eth0 >/dev/null 2>&1; then # a rebooted node keeps its link
@@ -186,10 +194,37 @@ cmd_reboot() {
 		sleep 1
 	fi
 	echo "node$i powered off"
-	DIST=$(cat "$d/dist" 2>/dev/null || echo "$DIST")
-	up_node "$i" "$(base "$DIST")"
+	up_node "$i" "$(node_lower "$i")"
 	wait_node "$i"
 	echo "node$i $NET.$((9 + i)) up"
+}
+
+# What node $1 boots from again: the root it was brought up with (its dist's base, or an image).
+node_lower() {
+	local d
+	d=$(node_dir "$1")
+	DIST=$(cat "$d/dist" 2>/dev/null || echo "$DIST")
+	if [ -s "$d/lower" ]; then cat "$d/lower"; else base "$DIST"; fi
+}
+
+# Boot node $1 from the node image $2 (a root directory).
+cmd_image() {
+	local i dir d
+	i=$(node_num "$1")
+	dir=$(cd "$2" && pwd) || die "image: no directory '$2'"
+	[ -x "$dir/sbin/init" ] || [ -x "$dir/lib/systemd/systemd" ] || die "image: '$dir' is not a bootable root"
+	[ "$(id -u)" = 0 ] || die "needs root"
+	need systemd-nspawn systemd-container
+	need_all
+	d=$(node_dir "$i")
+	kill -0 "$(init_pid "$i")" 2>/dev/null && die "node$i is up: sandbox.sh down first"
+	rm -rf "$d"
+	mkdir -p "$d"
+	touch "$d/image"
+	up_bridge
+	up_node "$i" "$dir"
+	wait_node "$i"
+	echo "node$i $NET.$((9 + i)) up (image $dir)"
 }
 
 # A node by number (1-4) or by its address (10.10.10.10 is node 1): what farrow drill's
@@ -222,8 +257,7 @@ cmd_boot() {
 	[ -d "$d" ] || die "node$i was never up"
 	kill -0 "$(init_pid "$i")" 2>/dev/null && die "node$i is up"
 	ip link set "frv$i" up 2>/dev/null || true
-	DIST=$(cat "$d/dist" 2>/dev/null || echo "$DIST")
-	up_node "$i" "$(base "$DIST")"
+	up_node "$i" "$(node_lower "$i")"
 	wait_node "$i"
 	echo "node$i $NET.$((9 + i)) up"
 }
@@ -289,8 +323,9 @@ reboot) shift; cmd_reboot "$(node_num "${1:?reboot NODE}")" ;;
 poweroff) shift; cmd_poweroff "${1:?poweroff NODE}" ;;
 boot) shift; cmd_boot "${1:?boot NODE}" ;;
 link) shift; cmd_link "${1:?link NODE up|down}" "${2:?link NODE up|down}" ;;
+image) shift; cmd_image "${1:?image NODE DIR}" "${2:?image NODE DIR}" ;;
 down) cmd_down ;;
 base) base ;;
 key) echo "$SB/id_ed25519" ;;
-*) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+*) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
