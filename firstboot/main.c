@@ -45,6 +45,7 @@
 	"       farrow-firstboot health --json [--profile <file>]\n"                           \
 	"       farrow-firstboot vip [--profile <file>]\n"                                     \
 	"       farrow-firstboot run [--profile <file>] [--only <module>] [--state <dir>] [-v]\n"  \
+	"       farrow-firstboot seed [--device <dev>] [--host <ip>] [--profile <file>]\n"       \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
@@ -68,6 +69,13 @@
 	"  vip      keep pg_vip_address on pg_vip_interface while this member's Patroni leads\n" \
 	"           (its /primary), announced by gratuitous ARP; removed when it does not and on\n" \
 	"           SIGTERM (what farrow-vip.service runs)\n"                                  \
+	"  seed     a node with no profile takes it from its seed: the device given, else\n"    \
+	"           farrow.seed=<device> on the kernel command line, else the volume labelled\n"  \
+	"           FARROW-SEED (VFAT: farrow seed makes it); the profile is checked as every\n"  \
+	"           profile is, and must be this machine's (its host one of this machine's\n"     \
+	"           addresses, or --host / farrow.host=); written 0600. A seed for another host\n" \
+	"           is refused and nothing is written; why goes to the console and\n"           \
+	"           /var/log/farrow/seed.log (what farrow-seed.service runs)\n"                  \
 	"  render   print the configuration the pgsql module would write from the profile\n"  \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
 	"\n"                                                                                      \
@@ -569,7 +577,7 @@ out:
 
 /* The options every verb accepts (each verb checks the ones it needs), and its operands. */
 struct fb_args {
-	const char *key, *dest, *state, *profile, *only;
+	const char *key, *dest, *state, *profile, *only, *device, *host;
 	int verbose, show_secrets, json;
 	int nargs;
 	char **args;
@@ -587,6 +595,8 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "show-secrets", no_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "device", required_argument, NULL, 'D' },
+		{ "host", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -607,6 +617,8 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 		case 'k': a->key = optarg; break;
 		case 'd': a->dest = optarg; break;
 		case 's': a->state = optarg; break;
+		case 'D': a->device = optarg; break;
+		case 'H': a->host = optarg; break;
 		case 'h': usage(stdout); return FR_EXIT_OK;
 		default: usage(stderr); return FR_EXIT_USAGE;
 		}
@@ -649,6 +661,8 @@ static int verb(int argc, char **argv)
 		return vip(a.profile);
 	if (strcmp(v, "health") == 0 && a.nargs == 0 && a.json)
 		return health(a.profile);
+	if (strcmp(v, "seed") == 0 && a.nargs == 0)
+		return fb_seed(a.profile, a.device, a.host);
 	if (strcmp(v, "run") == 0 && a.nargs == 0)
 		return run(a.profile, a.only, a.state, a.verbose);
 	return bad_args(v);
@@ -659,7 +673,7 @@ int main(int argc, char **argv)
 	static const struct fr_cli_cmd cmds[] = {
 		{ "verify", verb, NULL }, { "unpack", verb, NULL }, { "status", verb, NULL },
 		{ "unit", verb, NULL },   { "run", verb, NULL },    { "render", verb, NULL },
-		{ "health", verb, NULL }, { "vip", verb, NULL },
+		{ "health", verb, NULL }, { "vip", verb, NULL },    { "seed", verb, NULL },
 	};
 
 	return fr_cli_dispatch("farrow-firstboot", NULL, cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv);

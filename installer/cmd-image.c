@@ -2,8 +2,6 @@
  * inspect one. */
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
-#include <archive.h>
-#include <archive_entry.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -12,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "bundle.h"
+#include "crypto.h"
 #include "err.h"
 #include "farrow.h"
 #include "fileio.h"
@@ -50,54 +50,6 @@
 	"\n"                                                                                                  \
 	"exit status: 0 done, 1 failed, 2 usage, 3 invalid inventory, 6 the bundle does not verify\n"
 
-/* image.json out of a dir image or a tar image (the member ./etc/farrow/image.json). */
-static int read_record(const char *image, struct fr_buf *out, struct fr_err *err)
-{
-	struct stat st;
-	struct archive *a;
-	struct archive_entry *e;
-	int r = FR_ENOTFOUND;
-
-	if (stat(image, &st) < 0)
-		return fr_err_set(err, FR_EIO, "cannot read '%s': %m", image);
-	if (S_ISDIR(st.st_mode)) {
-		char *p = fr_xasprintf("%s/etc/farrow/image.json", image), *text;
-		size_t len;
-
-		r = fr_read_file(p, 1u << 20, &text, &len, err);
-		free(p);
-		if (r < 0)
-			return fr_err_set(err, FR_ENOTFOUND, "'%s' is no farrow image (no etc/farrow/image.json)", image);
-		fr_buf_addn(out, text, len);
-		free(text);
-		return 0;
-	}
-	a = archive_read_new();
-	archive_read_support_format_tar(a);
-	archive_read_support_filter_all(a);
-	if (archive_read_open_filename(a, image, 1 << 16) != ARCHIVE_OK) {
-		r = fr_err_set(err, FR_EIO, "'%s': %s", image, archive_error_string(a));
-		archive_read_free(a);
-		return r;
-	}
-	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(e);
-		char buf[8192];
-		la_ssize_t n;
-
-		if (strcmp(name, "./etc/farrow/image.json") != 0 && strcmp(name, "etc/farrow/image.json") != 0)
-			continue;
-		while ((n = archive_read_data(a, buf, sizeof(buf))) > 0 && out->len < (1u << 20))
-			fr_buf_addn(out, buf, (size_t)n);
-		r = 0;
-		break;
-	}
-	archive_read_free(a);
-	if (r < 0)
-		r = fr_err_set(err, FR_ENOTFOUND, "'%s' is no farrow image (no etc/farrow/image.json)", image);
-	return r;
-}
-
 static const char *s_of(const struct fr_node *n, const char *path1, const char *path2)
 {
 	const struct fr_node *v = fr_node_get(n, path1);
@@ -132,7 +84,7 @@ static int image_inspect(int argc, char **argv)
 		fputs(IMAGE_USAGE, stderr);
 		return FR_EXIT_USAGE;
 	}
-	if (read_record(image, &rec, &err) < 0) {
+	if (fr_image_record_read(image, &rec, &err) < 0) {
 		fr_cli_error("image inspect: %s", err.msg);
 		goto out;
 	}
@@ -178,7 +130,7 @@ static int image_build(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
 	};
 	struct fr_image_opts o = { 0 };
-	struct fr_inventory *inv = NULL;
+	struct fr_buf prof = FR_BUF_INIT;
 	struct fr_err err = { 0 };
 	const char *inventory = NULL, *host = NULL, *firstboot = NULL;
 	char *pki = NULL, *fb = NULL;
@@ -219,28 +171,24 @@ static int image_build(int argc, char **argv)
 	o.firstboot = fb = farrow_firstboot_path(firstboot);
 	o.farrow_version = FARROW_VERSION;
 	if (inventory) {
-		if (fr_inv_load_file(inventory, &inv, &err) < 0) {
-			fr_cli_error("image build: %s", err.msg);
-			goto out;
-		}
-		if (fr_inv_validate(inv) > 0) {
-			fr_cli_print_diags(inv->path, &inv->diags, "inventory", 1);
-			r = FR_EXIT_INVALID;
-			goto out;
-		}
-		if ((o.host = fr_inv_host(inv, host)) == NULL) {
-			fr_cli_error("image build: host '%s' is not in '%s'", host, inventory);
-			r = FR_EXIT_USAGE;
-			goto out;
-		}
-		if (pki == NULL) {
-			char *copy = fr_xstrdup(inventory);
+		/* the profile names where the node keeps its bundle: the bundle's top directory (read
+		 * here only to name it; the image build verifies the bundle and checks it is the same) */
+		struct fr_bundle_manifest man;
+		char *dir;
 
-			pki = fr_xasprintf("%s/files/pki", dirname(copy));
-			free(copy);
+		if (fr_bundle_manifest_read(o.bundle, &man, &err) < 0) {
+			fr_cli_error("image build: %s: %s", o.bundle, err.msg);
+			goto out;
 		}
-		o.inv = inv;
-		o.pki = pki;
+		dir = fr_xasprintf("/var/lib/farrow/bundles/%s", man.top);
+		fr_bundle_manifest_release(&man);
+		r = farrow_host_profile("image build", inventory, host, pki, dir, &prof);
+		free(dir);
+		if (r != FR_EXIT_OK)
+			goto out;
+		r = FR_EXIT_FAIL;
+		o.profile = prof.buf;
+		o.profile_len = prof.len;
 	}
 	if (fr_image_build(&o, &err) < 0) {
 		fr_cli_error("image build: %s", err.msg);
@@ -249,7 +197,7 @@ static int image_build(int argc, char **argv)
 	}
 	r = FR_EXIT_OK;
 out:
-	fr_inv_free(inv);
+	fr_buf_wipe(&prof);
 	free(pki);
 	free(fb);
 	return r;

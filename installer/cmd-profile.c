@@ -33,6 +33,55 @@
 	"\n"                                                                                                \
 	"exit status: 0 written, 1 failed, 2 usage, 3 invalid inventory\n"
 
+int farrow_host_profile(const char *verb, const char *inventory, const char *host, const char *pki_dir,
+			const char *bundle_dir, struct fr_buf *out)
+{
+	struct fr_inventory *inv = NULL;
+	struct fr_err err = { 0 };
+	struct fr_profile_pki paths = { 0 };
+	const struct fr_host *h;
+	char *pki = pki_dir ? fr_xstrdup(pki_dir) : NULL;
+	int r = FR_EXIT_FAIL, made = 0;
+
+	if (fr_inv_load_file(inventory, &inv, &err) < 0) {
+		fr_cli_error("%s: %s", verb, err.msg);
+		goto out;
+	}
+	if (fr_inv_validate(inv) > 0) {
+		fr_cli_print_diags(inv->path, &inv->diags, "inventory", 1);
+		r = FR_EXIT_INVALID;
+		goto out;
+	}
+	if ((h = fr_inv_host(inv, host)) == NULL) {
+		fr_cli_error("%s: host '%s' is not in '%s'", verb, host, inventory);
+		r = FR_EXIT_USAGE;
+		goto out;
+	}
+	if (pki == NULL) {
+		char *copy = fr_xstrdup(inventory);
+
+		pki = fr_xasprintf("%s/files/pki", dirname(copy));
+		free(copy);
+	}
+	if (fr_profile_pki_ensure(pki, inv, h, &paths, &made, &err) < 0) {
+		fr_cli_error("%s: %s", verb, err.msg);
+		goto out;
+	}
+	if (made)
+		fprintf(stderr, "farrow CA made in %s/ca (ca.key is mode 0600: keep it; every node's certificate hangs "
+				"on it)\n", pki);
+	if (fr_profile_render(inv, h, bundle_dir, &paths, out, &err) < 0) {
+		fr_cli_error("%s: %s", verb, err.msg);
+		goto out;
+	}
+	r = FR_EXIT_OK;
+out:
+	fr_profile_pki_release(&paths);
+	fr_inv_free(inv);
+	free(pki);
+	return r;
+}
+
 int cmd_profile(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -42,12 +91,9 @@ int cmd_profile(int argc, char **argv)
 	};
 	const char *host = NULL, *output = NULL, *bundle_dir = NULL;
 	char *pki = NULL;
-	struct fr_inventory *inv = NULL;
 	struct fr_err err = { 0 };
 	struct fr_buf out = FR_BUF_INIT;
-	struct fr_profile_pki paths = { 0 };
-	const struct fr_host *h;
-	int c, r = FR_EXIT_FAIL, made = 0;
+	int c, r = FR_EXIT_FAIL;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -80,37 +126,9 @@ int cmd_profile(int argc, char **argv)
 		free(pki);
 		return FR_EXIT_USAGE;
 	}
-	if (fr_inv_load_file(argv[optind], &inv, &err) < 0) {
-		fr_cli_error("profile: %s", err.msg);
+	if ((r = farrow_host_profile("profile", argv[optind], host, pki, bundle_dir, &out)) != FR_EXIT_OK)
 		goto out;
-	}
-	if (fr_inv_validate(inv) > 0) {
-		fr_cli_print_diags(inv->path, &inv->diags, "inventory", 1);
-		r = FR_EXIT_INVALID;
-		goto out;
-	}
-	if ((h = fr_inv_host(inv, host)) == NULL) {
-		fr_cli_error("profile: host '%s' is not in '%s'", host, argv[optind]);
-		r = FR_EXIT_USAGE;
-		goto out;
-	}
-	if (pki == NULL) {
-		char *copy = fr_xstrdup(argv[optind]);
-
-		pki = fr_xasprintf("%s/files/pki", dirname(copy));
-		free(copy);
-	}
-	if (fr_profile_pki_ensure(pki, inv, h, &paths, &made, &err) < 0) {
-		fr_cli_error("profile: %s", err.msg);
-		goto out;
-	}
-	if (made)
-		fprintf(stderr, "farrow CA made in %s/ca (ca.key is mode 0600: keep it; every node's certificate hangs "
-				"on it)\n", pki);
-	if (fr_profile_render(inv, h, bundle_dir, &paths, &out, &err) < 0) {
-		fr_cli_error("profile: %s", err.msg);
-		goto out;
-	}
+	r = FR_EXIT_FAIL;
 	if (output) {
 		if (fr_write_atomic(output, out.buf, out.len, 0600, 0, &err) < 0) {
 			fr_cli_error("profile: %s", err.msg);
@@ -123,8 +141,6 @@ int cmd_profile(int argc, char **argv)
 	r = FR_EXIT_OK;
 out:
 	fr_buf_wipe(&out);
-	fr_profile_pki_release(&paths);
-	fr_inv_free(inv);
 	free(pki);
 	return r;
 }

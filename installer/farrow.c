@@ -21,6 +21,7 @@ static const struct fr_cli_cmd cmds[] = {
 	{ "status", cmd_status, "every node's module states and every cluster's health, over SSH" },
 	{ "drill", cmd_drill, "fail a cluster's leader under a writing client; measure RTO and RPO" },
 	{ "image", cmd_image, "build a node image from an image-capable bundle; inspect one" },
+	{ "seed", cmd_seed, "write a seed volume: one node's profile for a generic image" },
 };
 
 char *farrow_firstboot_path(const char *given)

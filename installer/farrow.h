@@ -24,10 +24,18 @@ int cmd_profile(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_drill(int argc, char **argv);
 int cmd_image(int argc, char **argv);
+int cmd_seed(int argc, char **argv);
 
 /* The farrow-firstboot binary for nodes: given (--firstboot), else $FARROW_FIRSTBOOT, else the one
  * beside this farrow, else /usr/local/bin/farrow-firstboot. Free the result. */
 char *farrow_firstboot_path(const char *given);
+
+/* Host's profile from the inventory file (checked; its certificates under pki_dir, default
+ * files/pki beside the inventory, made when needed), appended to out (wipe it): what farrow
+ * profile writes and farrow seed carries. An exit status; errors printed, prefixed with verb. */
+struct fr_buf;
+int farrow_host_profile(const char *verb, const char *inventory, const char *host, const char *pki_dir,
+			const char *bundle_dir, struct fr_buf *out);
 
 
 #endif

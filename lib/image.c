@@ -1,7 +1,10 @@
 /* image.c -- what a node image needs of a bundle (see image.h). */
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
+#include <archive.h>
+#include <archive_entry.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,7 +30,7 @@
  * Ubuntu 22.04 has no such package. The Ubuntu lists are Ubuntu's package names, not yet built here:
  * this machine reaches Debian's archive only. */
 #define DEB_COMMON "apt", "systemd", "systemd-sysv", "udev", "dbus", "openssh-server", "iproute2", \
-	"ca-certificates", "initramfs-tools", "zstd", "e2fsprogs"
+	"ca-certificates", "initramfs-tools", "zstd", "e2fsprogs", "mtools"
 
 static const struct {
 	const char *target;
@@ -53,6 +56,140 @@ const char *const *fr_image_packages(const char *target)
 		if (strcmp(lists[i].target, target) == 0)
 			return lists[i].pkgs;
 	return NULL;
+}
+
+/* ---- what an image records, and seeds ---- */
+
+static const char *tail_of(const struct fr_buf *b, int lines);
+
+int fr_image_record_read(const char *image, struct fr_buf *out, struct fr_err *err)
+{
+	struct stat st;
+	struct archive *a;
+	struct archive_entry *e;
+	int r = FR_ENOTFOUND;
+
+	if (stat(image, &st) < 0)
+		return fr_err_set(err, FR_EIO, "cannot read '%s': %m", image);
+	if (S_ISDIR(st.st_mode)) {
+		char *p = fr_xasprintf("%s/etc/farrow/image.json", image), *text;
+		size_t len;
+
+		r = fr_read_file(p, 1u << 20, &text, &len, err);
+		free(p);
+		if (r < 0)
+			return fr_err_set(err, FR_ENOTFOUND, "'%s' is no farrow image (no etc/farrow/image.json)", image);
+		fr_buf_addn(out, text, len);
+		free(text);
+		return 0;
+	}
+	a = archive_read_new();
+	archive_read_support_format_tar(a);
+	archive_read_support_filter_all(a);
+	if (archive_read_open_filename(a, image, 1 << 16) != ARCHIVE_OK) {
+		r = fr_err_set(err, FR_EIO, "'%s': %s", image, archive_error_string(a));
+		archive_read_free(a);
+		return r;
+	}
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		char buf[8192];
+		la_ssize_t n;
+
+		if (strcmp(name, "./etc/farrow/image.json") != 0 && strcmp(name, "etc/farrow/image.json") != 0)
+			continue;
+		while ((n = archive_read_data(a, buf, sizeof(buf))) > 0 && out->len < (1u << 20))
+			fr_buf_addn(out, buf, (size_t)n);
+		r = 0;
+		break;
+	}
+	archive_read_free(a);
+	if (r < 0)
+		r = fr_err_set(err, FR_ENOTFOUND, "'%s' is no farrow image (no etc/farrow/image.json)", image);
+	return r;
+}
+
+
+int fr_seed_build(const char *profile, size_t len, const char *out, struct fr_err *err)
+{
+	char *copy = fr_xstrdup(out), *work = NULL, *img = NULL, *file = NULL;
+	const char *dir = dirname(copy), *sde = getenv("SOURCE_DATE_EPOCH");
+	char epoch[48];
+	struct fr_buf msg = FR_BUF_INIT;
+	struct stat st;
+	int r = 0, status = 0;
+
+	if (lstat(out, &st) == 0) {
+		r = fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it (remove it, or give another -o)", out);
+		goto out;
+	}
+	if (!fr_exec_have("mkfs.vfat") || !fr_exec_have("mcopy")) {
+		r = fr_err_set(err, FR_EIO, "needs mkfs.vfat and mcopy (apt-get install dosfstools mtools; make deps installs them)");
+		goto out;
+	}
+	work = fr_xasprintf("%s/.farrow-seed-XXXXXX", dir);
+	if (mkdtemp(work) == NULL) {
+		r = fr_err_set(err, FR_EIO, "cannot make a work directory in %s: %s", dir, strerror(errno));
+		free(work);
+		work = NULL;
+		goto out;
+	}
+	img = fr_xasprintf("%s/seed.img", work);
+	file = fr_xasprintf("%s/%s", work, FR_SEED_PROFILE);
+	snprintf(epoch, sizeof(epoch), "SOURCE_DATE_EPOCH=%s", sde && *sde && strspn(sde, "0123456789") == strlen(sde) ? sde : "946684800");
+	if ((r = fr_write_atomic(file, profile, len, 0600, 0, err)) < 0)
+		goto out;
+	{
+		/* 1 MiB; a fixed volume serial ("FARR"), --invariant: no time in the boot sector */
+		const char *mk[] = { "mkfs.vfat", "-C", "--invariant", "-i", "46415252", "-n", FR_SEED_LABEL, img, "1024", NULL };
+		const char *cp[] = { "mcopy", "-i", img, file, "::" FR_SEED_PROFILE, NULL };
+		const char *env[] = { epoch, "MTOOLS_SKIP_CHECK=1", "LC_ALL=C", NULL };
+
+		if ((r = fr_exec(mk, env, NULL, 0, &msg, &msg, &status, err)) < 0)
+			goto out;
+		if (status != 0) {
+			r = fr_err_set(err, FR_EIO, "mkfs.vfat failed (exit %d): %s", status, tail_of(&msg, 3));
+			goto out;
+		}
+		fr_buf_reset(&msg);
+		if ((r = fr_exec(cp, env, NULL, 0, &msg, &msg, &status, err)) < 0)
+			goto out;
+		if (status != 0) {
+			r = fr_err_set(err, FR_EIO, "mcopy failed (exit %d): %s", status, tail_of(&msg, 3));
+			goto out;
+		}
+	}
+	/* it holds the node's key and credentials */
+	if (chmod(img, 0600) < 0 || rename(img, out) < 0)
+		r = fr_err_set(err, FR_EIO, "cannot move the seed to %s: %s", out, strerror(errno));
+out:
+	if (file) {
+		/* the plain profile is wiped before it is removed */
+		int fd = open(file, O_WRONLY);
+
+		if (fd >= 0) {
+			char zero[4096] = { 0 };
+			size_t left = len;
+
+			while (left > 0) {
+				ssize_t w = write(fd, zero, left < sizeof(zero) ? left : sizeof(zero));
+
+				if (w <= 0)
+					break;
+				left -= (size_t)w;
+			}
+			fsync(fd);
+			close(fd);
+		}
+	}
+	if (work)
+		fr_rm_rf(work);
+	fr_buf_release(&msg);
+	free(copy);
+	free(work);
+	free(img);
+	free(file);
+	return r;
 }
 
 /* ---- building a root from a bundle ---- */
@@ -213,7 +350,7 @@ static void image_record(const struct fr_image_opts *o, const struct fr_bundle_m
 		fr_buf_adds(out, "null");
 	else {
 		fr_buf_adds(out, "{\"host\":");
-		fr_buf_add_json_str(out, o->host->ip);
+		fr_buf_add_json_str(out, fr_node_str(fr_node_get(profile, "host")) ? fr_node_str(fr_node_get(profile, "host")) : "");
 		fr_buf_adds(out, ",\"identities\":{");
 		for (i = 0; fr_node_is_map(id) && i < id->n; i++) {
 			fr_buf_addf(out, "%s", i ? "," : "");
@@ -238,9 +375,8 @@ static char *essential_hook(void)
 int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 {
 	struct fr_bundle_check check;
-	struct fr_buf prof = FR_BUF_INIT, out = FR_BUF_INIT, include = FR_BUF_INIT, rec = FR_BUF_INIT;
+	struct fr_buf out = FR_BUF_INIT, include = FR_BUF_INIT, rec = FR_BUF_INIT;
 	struct fr_node *profile = NULL;
-	struct fr_profile_pki paths = { 0 };
 	char *copy = fr_xstrdup(o->out), *work = NULL, *root = NULL, *bdir = NULL, *keyc = NULL, *p = NULL;
 	char *hook = NULL, *hookpath = NULL, *source = NULL, *topdir = NULL, **pk = NULL, sha[65], epoch[32];
 	const char *const *fixed;
@@ -320,19 +456,22 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	fr_sha256_file(o->bundle, sha, NULL, NULL);
 	topdir = fr_xasprintf(NODE_DIR "/bundles/%s", m->top);
 	/* the node's profile (per-node) and the packages its modules need; generic: every module's */
-	if (o->host) {
+	if (o->profile) {
 		struct fr_diags d = { 0 };
-		int made = 0;
+		const char *pb;
 
-		if ((r = fr_profile_pki_ensure(o->pki, o->inv, o->host, &paths, &made, err)) < 0 ||
-		    (r = fr_profile_render(o->inv, o->host, topdir, &paths, &prof, err)) < 0)
-			goto out;
-		if ((profile = fr_profile_load(prof.buf, prof.len, &d, err)) == NULL || d.nerrors) {
-			r = d.nerrors ? fr_err_set(err, FR_EINVALID, "the profile of %s: %s", o->host->ip, d.v[0].msg) : FR_EINVALID;
+		if ((profile = fr_profile_load(o->profile, o->profile_len, &d, err)) == NULL || d.nerrors) {
+			r = d.nerrors ? fr_err_set(err, FR_EINVALID, "the profile: %s", d.v[0].msg) : FR_EINVALID;
 			fr_diags_release(&d);
 			goto out;
 		}
 		fr_diags_release(&d);
+		pb = fr_node_str(fr_node_get(profile, "bundle"));
+		if (pb == NULL || strcmp(pb, topdir) != 0) {
+			r = fr_err_set(err, FR_EINVALID, "the profile's bundle is %s, and the image carries %s", pb ? pb : "none",
+				       topdir);
+			goto out;
+		}
 		fr_node_packages(profile, &pk, &npk);
 	} else
 		fr_all_module_packages(bundle_pg_version(m), &pk, &npk);
@@ -387,7 +526,7 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		argv[k++] = source;
 		argv[k] = NULL;
 		say(o, "building the root of %s with mmdebstrap from the bundle's repository only (%s; about a minute)",
-		    m->target, o->host ? o->host->ip : "generic");
+		    m->target, profile ? fr_node_str(fr_node_get(profile, "host")) : "generic");
 		r = fr_exec(argv, env, NULL, 0, &out, &out, &status, err);
 		free(inc);
 		free(eh);
@@ -396,7 +535,7 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		if (r < 0)
 			goto out;
 	}
-	say(o, "root built: farrow-firstboot, its unit, the bundle's repository%s", o->host ? " and the node's profile" : "");
+	say(o, "root built: farrow-firstboot, its unit, the bundle's repository%s", profile ? " and the node's profile" : "");
 	/* apt: the bundle's repository only, where the node keeps it */
 	p = fr_xasprintf("%s/etc/apt/sources.list", root);
 	unlink(p);
@@ -423,14 +562,20 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	    (r = write_in(root, "/etc/systemd/system/farrow-firstboot.service", fr_firstboot_unit, 0644, err)) < 0 ||
 	    (r = symlink_in(root, "../farrow-firstboot.service",
 			    "/etc/systemd/system/multi-user.target.wants/farrow-firstboot.service", err)) < 0 ||
+	    (r = write_in(root, "/etc/systemd/system/farrow-seed.service", fr_seed_unit, 0644, err)) < 0 ||
+	    (r = symlink_in(root, "../farrow-seed.service",
+			    "/etc/systemd/system/multi-user.target.wants/farrow-seed.service", err)) < 0 ||
 	    (r = write_in(root, "/etc/systemd/system/farrow-node-keys.service", node_keys_unit, 0644, err)) < 0 ||
 	    (r = symlink_in(root, "../farrow-node-keys.service",
 			    "/etc/systemd/system/multi-user.target.wants/farrow-node-keys.service", err)) < 0)
 		goto out;
 	if ((r = mkdir_in(root, "/etc/farrow", 0700, err)) < 0)
 		goto out;
-	if (o->host && (r = write_in(root, "/etc/farrow/profile.yml", prof.buf, 0600, err)) < 0)
-		goto out;
+	if (o->profile) {
+		p = (free(p), fr_xasprintf("%s/etc/farrow/profile.yml", root));
+		if ((r = fr_write_atomic(p, o->profile, o->profile_len, 0600, 0, err)) < 0)
+			goto out;
+	}
 	/* this node's own identity comes at its first boot: no host keys, machine-id, name, resolver */
 	{
 		static const char *const keys[] = {
@@ -494,12 +639,10 @@ out:
 	if (work && fr_rm_rf(work) < 0 && r == 0)
 		r = fr_err_set(err, FR_EIO, "cannot remove the work directory %s", work);
 	fr_bundle_check_release(&check);
-	fr_buf_wipe(&prof);
 	fr_buf_release(&out);
 	fr_buf_release(&include);
 	fr_buf_release(&rec);
 	fr_node_free(profile);
-	fr_profile_pki_release(&paths);
 	fr_strv_free(pk, npk);
 	free(copy);
 	free(work);

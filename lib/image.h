@@ -7,14 +7,15 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "err.h"
-#include "inventory.h"
 
 /*
  * The packages a bootable node root of target ("d12.x86_64") needs beyond the archive's
  * Essential and Priority: required set (minbase): apt, init, udev, D-Bus, SSH, networking
- * tools, a kernel and its initramfs tools, GRUB's BIOS and EFI images, ext4 tools and what
- * grows the root at first boot. NULL-terminated, static; NULL for an rpm or unknown target.
+ * tools, a kernel and its initramfs tools, GRUB's BIOS and EFI images, ext4 tools, mtools (a
+ * seed volume is read without mounting it) and what grows the root at first boot.
+ * NULL-terminated, static; NULL for an rpm or unknown target.
  */
 const char *const *fr_image_packages(const char *target);
 
@@ -28,10 +29,10 @@ struct fr_image_opts {
 	const char *firstboot;         /* the farrow-firstboot binary the image runs */
 	const char *out;               /* the image: a directory or a file; it must not exist */
 	enum fr_image_format format;
-	/* a per-node image embeds host's profile (its certificates from pki); NULL: a generic image */
-	const struct fr_inventory *inv;
-	const struct fr_host *host;
-	const char *pki;
+	/* a per-node image embeds the node's profile (farrow profile's text, its bundle: the one this
+	 * image carries); NULL: a generic image */
+	const char *profile;
+	size_t profile_len;
 	const char *farrow_version;    /* recorded in the image */
 	int quiet;                     /* no progress lines on stderr */
 };
@@ -49,5 +50,17 @@ struct fr_image_opts {
  * a failure leaves nothing at out. Needs root. 0, or an error code with err set.
  */
 int fr_image_build(const struct fr_image_opts *o, struct fr_err *err);
+
+/* The image.json of a dir or tar image (what farrow image inspect and farrow seed --image read),
+ * appended to out. 0, FR_ENOTFOUND (not a farrow image), FR_EIO. */
+int fr_image_record_read(const char *image, struct fr_buf *out, struct fr_err *err);
+
+/*
+ * A seed volume at out (mode 0600, refused when out exists): VFAT labelled FR_SEED_LABEL with
+ * the profile as FR_SEED_PROFILE, made and filled without mounting (mkfs.vfat, mcopy), the
+ * same bytes for the same profile (a fixed serial; times from SOURCE_DATE_EPOCH, else
+ * 2000-01-01). 0, or an error code with err set.
+ */
+int fr_seed_build(const char *profile, size_t len, const char *out, struct fr_err *err);
 
 #endif

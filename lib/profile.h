@@ -75,4 +75,11 @@ struct fr_node *fr_profile_load(const char *text, size_t len, struct fr_diags *d
  * `farrow-firstboot unit` write. */
 extern const char fr_firstboot_unit[];
 
+/* A seed volume: VFAT labelled FR_SEED_LABEL holding the node's profile as FR_SEED_PROFILE (farrow
+ * seed makes it; farrow-firstboot seed reads it). farrow-seed.service runs that at boot, before
+ * farrow-firstboot.service, on a node with no profile yet (what farrow image build enables). */
+#define FR_SEED_LABEL "FARROW-SEED"
+#define FR_SEED_PROFILE "profile.yml"
+extern const char fr_seed_unit[];
+
 #endif
