@@ -1,7 +1,7 @@
 #!/bin/bash
-# run.sh -- the whole suite, as `make test` runs it: unit tests, bats, man-page lint, then unit
-# tests and bats again under ASan+UBSan. (The node suites on Debian 13: make bats-trixie.) Prints one closing
-# line "N passed, N failed, N skipped" and exits non-zero on any failure.
+# run.sh -- the whole suite, as `make test` runs it: unit tests, bats (Debian 12 nodes), man-page
+# lint, unit tests and bats again under ASan+UBSan, then the single-node suites on Debian 13 nodes.
+# Prints one closing line "N passed, N failed, N skipped" and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 logs=$(mktemp -d)
@@ -21,6 +21,7 @@ step unit make --no-print-directory unit
 step bats make --no-print-directory bats
 step lint make --no-print-directory lint
 step asan make --no-print-directory asan
+step trixie make --no-print-directory bats-trixie
 pass=$(cat "$logs"/*.log | grep -E '^ok ' | grep -cv '# skip')
 skip=$(cat "$logs"/*.log | grep -cE '^ok .*# skip')
 fail=$(cat "$logs"/*.log | grep -cE '^not ok ')

@@ -43,6 +43,16 @@ image() { # image OUT [options]: a per-node image of the meta node
 	farrow image build --bundle "$IMAGE_BUNDLE" --key "$W/key/farrow-signing.gpg" --firstboot "$FB" -o "$out" "$@"
 }
 
+meta_serves() { # meta_serves WHAT: psql through 5433 as the business user (bounded wait), timed from SECONDS=0
+	for _ in $(seq 60); do
+		psql "host=10.10.10.10 port=5433 user=dbuser_meta dbname=meta" -XAtc "select 1" >/dev/null 2>&1 && break
+		sleep 1
+	done
+	echo "$1: boot -> psql through 5433 in $SECONDS s" >&3
+	run -0 psql "host=10.10.10.10 port=5433 user=dbuser_meta dbname=meta" -XAtc "select current_user"
+	assert_output dbuser_meta
+}
+
 @test "the image-capable bundle carries a whole system; a bundle that is not, or does not verify, is refused and nothing is left" {
 	run -0 repo-builder inspect "$IMAGE_BUNDLE"
 	assert_line --regexp "^image +yes "
@@ -106,13 +116,7 @@ image() { # image OUT [options]: a per-node image of the meta node
 	run -0 "$SANDBOX" image 1 "$W/meta-image"
 	fr_wait_firstboot
 	assert_output --partial '"result":"done"'
-	for _ in $(seq 60); do
-		psql "host=10.10.10.10 port=5433 user=dbuser_meta dbname=meta" -XAtc "select 1" >/dev/null 2>&1 && break
-		sleep 1
-	done
-	echo "per-node image: boot -> psql through 5433 in $SECONDS s" >&3
-	run -0 psql "host=10.10.10.10 port=5433 user=dbuser_meta dbname=meta" -XAtc "select current_user"
-	assert_output dbuser_meta
+	meta_serves "per-node image"
 	# every package was in the image: firstboot installed none (and the node has no route anyway)
 	run -0 "$SANDBOX" exec 1 grep -c "packages for this node's modules, all installed already" /var/log/farrow/packages.log
 	run -0 "$SANDBOX" exec 1 hostname
@@ -134,4 +138,43 @@ image() { # image OUT [options]: a per-node image of the meta node
 	run -2 tar -tf "$W/g1.tar" ./etc/farrow/profile.yml
 	run -0 sh -c "tar -xOf '$W/g1.tar' ./var/lib/dpkg/status | grep -c '^Package: \\(etcd-server\\|patroni\\|postgresql-$FR_PG\\|haproxy\\|pgbouncer\\|pgbackrest\\)$'"
 	assert_output 6
+}
+
+@test "one generic image, many nodes: a seed for this host makes it that node; a seed for another host is refused, saying why" {
+	"$SANDBOX" down
+	# the generic tar image of the test before, unpacked: a tar image boots as its directory does
+	mkdir "$W/generic"
+	run -0 tar -xf "$W/g1.tar" -C "$W/generic" --numeric-owner
+	run -0 farrow seed meta.yml --host 10.10.10.10 --image "$W/g1.tar" -o "$W/seed-a.img"
+	assert_output --partial "the seed of 10.10.10.10 (label FARROW-SEED, mode 0600)"
+	run -0 stat -c %a "$W/seed-a.img"
+	assert_output 600
+	# the same profile, the same bytes; an existing seed is never overwritten
+	run -0 farrow seed meta.yml --host 10.10.10.10 --image "$W/g1.tar" -o "$W/seed-a2.img"
+	run -0 cmp "$W/seed-a.img" "$W/seed-a2.img"
+	run -2 farrow seed meta.yml --host 10.10.10.10 --image "$W/g1.tar" -o "$W/seed-a.img"
+	assert_output --partial "exists: farrow does not overwrite it"
+	farrow configure -n -c meta -i 10.10.10.11 -v "$FR_PG" -g -o other.yml >/dev/null
+	run -0 farrow seed other.yml --host 10.10.10.11 --image "$W/g1.tar" -o "$W/seed-b.img"
+	# host B's seed on node 1 (10.10.10.10): refused on the console and in the log; no profile, no run
+	run -0 "$SANDBOX" image 1 "$W/generic" "$W/seed-b.img"
+	run -0 "$SANDBOX" exec 1 cat /var/log/farrow/seed.log
+	assert_output --regexp "the seed on /dev/loop[0-9]+ is for 10\.10\.10\.11, and this machine's addresses are 10\.10\.10\.10: refused, nothing written"
+	run -0 grep -ac "is for 10.10.10.11, and this machine's addresses are 10.10.10.10: refused" "$FARROW_SANDBOX/node1/console.log"
+	run -1 "$SANDBOX" exec 1 test -e /etc/farrow/profile.yml
+	run -3 "$SANDBOX" exec 1 farrow-firstboot status
+	"$SANDBOX" down
+	# host A's seed: the node takes its profile and converges by itself
+	SECONDS=0
+	run -0 "$SANDBOX" image 1 "$W/generic" "$W/seed-a.img"
+	fr_wait_firstboot
+	assert_output --partial '"result":"done"'
+	run -0 "$SANDBOX" exec 1 stat -c '%a %U' /etc/farrow/profile.yml
+	assert_output "600 root"
+	run -0 "$SANDBOX" exec 1 cat /var/log/farrow/seed.log
+	assert_output --regexp "the seed on /dev/loop[0-9]+ is this machine's \(10\.10\.10\.10\): its profile is /etc/farrow/profile.yml \(0600\)"
+	meta_serves "generic image + seed"
+	# a seed on a node that has its profile already is left alone
+	run -0 "$SANDBOX" exec 1 farrow-firstboot seed
+	assert_output --partial "is here already: the seed is not read"
 }

@@ -12,9 +12,10 @@
 #   sandbox.sh poweroff NODE   power loss: NODE's link down and its init killed (no shutdown)
 #   sandbox.sh boot NODE       boot a powered-off NODE again from the same disk
 #   sandbox.sh link NODE up|down  cut or restore NODE's link (a partition; it keeps running)
-#   sandbox.sh image NODE DIR  boot NODE from a node image (a root directory, kept read-only
-#                              under the node's overlay): nothing of the sandbox's is added to it
-#                              (no host key, no SSH key, no host name); the bridge comes up if needed
+#   sandbox.sh image NODE DIR [SEED]  boot NODE from a node image (a root directory, kept
+#                              read-only under the node's overlay): nothing of the sandbox's is
+#                              added to it (no host key, no SSH key, no host name); SEED, a seed
+#                              volume's file, is attached read-only as a loop device the node sees
 #   sandbox.sh down            stop every node; remove mounts, namespaces, links, the bridge
 # NODE is 1-4 or its address (10.10.10.10-13): farrow drill's --down-cmd/--heal-cmd give {host}.
 #   sandbox.sh base            build (or find) the cached base root and print its path
@@ -129,9 +130,11 @@ up_node() {
 	fi
 	# CAP_NET_ADMIN and CAP_NET_RAW, as a machine's root has them, in the node's own namespace:
 	# farrow's VIP keeper adds the cluster's address and announces it (gratuitous ARP)
+	local extra=()
+	[ -s "$d/seed-dev" ] && extra=(--bind-ro="$(cat "$d/seed-dev")")
 	setsid systemd-nspawn --register=no --keep-unit --quiet -b -D "$d/root" --machine="node$i" \
 		--network-namespace-path="/run/netns/$ns" --capability=CAP_NET_ADMIN,CAP_NET_RAW \
-		--console=read-only </dev/null >"$d/console.log" 2>&1 &
+		"${extra[@]}" --console=read-only </dev/null >>"$d/console.log" 2>&1 &
 	echo $! >"$d/nspawn.pid"
 	for _ in $(seq 100); do
 		pid=$(pgrep -P "$(cat "$d/nspawn.pid")" | head -1 || true)
@@ -207,9 +210,9 @@ node_lower() {
 	if [ -s "$d/lower" ]; then cat "$d/lower"; else base "$DIST"; fi
 }
 
-# Boot node $1 from the node image $2 (a root directory).
+# Boot node $1 from the node image $2 (a root directory), with the seed volume $3 if given.
 cmd_image() {
-	local i dir d
+	local i dir d seed=${3:-}
 	i=$(node_num "$1")
 	dir=$(cd "$2" && pwd) || die "image: no directory '$2'"
 	[ -x "$dir/sbin/init" ] || [ -x "$dir/lib/systemd/systemd" ] || die "image: '$dir' is not a bootable root"
@@ -221,6 +224,11 @@ cmd_image() {
 	rm -rf "$d"
 	mkdir -p "$d"
 	touch "$d/image"
+	if [ -n "$seed" ]; then
+		[ -f "$seed" ] || die "image: no seed file '$seed'"
+		need losetup mount
+		losetup -r -f --show "$seed" >"$d/seed-dev" || die "image: cannot attach '$seed' to a loop device"
+	fi
 	up_bridge
 	up_node "$i" "$dir"
 	wait_node "$i"
@@ -299,6 +307,7 @@ cmd_down() {
 		for _ in $(seq 20); do mountpoint -q "$d/root" || break; umount "$d/root" 2>/dev/null || umount -l "$d/root" 2>/dev/null || true; sleep 0.1; done
 		ip link del "frv$i" 2>/dev/null || true
 		ip netns del "frn$i" 2>/dev/null || true
+		[ -s "$d/seed-dev" ] && losetup -d "$(cat "$d/seed-dev")" 2>/dev/null
 		rm -rf "$d"
 	done
 	ip link del "$BR" 2>/dev/null || true
@@ -323,9 +332,9 @@ reboot) shift; cmd_reboot "$(node_num "${1:?reboot NODE}")" ;;
 poweroff) shift; cmd_poweroff "${1:?poweroff NODE}" ;;
 boot) shift; cmd_boot "${1:?boot NODE}" ;;
 link) shift; cmd_link "${1:?link NODE up|down}" "${2:?link NODE up|down}" ;;
-image) shift; cmd_image "${1:?image NODE DIR}" "${2:?image NODE DIR}" ;;
+image) shift; cmd_image "${1:?image NODE DIR [SEED]}" "${2:?image NODE DIR [SEED]}" "${3:-}" ;;
 down) cmd_down ;;
 base) base ;;
 key) echo "$SB/id_ed25519" ;;
-*) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+*) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
