@@ -490,6 +490,7 @@ static int run(const char *profile, const char *only, const char *state, int ver
 	const char *logdir = "/var/log/farrow";
 	struct fr_buf last = FR_BUF_INIT;
 	char started[32];
+	const char *failed = NULL;
 
 	memset(&fb, 0, sizeof(fb));
 	fb.log_fd = -1;
@@ -542,6 +543,7 @@ static int run(const char *profile, const char *only, const char *state, int ver
 		ran++;
 		if (mr < 0) {
 			r = FR_EXIT_FAIL;
+			failed = m;
 			break;
 		}
 	}
@@ -565,6 +567,14 @@ static int run(const char *profile, const char *only, const char *state, int ver
 	if (r == FR_EXIT_OK)
 		printf("farrow-firstboot: %d module%s converged, %d change%s\n", ran, ran == 1 ? "" : "s", fb.changes,
 		       fb.changes == 1 ? "" : "s");
+	/* one line for the console (the unit sends standard error there): how the run ended */
+	if (r == FR_EXIT_OK)
+		fprintf(stderr, "farrow-firstboot: done: %d module%s converged, %d change%s\n", ran, ran == 1 ? "" : "s",
+			fb.changes, fb.changes == 1 ? "" : "s");
+	else
+		fprintf(stderr, "farrow-firstboot: FAILED in module %s: %s (its log: %s/%s.log; farrow-firstboot status)\n",
+			failed ? failed : "?", fb.last_error[0] ? fb.last_error : "see its log", logdir,
+			failed ? failed : "?");
 out:
 	if (lock >= 0)
 		close(lock);

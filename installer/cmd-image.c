@@ -21,7 +21,7 @@
 
 #define IMAGE_USAGE                                                                                       \
 	"usage: farrow image build --bundle <bundle> --key <public-key> (--inventory <inv> --host <ip>\n"    \
-	"                          | --generic) [--format dir|tar] -o <image> [--firstboot <f>]\n"          \
+	"                          | --generic) [--format dir|tar|raw|qcow2] -o <image> [--firstboot <f>]\n"          \
 	"                          [--pki <dir>] [--quiet]\n"                                                \
 	"       farrow image inspect <image> [--json]\n"                                                     \
 	"\n"                                                                                                  \
@@ -37,8 +37,11 @@
 	"  --key <file>         the public key it must verify with (never the one inside it)\n"            \
 	"  --inventory <file>   with --host <ip>: a per-node image for that host of the inventory\n"       \
 	"  --generic            no profile: every module's packages, for any node\n"                        \
-	"  --format <f>         dir (a directory: systemd-nspawn -D boots it) or tar (reproducible:\n"     \
-	"                       sorted, numeric owners, times clamped to the bundle's epoch); default dir\n" \
+	"  --format <f>         dir (a directory: systemd-nspawn -D boots it), tar (reproducible:\n"      \
+	"                       sorted, numeric owners, times clamped to the bundle's epoch), raw or\n"  \
+	"                       qcow2 (a GPT disk that boots with BIOS and UEFI: GRUB from the bundle,\n" \
+	"                       the root found by its label and grown into a larger disk at boot);\n" \
+	"                       default dir\n"                                                      \
 	"  -o, --output <path>  the image; it must not exist (built beside it, renamed into place)\n"      \
 	"  --firstboot <f>      the farrow-firstboot binary (default: $FARROW_FIRSTBOOT, else beside farrow)\n" \
 	"  --pki <dir>          the farrow CA and host certificates (default: files/pki beside the inventory)\n" \
@@ -146,8 +149,7 @@ static int image_build(int argc, char **argv)
 		case 'g': generic = 1; break;
 		case 'f':
 			if ((fmt = fr_image_format_parse(optarg)) < 0) {
-				fr_cli_error("image build: --format is dir or tar, not '%s' (raw and qcow2 disks are not made yet)",
-					     optarg);
+				fr_cli_error("image build: --format is dir, tar, raw or qcow2, not '%s'", optarg);
 				free(pki);
 				return FR_EXIT_USAGE;
 			}

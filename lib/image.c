@@ -16,6 +16,7 @@
 
 #include "bundle.h"
 #include "crypto.h"
+#include "disk.h"
 #include "exec.h"
 #include "fileio.h"
 #include "image.h"
@@ -214,12 +215,18 @@ static const char node_keys_unit[] =
 	"[Install]\n"
 	"WantedBy=multi-user.target\n";
 
+static const char *const format_name[] = { "dir", "tar", "raw", "qcow2" };
+
 int fr_image_format_parse(const char *s)
 {
 	if (s && strcmp(s, "dir") == 0)
 		return FR_IMAGE_DIR;
 	if (s && strcmp(s, "tar") == 0)
 		return FR_IMAGE_TAR;
+	if (s && strcmp(s, "raw") == 0)
+		return FR_IMAGE_RAW;
+	if (s && strcmp(s, "qcow2") == 0)
+		return FR_IMAGE_QCOW2;
 	return -1;
 }
 
@@ -336,7 +343,7 @@ static void image_record(const struct fr_image_opts *o, const struct fr_bundle_m
 	fr_buf_adds(out, "{\"farrow_image\":1,\"farrow_version\":");
 	fr_buf_add_json_str(out, o->farrow_version ? o->farrow_version : "");
 	fr_buf_adds(out, ",\"format\":");
-	fr_buf_add_json_str(out, o->format == FR_IMAGE_TAR ? "tar" : "dir");
+	fr_buf_add_json_str(out, format_name[o->format]);
 	fr_buf_adds(out, ",\"bundle\":{\"top\":");
 	fr_buf_add_json_str(out, m->top);
 	fr_buf_adds(out, ",\"version\":");
@@ -614,6 +621,31 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 			r = fr_err_set(err, FR_EIO, "cannot move the root to %s: %s", o->out, strerror(errno));
 			goto out;
 		}
+	} else if (o->format == FR_IMAGE_RAW || o->format == FR_IMAGE_QCOW2) {
+		char *raw = fr_xasprintf("%s/disk.raw", work), *q = fr_xasprintf("%s/disk.qcow2", work);
+		char *seed = fr_xasprintf("%s/%s", sha, profile ? fr_node_str(fr_node_get(profile, "host")) : "generic");
+
+		say(o, "making the disk (GPT: BIOS boot, EFI system, root %s; GRUB from the bundle)", FR_DISK_ROOT_LABEL);
+		r = fr_disk_build(root, work, raw, seed, m->epoch, err);
+		if (r == 0 && o->format == FR_IMAGE_QCOW2) {
+			const char *argv[] = { "qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw, q, NULL };
+
+			if (!fr_exec_have("qemu-img"))
+				r = fr_err_set(err, FR_EIO, "qcow2 needs qemu-img (apt-get install qemu-utils)");
+			else {
+				fr_buf_reset(&out);
+				r = fr_exec(argv, NULL, NULL, 0, &out, &out, &status, err);
+				if (r == 0 && status != 0)
+					r = fr_err_set(err, FR_EIO, "qemu-img failed (exit %d): %s", status, tail_of(&out, 4));
+			}
+		}
+		if (r == 0 && rename(o->format == FR_IMAGE_QCOW2 ? q : raw, o->out) < 0)
+			r = fr_err_set(err, FR_EIO, "cannot move the image to %s: %s", o->out, strerror(errno));
+		free(raw);
+		free(q);
+		free(seed);
+		if (r < 0)
+			goto out;
 	} else {
 		char *mtime = fr_xasprintf("--mtime=@%lld", m->epoch), *tarf = fr_xasprintf("%s/image.tar", work);
 		const char *argv[] = { "tar", "--create", "--file", tarf, "--directory", root, "--format=pax", "--sort=name",

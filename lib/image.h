@@ -19,9 +19,9 @@
  */
 const char *const *fr_image_packages(const char *target);
 
-enum fr_image_format { FR_IMAGE_DIR, FR_IMAGE_TAR };
+enum fr_image_format { FR_IMAGE_DIR, FR_IMAGE_TAR, FR_IMAGE_RAW, FR_IMAGE_QCOW2 };
 
-/* "dir" / "tar" -> the format; -1 for anything else. */
+/* "dir", "tar", "raw", "qcow2" -> the format; -1 for anything else. */
 int fr_image_format_parse(const char *s);
 
 struct fr_image_opts {
@@ -46,8 +46,9 @@ struct fr_image_opts {
  * enabled, the profile (0600) for a per-node image, no SSH host keys nor snakeoil TLS key (each
  * node makes its own at first boot: farrow-node-keys.service), an empty machine-id;
  * /etc/farrow/image.json records what went in. The root is built beside out and renamed into
- * place (dir) or packed (tar: sorted, numeric owners, times clamped to the bundle's epoch), so
- * a failure leaves nothing at out. Needs root. 0, or an error code with err set.
+ * place (dir), packed (tar: sorted, numeric owners, times clamped to the bundle's epoch), or
+ * made a bootable GPT disk (raw, qcow2: lib/disk.c), so a failure leaves nothing at out. Needs
+ * root. 0, or an error code with err set.
  */
 int fr_image_build(const struct fr_image_opts *o, struct fr_err *err);
 

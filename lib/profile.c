@@ -404,6 +404,7 @@ const char fr_firstboot_unit[] =
 	"[Service]\n"
 	"Type=oneshot\n"
 	"ExecStart=/usr/local/sbin/farrow-firstboot run\n"
+	"StandardError=journal+console\n"
 	"RemainAfterExit=yes\n"
 	"TimeoutStartSec=1h\n"
 	"\n"

@@ -1,0 +1,30 @@
+/* disk.h -- a bootable GPT disk image made from a root directory, in a file, without mounting
+ * anything or attaching a loop device (the build host may have no vfat driver at all). */
+/* SPDX-License-Identifier: MIT */
+#ifndef FR_DISK_H
+#define FR_DISK_H
+
+#include "err.h"
+
+/* The labels a disk image's file systems carry: the root is found by its label at boot. */
+#define FR_DISK_ROOT_LABEL "farrow-root"
+#define FR_DISK_ESP_LABEL "FARROW-ESP"
+
+/*
+ * Make the raw disk `out` from `root` (a node root with GRUB's i386-pc and x86_64-efi modules
+ * under usr/lib/grub, from its bundle), using `work` (an empty directory of the caller's) for
+ * the pieces. The layout, GPT: a 1 MiB BIOS boot partition holding GRUB's core image (the MBR
+ * holds GRUB's boot.img pointing at it), a 32 MiB EFI system partition holding
+ * EFI/BOOT/BOOTX64.EFI (the removable path: no NVRAM entry needed), and the root (ext4,
+ * label farrow-root) filling the rest: its contents and 30 % + 512 MiB free. Both GRUB images
+ * are made with grub-mkimage from the root's own modules, with an early config that finds the
+ * root by its label; the root gets /boot/grub/grub.cfg (serial and VGA console), /etc/fstab
+ * (the root by label, grown by systemd-growfs) and /etc/repart.d/50-root.conf (systemd-repart
+ * grows the root partition into a larger disk at boot). Identifiers (disk and partition
+ * GUIDs, the file systems' UUIDs and serials) derive from `seed`, times from `epoch`: the same
+ * inputs give the same bytes. 0, or an error code with err set.
+ */
+int fr_disk_build(const char *root, const char *work, const char *out, const char *seed, long long epoch,
+		  struct fr_err *err);
+
+#endif
