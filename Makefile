@@ -56,7 +56,7 @@ PROFILES := $(wildcard profiles/*.yml profiles/ha/*.yml)
 MANS := $(wildcard docs/man/*.[158])
 
 .SECONDARY:
-.PHONY: all deps test check unit bats bats-trixie asan fuzz demo install clean lint bench sandbox sandbox-down
+.PHONY: all deps test test-images check unit bats bats-trixie asan fuzz demo install clean lint bench sandbox sandbox-down
 all: $(PROGS)
 
 $(O)/obj/%.o: %.c
@@ -125,6 +125,11 @@ asan:
 	ASAN_OPTIONS=detect_leaks=1 FARROW_BIN=$(CURDIR)/build-asan \
 		bats --timing --print-output-on-failure $(ASAN_SUITES)
 
+# Disk images under qemu (TCG: minutes a boot): a raw image booted with BIOS and UEFI, the root
+# grown into a larger disk, raw bytes reproducible (test/images/). Not part of make test.
+test-images: deps all
+	FARROW_BIN=$(CURDIR)/$(O) bats --timing --print-output-on-failure test/images
+
 # libFuzzer targets, each run for FUZZ_TIME seconds: the inventory parser and value checks;
 # bundle MANIFEST + tar member reader with the member rules; repo-builder's upstream metadata
 # readers (Packages/Release, rpm-md) and manifest loader. Seeds include the hostile cases of the
@@ -181,7 +186,7 @@ install: all
 # man pages, and bats assertions that cannot fail (a bare `! cmd` or an `a && b` before a test's end)
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
-	python3 test/lint-bats.py test/bats/*.bats
+	python3 test/lint-bats.py test/bats/*.bats test/images/*.bats
 
 clean:
 	rm -rf build build-asan

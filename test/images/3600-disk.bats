@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# Disk images under an emulator (make test-images; qemu's TCG here, no KVM: slow, so few boots):
+# a per-node raw image, made from an image-capable bundle, boots with SeaBIOS (BIOS) and with
+# OVMF (UEFI) to farrow-firstboot, whose last line the serial console shows; a disk larger than
+# the image gets its root partition and file system grown at first boot. Raw bytes are the same
+# for the same inputs; qcow2 is the same disk.
+
+setup_file() {
+	load ../bats/helpers/common
+	load ../bats/helpers/mirror
+	fr_node_suite_can_run || return 0
+	command -v qemu-system-x86_64 >/dev/null || return 0
+	export W=$BATS_FILE_TMPDIR
+	fr_dist_vars
+	rb="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/repo-builder"
+	"$rb" keygen --out "$W/key" >/dev/null
+	"$rb" build "$FARROW_ROOT/profiles/bundles/$FR_TARGET-meta.yml" --image --key "$W/key/farrow-signing.key" \
+		--out "$W/dist" --cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
+	export IMAGE_BUNDLE=$W/dist/farrow-image-0.1.0.$FR_TARGET.x86_64.tar.zst
+	farrow configure -n -c meta -i 10.10.10.10 -v "$FR_PG" -g -o "$W/meta.yml" >/dev/null
+	SECONDS=0
+	image "$W/meta.raw" --format raw --quiet
+	echo "per-node raw image built in $SECONDS s ($(($(stat -c %s "$W/meta.raw") >> 20)) MiB)" >&3
+}
+
+setup() {
+	load ../bats/helpers/common
+	load ../bats/helpers/mirror
+	fr_node_suite_setup
+	command -v qemu-system-x86_64 >/dev/null || skip "needs qemu-system-x86 (make deps)"
+}
+
+image() { # image OUT [options]: the meta node's image
+	local out=$1
+	shift
+	farrow image build --bundle "$IMAGE_BUNDLE" --key "$W/key/farrow-signing.gpg" --inventory "$W/meta.yml" \
+		--host 10.10.10.10 --firstboot "${FARROW_NODE_BIN:-$FARROW_ROOT/build}/farrow-firstboot" -o "$out" "$@"
+}
+
+# qemu_boot NAME DISK [qemu options...]: boot DISK (not written: a qcow2 overlay takes the
+# writes), the serial console into $W/NAME.log, until farrow-firstboot's last line shows
+# (bounded 420 s); then an ACPI power-off and a bounded wait for qemu to end.
+qemu_boot() {
+	local name=$1 disk=$2 pid
+	shift 2
+	rm -f "$W/$name.log" "$W/$name.sock"
+	qemu-system-x86_64 -m 2048 -smp 2 -nographic -no-reboot -nic none \
+		-drive "file=$disk,format=qcow2,if=virtio" -serial "file:$W/$name.log" \
+		-monitor "unix:$W/$name.sock,server,nowait" "$@" </dev/null >/dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 420); do
+		grep -aq "farrow-firstboot: \(done\|FAILED\)" "$W/$name.log" 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 1
+	done
+	python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"system_powerdown\n")' \
+		"$W/$name.sock" 2>/dev/null || true
+	for _ in $(seq 120); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+@test "the same inputs give the same raw bytes; qcow2 is the same disk" {
+	run -0 image "$W/meta2.raw" --format raw --quiet
+	run -0 cmp "$W/meta.raw" "$W/meta2.raw"
+	rm -f "$W/meta2.raw"
+	run -0 image "$W/meta.qcow2" --format qcow2 --quiet
+	run -0 qemu-img compare -f qcow2 -F raw "$W/meta.qcow2" "$W/meta.raw"
+	# GPT: BIOS boot, EFI system partition, root; the ESP carries the removable UEFI path
+	run -0 sfdisk -d "$W/meta.raw"
+	assert_line --regexp 'type=21686148-6449-6E6F-744E-656564454649, .*name="bios"'
+	assert_line --regexp 'type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, .*name="esp"'
+	assert_line --regexp 'start= *69632, .*type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709, .*name="root"'
+	run -0 env MTOOLS_SKIP_CHECK=1 mdir -i "$W/meta.raw@@$((4096 * 512))" ::EFI/BOOT
+	assert_output --partial BOOTX64
+	run -0 e2fsck -fn "$W/meta.raw?offset=$((69632 * 512))"
+	run -0 debugfs -R "cat /etc/farrow/image.json" "$W/meta.raw?offset=$((69632 * 512))"
+	assert_output --partial '"format":"raw"'
+}
+
+@test "BIOS (SeaBIOS): GRUB from the bundle boots the node to farrow-firstboot; a larger disk's root is grown" {
+	# a 6 GiB disk over the image: systemd-repart grows the root partition, systemd-growfs its ext4
+	run -0 qemu-img create -q -f qcow2 -F raw -b "$W/meta.raw" "$W/bios.qcow2" 6G
+	SECONDS=0
+	qemu_boot bios "$W/bios.qcow2"
+	echo "BIOS boot to farrow-firstboot's last line: $SECONDS s (TCG)" >&3
+	run -0 grep -ac "GNU GRUB" "$W/bios.log"
+	run -0 grep -ac "root=LABEL=farrow-root" "$W/bios.log"
+	run -0 grep -a "farrow-firstboot: \(done\|FAILED\)" "$W/bios.log"
+	echo "console: $output" >&3
+	run -0 grep -ac "pg-meta-1 login:" "$W/bios.log"
+	# after the power-off: the root partition reaches the end of the 6 GiB disk, its file system too
+	run -0 qemu-img convert -f qcow2 -O raw "$W/bios.qcow2" "$W/bios.raw"
+	run -0 sfdisk -d "$W/bios.raw"
+	size=$(sed -n 's/.*start= *69632, size= *\([0-9]*\),.*name="root".*/\1/p' <<<"$output")
+	[ "$size" -gt $((5 * 1024 * 1024 * 2)) ]
+	run -0 dumpe2fs -h "$W/bios.raw?offset=$((69632 * 512))"
+	blocks=$(sed -n 's/^Block count: *//p' <<<"$output")
+	[ "$blocks" -gt $((5 * 1024 * 256)) ]
+	rm -f "$W/bios.raw"
+}
+
+@test "UEFI (OVMF): the removable path boots the same disk to farrow-firstboot" {
+	local code=/usr/share/OVMF/OVMF_CODE_4M.fd vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+	[ -r "$code" ] || skip "needs ovmf (make deps)"
+	cp "$vars" "$W/vars.fd"
+	run -0 qemu-img create -q -f qcow2 -F raw -b "$W/meta.raw" "$W/uefi.qcow2"
+	SECONDS=0
+	qemu_boot uefi "$W/uefi.qcow2" -drive "if=pflash,format=raw,readonly=on,file=$code" \
+		-drive "if=pflash,format=raw,file=$W/vars.fd"
+	echo "UEFI boot to farrow-firstboot's last line: $SECONDS s (TCG)" >&3
+	run -0 grep -ac "GNU GRUB" "$W/uefi.log"
+	run -0 grep -ac "root=LABEL=farrow-root" "$W/uefi.log"
+	run -0 grep -a "farrow-firstboot: \(done\|FAILED\)" "$W/uefi.log"
+}
