@@ -384,7 +384,7 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	struct fr_bundle_check check;
 	struct fr_buf out = FR_BUF_INIT, include = FR_BUF_INIT, rec = FR_BUF_INIT;
 	struct fr_node *profile = NULL;
-	char *copy = fr_xstrdup(o->out), *work = NULL, *root = NULL, *bdir = NULL, *keyc = NULL, *p = NULL;
+	char *copy = fr_xstrdup(o->out), *absdir = NULL, *work = NULL, *root = NULL, *bdir = NULL, *keyc = NULL, *p = NULL;
 	char *hook = NULL, *hookpath = NULL, *source = NULL, *topdir = NULL, **pk = NULL, sha[65], epoch[32];
 	const char *const *fixed;
 	const struct fr_bundle_manifest *m;
@@ -413,8 +413,13 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 			       o->format == FR_IMAGE_TAR ? " and tar" : "");
 		goto out;
 	}
-	/* the work beside the image, so that the result is renamed into place */
-	work = fr_xasprintf("%s/.farrow-image-XXXXXX", dir);
+	/* the work beside the image, so that the result is renamed into place; absolute, as apt's
+	 * source line and signed-by need it */
+	if ((absdir = realpath(dir, NULL)) == NULL) {
+		r = fr_err_set(err, FR_EARG, "'%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	work = fr_xasprintf("%s/.farrow-image-XXXXXX", absdir);
 	if (mkdtemp(work) == NULL) {
 		r = fr_err_set(err, FR_EIO, "cannot make a work directory in %s: %s", dir, strerror(errno));
 		free(work);
@@ -677,6 +682,7 @@ out:
 	fr_node_free(profile);
 	fr_strv_free(pk, npk);
 	free(copy);
+	free(absdir);
 	free(work);
 	free(root);
 	free(bdir);
