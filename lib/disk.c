@@ -45,25 +45,6 @@ static void derived_uuid(const char *seed, const char *what, char out[37])
 	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
 }
 
-static int run(const char *const *argv, const char *const *env, const char *in, struct fr_err *err)
-{
-	struct fr_buf out = FR_BUF_INIT;
-	int st = 0, r = fr_exec(argv, env, in, in ? strlen(in) : 0, &out, &out, &st, err);
-
-	if (r == 0 && st != 0) {
-		/* the last lines of what it said */
-		const char *p = out.len ? out.buf + out.len - 1 : "";
-		int lines = 0;
-
-		while (out.len && p > out.buf && lines < 4)
-			if (*--p == '\n')
-				lines++;
-		r = fr_err_set(err, FR_EIO, "%s failed (exit %d): %s", argv[0], st, out.len ? p : "(no output)");
-	}
-	fr_buf_release(&out);
-	return r;
-}
-
 static int write_at(int fd, const void *data, size_t len, off_t off, struct fr_err *err)
 {
 	const char *p = data;
@@ -223,7 +204,7 @@ int fr_disk_build(const char *root, const char *work, const char *out, const cha
 	{
 		const char *argv[] = { "sfdisk", "--quiet", "--no-reread", "--no-tell-kernel", out, NULL };
 
-		if ((r = run(argv, NULL, sf, err)) < 0)
+		if ((r = fr_exec_tool(argv, NULL, sf, err)) < 0)
 			goto out;
 	}
 	/* the root file system, filled from the tree, written in place (no loop, no mount) */
@@ -234,7 +215,7 @@ int fr_disk_build(const char *root, const char *work, const char *out, const cha
 				       "-E", offset, "-d", root, out, blocks, NULL };
 		const char *env[] = { fake, sde, NULL };
 
-		if ((r = run(argv, env, NULL, err)) < 0)
+		if ((r = fr_exec_tool(argv, env, NULL, err)) < 0)
 			goto out;
 	}
 	/* GRUB, from the root's own modules: UEFI's removable path, and BIOS's core image */
@@ -262,7 +243,7 @@ int fr_disk_build(const char *root, const char *work, const char *out, const cha
 				       "grub-efi-amd64-bin and grub-pc-bin from the bundle)");
 			goto out;
 		}
-		if ((r = run(ea, env, NULL, err)) < 0 || (r = run(pa, env, NULL, err)) < 0)
+		if ((r = fr_exec_tool(ea, env, NULL, err)) < 0 || (r = fr_exec_tool(pa, env, NULL, err)) < 0)
 			goto out;
 	}
 	/* the EFI system partition: made in its own file, then copied into place */
@@ -277,7 +258,7 @@ int fr_disk_build(const char *root, const char *work, const char *out, const cha
 		size_t len = 0;
 
 		snprintf(kib, sizeof(kib), "%d", ESP_MIB * 1024);
-		if ((r = run(mk, env, NULL, err)) < 0 || (r = run(md, env, NULL, err)) < 0 || (r = run(cp, env, NULL, err)) < 0)
+		if ((r = fr_exec_tool(mk, env, NULL, err)) < 0 || (r = fr_exec_tool(md, env, NULL, err)) < 0 || (r = fr_exec_tool(cp, env, NULL, err)) < 0)
 			goto out;
 		if ((r = fr_read_file(esp, (size_t)ESP_MIB << 20, &data, &len, err)) < 0)
 			goto out;

@@ -14,6 +14,31 @@
 #include "exec.h"
 #include "xalloc.h"
 
+int fr_exec_tool(const char *const *argv, const char *const *env, const char *in, struct fr_err *err)
+{
+	struct fr_buf out = FR_BUF_INIT;
+	int st = 0, r = fr_exec(argv, env, in, in ? strlen(in) : 0, &out, &out, &st, err);
+
+	if (r == 0 && st != 0) {
+		/* its last lines (trailing newlines dropped): where a tool says what went wrong */
+		size_t end = out.len, start;
+		int lines = 0;
+
+		while (end > 0 && out.buf[end - 1] == '\n')
+			end--;
+		for (start = end; start > 0; start--)
+			if (out.buf[start - 1] == '\n' && ++lines == 4)
+				break;
+		if (end == 0)
+			r = fr_err_set(err, FR_EIO, "%s failed (exit %d) and said nothing", argv[0], st);
+		else
+			r = fr_err_set(err, FR_EIO, "%s failed (exit %d): %.*s", argv[0], st, (int)(end - start),
+				       out.buf + start);
+	}
+	fr_buf_release(&out);
+	return r;
+}
+
 int fr_exec_have(const char *prog)
 {
 	const char *path = getenv("PATH");

@@ -24,6 +24,13 @@ int fr_exec(const char *const *argv, const char *const *env, const void *in, siz
  * fatal-signal handler (a gpg writing a secret key must not outlive us). */
 void fr_exec_kill_child(void);
 
+/*
+ * Run a tool as fr_exec does (in may be NULL), its output kept: 0 when it exits 0; otherwise
+ * FR_EIO with err "<tool> failed (exit N): <its last few lines>" (or fr_exec's own error when it
+ * could not start). For the build tools farrow drives (mmdebstrap, tar, sfdisk, mke2fs, ...).
+ */
+int fr_exec_tool(const char *const *argv, const char *const *env, const char *in, struct fr_err *err);
+
 /* 1 if a program of that name is in PATH. */
 int fr_exec_have(const char *prog);
 

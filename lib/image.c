@@ -61,7 +61,6 @@ const char *const *fr_image_packages(const char *target)
 
 /* ---- what an image records, and seeds ---- */
 
-static const char *tail_of(const struct fr_buf *b, int lines);
 
 int fr_image_record_read(const char *image, struct fr_buf *out, struct fr_err *err)
 {
@@ -116,9 +115,8 @@ int fr_seed_build(const char *profile, size_t len, const char *out, struct fr_er
 	char *copy = fr_xstrdup(out), *work = NULL, *img = NULL, *file = NULL;
 	const char *dir = dirname(copy), *sde = getenv("SOURCE_DATE_EPOCH");
 	char epoch[48];
-	struct fr_buf msg = FR_BUF_INIT;
 	struct stat st;
-	int r = 0, status = 0;
+	int r = 0;
 
 	if (lstat(out, &st) == 0) {
 		r = fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it (remove it, or give another -o)", out);
@@ -146,19 +144,8 @@ int fr_seed_build(const char *profile, size_t len, const char *out, struct fr_er
 		const char *cp[] = { "mcopy", "-i", img, file, "::" FR_SEED_PROFILE, NULL };
 		const char *env[] = { epoch, "MTOOLS_SKIP_CHECK=1", "LC_ALL=C", NULL };
 
-		if ((r = fr_exec(mk, env, NULL, 0, &msg, &msg, &status, err)) < 0)
+		if ((r = fr_exec_tool(mk, env, NULL, err)) < 0 || (r = fr_exec_tool(cp, env, NULL, err)) < 0)
 			goto out;
-		if (status != 0) {
-			r = fr_err_set(err, FR_EIO, "mkfs.vfat failed (exit %d): %s", status, tail_of(&msg, 3));
-			goto out;
-		}
-		fr_buf_reset(&msg);
-		if ((r = fr_exec(cp, env, NULL, 0, &msg, &msg, &status, err)) < 0)
-			goto out;
-		if (status != 0) {
-			r = fr_err_set(err, FR_EIO, "mcopy failed (exit %d): %s", status, tail_of(&msg, 3));
-			goto out;
-		}
 	}
 	/* it holds the node's key and credentials */
 	if (chmod(img, 0600) < 0 || rename(img, out) < 0)
@@ -185,7 +172,6 @@ out:
 	}
 	if (work)
 		fr_rm_rf(work);
-	fr_buf_release(&msg);
 	free(copy);
 	free(work);
 	free(img);
@@ -242,24 +228,6 @@ static void say(const struct fr_image_opts *o, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
-}
-
-/* The last lines of a tool's output, for an error message. */
-static const char *tail_of(const struct fr_buf *b, int lines)
-{
-	const char *p;
-
-	if (b->len == 0)
-		return "(no output)";
-	p = b->buf + b->len - 1;
-	while (p > b->buf && (*p == '\n' || lines > 0)) {
-		if (*p == '\n' && p[1] != '\0')
-			lines--;
-		if (lines < 0)
-			break;
-		p--;
-	}
-	return p == b->buf ? p : p + 1;
 }
 
 static int copy_file(const char *from, const char *to, mode_t mode, struct fr_err *err)
@@ -382,7 +350,7 @@ static char *essential_hook(void)
 int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 {
 	struct fr_bundle_check check;
-	struct fr_buf out = FR_BUF_INIT, include = FR_BUF_INIT, rec = FR_BUF_INIT;
+	struct fr_buf include = FR_BUF_INIT, rec = FR_BUF_INIT;
 	struct fr_node *profile = NULL;
 	char *copy = fr_xstrdup(o->out), *absdir = NULL, *work = NULL, *root = NULL, *bdir = NULL, *keyc = NULL, *p = NULL;
 	char *hook = NULL, *hookpath = NULL, *source = NULL, *topdir = NULL, **pk = NULL, sha[65], epoch[32];
@@ -391,7 +359,7 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	const char *codename, *dir = dirname(copy);
 	size_t npk = 0, i;
 	struct stat st;
-	int r = 0, status = 0;
+	int r = 0;
 
 	memset(&check, 0, sizeof(check));
 	if (geteuid() != 0) {
@@ -435,10 +403,13 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	}
 	say(o, "verifying %s", o->bundle);
 	if ((r = fr_bundle_verify(o->bundle, o->key, bdir, &check, err)) < 0) {
-		if (r == FR_ECRYPTO)
-			r = fr_err_set(err, FR_ECRYPTO, "%s does not verify: %s%s%s", o->bundle,
-				       !check.sig_ok ? check.sig_error : check.first_bad ? check.first_bad : "",
-				       check.sig_ok && check.first_bad ? ": " : "", check.sig_ok ? check.bad_reason : "");
+		if (r == FR_ECRYPTO) {
+			struct fr_buf why = FR_BUF_INIT;
+
+			fr_bundle_check_describe(&check, o->bundle, &why);
+			r = fr_err_set(err, FR_ECRYPTO, "%s does not verify: nothing was built\n    %s", o->bundle, why.buf);
+			fr_buf_release(&why);
+		}
 		goto out;
 	}
 	m = &check.m;
@@ -539,11 +510,9 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		argv[k] = NULL;
 		say(o, "building the root of %s with mmdebstrap from the bundle's repository only (%s; about a minute)",
 		    m->target, profile ? fr_node_str(fr_node_get(profile, "host")) : "generic");
-		r = fr_exec(argv, env, NULL, 0, &out, &out, &status, err);
+		r = fr_exec_tool(argv, env, NULL, err);
 		free(inc);
 		free(eh);
-		if (r == 0 && status != 0)
-			r = fr_err_set(err, FR_EIO, "mmdebstrap failed (exit %d): %s", status, tail_of(&out, 6));
 		if (r < 0)
 			goto out;
 	}
@@ -637,12 +606,8 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 
 			if (!fr_exec_have("qemu-img"))
 				r = fr_err_set(err, FR_EIO, "qcow2 needs qemu-img (apt-get install qemu-utils)");
-			else {
-				fr_buf_reset(&out);
-				r = fr_exec(argv, NULL, NULL, 0, &out, &out, &status, err);
-				if (r == 0 && status != 0)
-					r = fr_err_set(err, FR_EIO, "qemu-img failed (exit %d): %s", status, tail_of(&out, 4));
-			}
+			else
+				r = fr_exec_tool(argv, NULL, NULL, err);
 		}
 		if (r == 0 && rename(o->format == FR_IMAGE_QCOW2 ? q : raw, o->out) < 0)
 			r = fr_err_set(err, FR_EIO, "cannot move the image to %s: %s", o->out, strerror(errno));
@@ -660,10 +625,7 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		const char *env[] = { "LC_ALL=C.UTF-8", NULL };
 
 		say(o, "packing %s (sorted, numeric owners, times clamped to the bundle's)", o->out);
-		fr_buf_reset(&out);
-		r = fr_exec(argv, env, NULL, 0, &out, &out, &status, err);
-		if (r == 0 && status != 0)
-			r = fr_err_set(err, FR_EIO, "tar failed (exit %d): %s", status, tail_of(&out, 4));
+		r = fr_exec_tool(argv, env, NULL, err);
 		if (r == 0 && rename(tarf, o->out) < 0)
 			r = fr_err_set(err, FR_EIO, "cannot move the image to %s: %s", o->out, strerror(errno));
 		free(mtime);
@@ -676,7 +638,6 @@ out:
 	if (work && fr_rm_rf(work) < 0 && r == 0)
 		r = fr_err_set(err, FR_EIO, "cannot remove the work directory %s", work);
 	fr_bundle_check_release(&check);
-	fr_buf_release(&out);
 	fr_buf_release(&include);
 	fr_buf_release(&rec);
 	fr_node_free(profile);

@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 
+#include "err.h"
 #include "exec.h"
 #include "tap.h"
 
@@ -36,6 +37,24 @@ int main(void)
 	ASSERT_INT_EQ(st, 0);
 	ASSERT_TRUE(fr_exec_have("sh"));
 	ASSERT_TRUE(!fr_exec_have("no-such-program-here"));
+	TEST_DONE();
+
+	TEST_START("fr_exec_tool: 0 on exit 0; else the tool's exit and its last four lines, trailing newlines dropped");
+	{
+		const char *okp[] = { "sh", "-c", "echo fine", NULL };
+		const char *many[] = { "sh", "-c", "for i in 1 2 3 4 5 6; do echo l$i; done; echo bad; echo; exit 5", NULL };
+		const char *mute[] = { "sh", "-c", "exit 2", NULL };
+		const char *cat_in[] = { "sh", "-c", "cat; exit 1", NULL };
+		struct fr_err e = { 0 };
+
+		ASSERT_INT_EQ(fr_exec_tool(okp, NULL, NULL, &e), 0);
+		ASSERT_INT_EQ(fr_exec_tool(many, NULL, NULL, &e), FR_EIO);
+		ASSERT_STR_EQ(e.msg, "sh failed (exit 5): l4\nl5\nl6\nbad");
+		ASSERT_INT_EQ(fr_exec_tool(mute, NULL, NULL, &e), FR_EIO);
+		ASSERT_STR_EQ(e.msg, "sh failed (exit 2) and said nothing");
+		ASSERT_INT_EQ(fr_exec_tool(cat_in, NULL, "from stdin\n", &e), FR_EIO);
+		ASSERT_STR_EQ(e.msg, "sh failed (exit 1): from stdin");
+	}
 	TEST_DONE();
 
 	fr_buf_release(&out);
