@@ -67,24 +67,20 @@ static int cmdline_arg(const char *name, char *out, size_t n)
 	kl = strlen(key);
 	for (i = 0; files[i] && !found; i++) {
 		char *text = NULL, *p, *end;
-		size_t len = 0;
+		size_t len = 0, wl;
 
 		if (i == 0 && access("/run/systemd/container", F_OK) != 0 && getenv("container") == NULL)
 			continue;
 		if (fr_read_file(files[i], 65536, &text, &len, NULL) < 0)
 			continue;
-		for (p = text, end = text + len; p < end;) {
-			size_t wl = strcspn(p, i == 0 ? "" : " \n");
-
-			if (i == 0)
-				wl = strnlen(p, (size_t)(end - p));
+		/* /proc/1/cmdline: arguments NUL-separated; /proc/cmdline: one line, space-separated */
+		for (p = text, end = text + len; p < end && !found; p += wl + 1) {
+			wl = i == 0 ? strnlen(p, (size_t)(end - p)) : strcspn(p, " \n");
 			if (wl > kl && strncmp(p, key, kl) == 0 && wl - kl < n) {
 				memcpy(out, p + kl, wl - kl);
 				out[wl - kl] = '\0';
 				found = 1;
-				break;
 			}
-			p += wl + 1;
 		}
 		free(text);
 	}
@@ -154,11 +150,11 @@ int fb_seed(const char *profile_path, const char *device, const char *host)
 		return FR_EXIT_FAIL;
 	}
 	if (strncmp(dev, "https:", 6) == 0 || strncmp(dev, "http:", 5) == 0) {
-		say("farrow.seed=%s: seeds over HTTPS are not supported yet; give a device", dev);
+		say("the seed %s: seeds over HTTPS are not supported yet; give a device", dev);
 		return FR_EXIT_FAIL;
 	}
 	if (dev[0] != '/') {
-		say("farrow.seed=%s: not a device path", dev);
+		say("the seed %s: not an absolute device path", dev);
 		return FR_EXIT_FAIL;
 	}
 	{
