@@ -110,29 +110,58 @@ int fr_image_record_read(const char *image, struct fr_buf *out, struct fr_err *e
 }
 
 
-int fr_seed_build(const char *profile, size_t len, const char *out, struct fr_err *err)
+/*
+ * A work directory beside out, so that what is made there is renamed into place: out must not
+ * exist (farrow overwrites nothing); absolute, .farrow-<what>-XXXXXX, mode 0755 (apt reads an
+ * image's repository and key as its own user). apt_path: the directory goes into apt's source
+ * lines, which take no whitespace or brackets. NULL with err set.
+ */
+static char *work_beside(const char *out, const char *what, int apt_path, struct fr_err *err)
 {
-	char *copy = fr_xstrdup(out), *work = NULL, *img = NULL, *file = NULL;
-	const char *dir = dirname(copy), *sde = getenv("SOURCE_DATE_EPOCH");
-	char epoch[48];
 	struct stat st;
-	int r = 0;
+	char *copy, *abs, *work = NULL;
 
 	if (lstat(out, &st) == 0) {
-		r = fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it (remove it, or give another -o)", out);
-		goto out;
+		fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it (remove it, or give another -o)", out);
+		return NULL;
 	}
+	copy = fr_xstrdup(out);
+	abs = realpath(dirname(copy), NULL);
+	free(copy);
+	if (abs == NULL)
+		fr_err_set(err, FR_EARG, "'%s': its directory: %s", out, strerror(errno));
+	else if (apt_path && strpbrk(abs, " \t\n[]"))
+		fr_err_set(err, FR_EARG, "'%s': apt's source lines take no whitespace or brackets: give -o in another directory",
+			   abs);
+	else {
+		work = fr_xasprintf("%s/.farrow-%s-XXXXXX", abs, what);
+		if (mkdtemp(work) == NULL) {
+			fr_err_set(err, FR_EIO, "cannot make a work directory in %s: %s", abs, strerror(errno));
+			free(work);
+			work = NULL;
+		} else
+			chmod(work, 0755);
+	}
+	free(abs);
+	return work;
+}
+
+int fr_seed_build(const char *profile, size_t len, const char *out, struct fr_err *err)
+{
+	char *work = NULL, *img = NULL, *file = NULL;
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char epoch[48];
+	int r = 0;
+
 	if (!fr_exec_have("mkfs.vfat") || !fr_exec_have("mcopy")) {
 		r = fr_err_set(err, FR_EIO, "needs mkfs.vfat and mcopy (apt-get install dosfstools mtools; make deps installs them)");
 		goto out;
 	}
-	work = fr_xasprintf("%s/.farrow-seed-XXXXXX", dir);
-	if (mkdtemp(work) == NULL) {
-		r = fr_err_set(err, FR_EIO, "cannot make a work directory in %s: %s", dir, strerror(errno));
-		free(work);
-		work = NULL;
+	if ((work = work_beside(out, "seed", 0, err)) == NULL) {
+		r = err->code;
 		goto out;
 	}
+	chmod(work, 0700); /* the profile is written in it */
 	img = fr_xasprintf("%s/seed.img", work);
 	file = fr_xasprintf("%s/%s", work, FR_SEED_PROFILE);
 	snprintf(epoch, sizeof(epoch), "SOURCE_DATE_EPOCH=%s", sde && *sde && strspn(sde, "0123456789") == strlen(sde) ? sde : "946684800");
@@ -172,7 +201,6 @@ out:
 	}
 	if (work)
 		fr_rm_rf(work);
-	free(copy);
 	free(work);
 	free(img);
 	free(file);
@@ -352,13 +380,12 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	struct fr_bundle_check check;
 	struct fr_buf include = FR_BUF_INIT, rec = FR_BUF_INIT;
 	struct fr_node *profile = NULL;
-	char *copy = fr_xstrdup(o->out), *absdir = NULL, *work = NULL, *root = NULL, *bdir = NULL, *keyc = NULL, *p = NULL;
+	char *work = NULL, *root = NULL, *bdir = NULL, *keyc = NULL, *p = NULL;
 	char *hook = NULL, *hookpath = NULL, *source = NULL, *topdir = NULL, **pk = NULL, sha[65], epoch[32];
 	const char *const *fixed;
 	const struct fr_bundle_manifest *m;
-	const char *codename, *dir = dirname(copy);
+	const char *codename;
 	size_t npk = 0, i;
-	struct stat st;
 	int r = 0;
 
 	memset(&check, 0, sizeof(check));
@@ -366,35 +393,15 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		r = fr_err_set(err, FR_EARG, "needs root: mmdebstrap builds the root in a chroot");
 		goto out;
 	}
-	if (lstat(o->out, &st) == 0) {
-		r = fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it (remove it, or give another -o)",
-			       o->out);
-		goto out;
-	}
-	if (strpbrk(o->out, " \t\n[]") || strpbrk(dir, " \t\n[]")) {
-		r = fr_err_set(err, FR_EARG, "'%s': no whitespace or brackets in the image's path (apt source lines)",
-			       o->out);
-		goto out;
-	}
 	if (!fr_exec_have("mmdebstrap") || (o->format == FR_IMAGE_TAR && !fr_exec_have("tar"))) {
 		r = fr_err_set(err, FR_EIO, "needs mmdebstrap%s (apt-get install mmdebstrap; make deps installs it)",
 			       o->format == FR_IMAGE_TAR ? " and tar" : "");
 		goto out;
 	}
-	/* the work beside the image, so that the result is renamed into place; absolute, as apt's
-	 * source line and signed-by need it */
-	if ((absdir = realpath(dir, NULL)) == NULL) {
-		r = fr_err_set(err, FR_EARG, "'%s': %s", dir, strerror(errno));
+	if ((work = work_beside(o->out, "image", 1, err)) == NULL) {
+		r = err->code;
 		goto out;
 	}
-	work = fr_xasprintf("%s/.farrow-image-XXXXXX", absdir);
-	if (mkdtemp(work) == NULL) {
-		r = fr_err_set(err, FR_EIO, "cannot make a work directory in %s: %s", dir, strerror(errno));
-		free(work);
-		work = NULL;
-		goto out;
-	}
-	chmod(work, 0755); /* apt reads the repository and key as its own user */
 	bdir = fr_xasprintf("%s/bundle", work);
 	root = fr_xasprintf("%s/root", work);
 	if (mkdir(bdir, 0755) < 0) {
@@ -642,8 +649,6 @@ out:
 	fr_buf_release(&rec);
 	fr_node_free(profile);
 	fr_strv_free(pk, npk);
-	free(copy);
-	free(absdir);
 	free(work);
 	free(root);
 	free(bdir);
