@@ -564,12 +564,9 @@ static int run(const char *profile, const char *only, const char *state, int ver
 		if (getrusage(RUSAGE_SELF, &ru) == 0)
 			printf("farrow-firstboot: peak RSS of this process %.1f MiB\n", (double)ru.ru_maxrss / 1024);
 	}
+	/* how the run ended, one line on standard error: the unit sends it to the console */
 	if (r == FR_EXIT_OK)
-		printf("farrow-firstboot: %d module%s converged, %d change%s\n", ran, ran == 1 ? "" : "s", fb.changes,
-		       fb.changes == 1 ? "" : "s");
-	/* one line for the console (the unit sends standard error there): how the run ended */
-	if (r == FR_EXIT_OK)
-		fprintf(stderr, "farrow-firstboot: done: %d module%s converged, %d change%s\n", ran, ran == 1 ? "" : "s",
+		fprintf(stderr, "farrow-firstboot: %d module%s converged, %d change%s\n", ran, ran == 1 ? "" : "s",
 			fb.changes, fb.changes == 1 ? "" : "s");
 	else
 		fprintf(stderr, "farrow-firstboot: FAILED in module %s: %s (its log: %s/%s.log; farrow-firstboot status)\n",

@@ -82,8 +82,8 @@ meta_serves() { # meta_serves WHAT: psql through 5433 as the business user (boun
 	mkdir -p "$W/exists"
 	run -2 image "$W/exists" --inventory meta.yml --host 10.10.10.10
 	assert_output --partial "exists: farrow does not overwrite it"
-	run -2 image "$W/x" --inventory meta.yml --host 10.10.10.10 --format raw
-	assert_output --partial "--format is dir or tar"
+	run -2 image "$W/x" --inventory meta.yml --host 10.10.10.10 --format vmdk
+	assert_output --partial "--format is dir, tar, raw or qcow2"
 	# nothing half-made: no image, no work directory
 	run -0 ls -A "$W"
 	refute_output --partial ".farrow-image-"

@@ -49,7 +49,7 @@ qemu_boot() {
 		-monitor "unix:$W/$name.sock,server,nowait" "$@" </dev/null >/dev/null 2>&1 &
 	pid=$!
 	for _ in $(seq 420); do
-		grep -aq "farrow-firstboot: \(done\|FAILED\)" "$W/$name.log" 2>/dev/null && break
+		grep -aq "farrow-firstboot: \([0-9]* modules\? converged\|FAILED\)" "$W/$name.log" 2>/dev/null && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 1
 	done
@@ -86,7 +86,7 @@ qemu_boot() {
 	echo "BIOS boot to farrow-firstboot's last line: $SECONDS s (TCG)" >&3
 	run -0 grep -ac "GNU GRUB" "$W/bios.log"
 	run -0 grep -ac "root=LABEL=farrow-root" "$W/bios.log"
-	run -0 grep -a "farrow-firstboot: \(done\|FAILED\)" "$W/bios.log"
+	run -0 grep -a "farrow-firstboot: \([0-9]* modules\? converged\|FAILED\)" "$W/bios.log"
 	echo "console: $output" >&3
 	run -0 grep -ac "pg-meta-1 login:" "$W/bios.log"
 	# after the power-off: the root partition reaches the end of the 6 GiB disk, its file system too
@@ -111,5 +111,5 @@ qemu_boot() {
 	echo "UEFI boot to farrow-firstboot's last line: $SECONDS s (TCG)" >&3
 	run -0 grep -ac "GNU GRUB" "$W/uefi.log"
 	run -0 grep -ac "root=LABEL=farrow-root" "$W/uefi.log"
-	run -0 grep -a "farrow-firstboot: \(done\|FAILED\)" "$W/uefi.log"
+	run -0 grep -a "farrow-firstboot: \([0-9]* modules\? converged\|FAILED\)" "$W/uefi.log"
 }
