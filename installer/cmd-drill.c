@@ -179,6 +179,21 @@ static long outage(const struct client *c, long from, int reads, long *recovered
 	return fail < 0 ? 0 : -1;
 }
 
+/* 1 when writes are up at the time at: none is failing now (no outage from `from` still open),
+ * and one that started at or after at was acknowledged. Read under the client's lock. */
+static int writes_up_since(struct client *c, long from, long at)
+{
+	size_t i;
+	int up = 0;
+
+	pthread_mutex_lock(&c->mu);
+	if (outage(c, from, 0, NULL) >= 0)
+		for (i = 0; i < c->n && !up; i++)
+			up = c->a[i].t0 >= at && c->a[i].wrote;
+	pthread_mutex_unlock(&c->mu);
+	return up;
+}
+
 /*
  * Writes recovered since from: some failed and a later one succeeded; or, 20 s on, none failed
  * at all (a fault the client never noticed). Read under the client's lock.
@@ -562,7 +577,7 @@ int cmd_drill(int argc, char **argv)
 		struct client cl = { 0 };
 		pthread_t th;
 		int leader = wait_healthy(&d, timeout), now_leader = -1, healed = 0, done = 0;
-		long tf, rec_at = -1, rj = -1, read_out, healed_at = -1;
+		long tf, rec_at = -1, rj = -1, read_out, healed_at = -1, whole_at = -1;
 		long long acked = 0, missing = 0;
 		const char *leader_ip;
 		char cmd[512];
@@ -639,9 +654,14 @@ int cmd_drill(int argc, char **argv)
 			{
 				int *st = fr_xcalloc(d.n + 1, sizeof(*st));
 
+				/* the cluster is whole again, and the client writes through it (a switchover may
+				 * show its new leader before the services route to it) */
 				if (cluster_view(&d, &now_leader, st) == 0 && (now_leader == leader || st[leader])) {
-					rj = now_leader == leader ? -1 : since(&cl.start) - tf;
-					done = 1;
+					if (whole_at < 0) {
+						whole_at = since(&cl.start);
+						rj = now_leader == leader ? -1 : whole_at - tf;
+					}
+					done = writes_up_since(&cl, tf, whole_at);
 				}
 				free(st);
 			}
