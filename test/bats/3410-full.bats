@@ -43,8 +43,11 @@ setup() {
 	for ip in 10.10.10.10 10.10.10.11 10.10.10.12 10.10.10.13; do
 		assert_line --regexp "^${ip//./\\.} +ok: installed "
 	done
+	# healthy (a replica still catching up, Patroni's "running" with its stream, counts), and
+	# pg-test-3 streaming: the assertions below read one status that shows both
 	for _ in $(seq 90); do
-		farrow status "$W/full.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts" >/dev/null && break
+		out=$(farrow status "$W/full.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts") &&
+			grep -qE "^  pg-test-3 +10\.10\.10\.13 +replica +streaming " <<<"$out" && break
 		sleep 1
 	done
 	run -0 farrow status "$W/full.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts"
