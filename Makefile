@@ -19,7 +19,7 @@ ifeq ($(V),0)
 Q := @
 endif
 
-PKGS := yaml-0.1 libarchive libzstd libcurl libcrypto libssh2 libpq ncursesw menuw formw panelw libsolv libsolvext
+PKGS := yaml-0.1 libxcrypt libarchive libzstd libcurl libcrypto libssh2 libpq ncursesw menuw formw panelw libsolv libsolvext
 WARN := -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings
 ifeq ($(WERROR),1)

@@ -15,9 +15,9 @@
 #include "fileio.h"
 #include "modules.h"
 #include "pkgmgr.h"
+#include "profile.h"
 #include "xalloc.h"
 
-#define NODE_DIR "/var/lib/farrow"
 
 static int io_run(void *ctx, const char *const *argv, const char *const *env, struct fr_buf *out)
 {
@@ -42,15 +42,15 @@ int fb_mod_packages(struct fb *fb)
 	}
 	if (pm == NULL)
 		return fb_fail(fb, "no package manager this farrow-firstboot knows (apt) on this node");
-	/* the bundle: <dir> is <NODE_DIR>/bundles/<top>, its file <NODE_DIR>/incoming/<top>.tar.zst */
+	/* the bundle: <dir> is <FR_NODE_DIR>/bundles/<top>, its file <FR_NODE_DIR>/incoming/<top>.tar.zst */
 	top = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
-	bundle = fr_xasprintf(NODE_DIR "/incoming/%s.tar.zst", top);
+	bundle = fr_xasprintf(FR_NODE_DIR "/incoming/%s.tar.zst", top);
 	manifest = fr_xasprintf("%s/MANIFEST", dir);
 	if (access(bundle, R_OK) == 0) {
 		int unpacked = 0;
 		char *dest = fr_xstrndup(dir, (size_t)(top - dir - (top > dir ? 1 : 0)));
 
-		st = fb_bundle_unpack(bundle, NODE_DIR "/keys/bundle.gpg", dest, &unpacked);
+		st = fb_bundle_unpack(bundle, FR_NODE_DIR "/keys/bundle.gpg", dest, &unpacked);
 		free(dest);
 		if (st != 0) {
 			fb_fail(fb, "the bundle %s does not verify (exit %d): nothing installed", bundle, st);

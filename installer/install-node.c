@@ -186,7 +186,7 @@ static int converge(const struct install_opts *o, struct fr_ssh *s, struct host_
 		size_t nmod = 0;
 
 		fr_buf_reset(&out);
-		run(s, hr, "cat " NODE_DIR "/last-run.json", &out, err);
+		run(s, hr, "cat " FR_NODE_DIR "/last-run.json", &out, err);
 		if ((rec = fr_yaml_parse(out.buf, out.len, NULL)) != NULL) {
 			fr_node_int(fr_node_get(rec, "changes"), &changes);
 			nmod = fr_node_is_seq(fr_node_get(rec, "modules")) ? fr_node_get(rec, "modules")->n : 0;
@@ -241,7 +241,7 @@ void install_host(const struct install_opts *o, const struct fr_inventory *inv, 
 	/* connected within --timeout; from here a step may be silent for long (apt, firstboot) */
 	fr_ssh_set_timeout(s, o->wait > o->ssh.timeout ? o->wait : o->ssh.timeout);
 	/* the node's profile, as it will converge from it; what its modules need comes from it */
-	top = fr_xasprintf(NODE_DIR "/bundles/%s", o->man.top);
+	top = fr_xasprintf(FR_NODE_DIR "/bundles/%s", o->man.top);
 	{
 		struct fr_profile_pki paths;
 		struct fr_diags d = { 0 };
@@ -291,14 +291,14 @@ void install_host(const struct install_opts *o, const struct fr_inventory *inv, 
 			goto out;
 		}
 	install_report_step(hr, "copy");
-	if (run(s, hr, "mkdir -p " NODE_DIR "/incoming " NODE_DIR "/keys " NODE_DIR "/bundles /var/log/farrow "
+	if (run(s, hr, "mkdir -p " FR_NODE_DIR "/incoming " FR_NODE_DIR "/keys " FR_NODE_DIR "/bundles /var/log/farrow "
 			"/usr/local/sbin", NULL, &err) != 0)
 		goto failed;
-	remote_bundle = fr_xasprintf(NODE_DIR "/incoming/%s.tar.zst", o->man.top);
+	remote_bundle = fr_xasprintf(FR_NODE_DIR "/incoming/%s.tar.zst", o->man.top);
 	remote_sig = fr_xasprintf("%s.sig", remote_bundle);
 	sig = fr_xasprintf("%s.sig", o->bundle);
 	if ((c1 = sync_file(s, hr, o->firstboot, "/usr/local/sbin/farrow-firstboot", 0755, &err)) < 0 ||
-	    (c2 = sync_file(s, hr, o->key, NODE_DIR "/keys/bundle.gpg", 0644, &err)) < 0 ||
+	    (c2 = sync_file(s, hr, o->key, FR_NODE_DIR "/keys/bundle.gpg", 0644, &err)) < 0 ||
 	    (c3 = sync_file(s, hr, sig, remote_sig, 0644, &err)) < 0 ||
 	    (c4 = sync_file(s, hr, o->bundle, remote_bundle, 0644, &err)) < 0)
 		goto failed;
@@ -308,7 +308,7 @@ void install_host(const struct install_opts *o, const struct fr_inventory *inv, 
 	fr_buf_reset(&cmd);
 	fr_buf_adds(&cmd, "farrow-firstboot verify ");
 	fr_buf_add_shq(&cmd, remote_bundle);
-	fr_buf_adds(&cmd, " --key " NODE_DIR "/keys/bundle.gpg");
+	fr_buf_adds(&cmd, " --key " FR_NODE_DIR "/keys/bundle.gpg");
 	fr_buf_reset(&out);
 	st = run(s, hr, cmd.buf, &out, &err);
 	if (st != 0) {

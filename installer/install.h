@@ -9,10 +9,10 @@
 #include "bundle.h"
 #include "inventory.h"
 #include "plan.h"
+#include "profile.h"
 #include "ssh.h"
 #include "yamlnode.h"
 
-#define NODE_DIR "/var/lib/farrow"
 
 struct install_opts {
 	const char *bundle, *key, *limit, *firstboot;

@@ -120,6 +120,49 @@ out:
 	return r;
 }
 
+int fr_copy_file(const char *from, const char *to, mode_t mode, struct fr_err *err)
+{
+	char *tmp = fr_xasprintf("%s.tmp.XXXXXX", to), buf[1 << 16];
+	int in, fd, r = FR_EIO;
+	ssize_t n;
+
+	if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
+		fr_err_set(err, FR_EIO, "cannot read '%s': %s", from, strerror(errno));
+		free(tmp);
+		return FR_EIO;
+	}
+	if ((fd = mkstemp(tmp)) < 0) {
+		fr_err_set(err, FR_EIO, "cannot create a temporary file beside '%s': %s", to, strerror(errno));
+		close(in);
+		free(tmp);
+		return FR_EIO;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write_all(fd, buf, (size_t)n) < 0)
+			break;
+	if (n != 0) {
+		fr_err_set(err, FR_EIO, "cannot copy '%s' to '%s': %s", from, to, strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0 || close(fd) < 0) {
+		fr_err_set(err, FR_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+		goto fail;
+	}
+	if (rename(tmp, to) < 0) {
+		fr_err_set(err, FR_EIO, "cannot replace '%s': %s", to, strerror(errno));
+		goto fail;
+	}
+	r = 0;
+	goto out;
+fail:
+	unlink(tmp);
+out:
+	close(in);
+	free(tmp);
+	return r;
+}
+
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;

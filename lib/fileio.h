@@ -23,6 +23,12 @@ int fr_read_file(const char *path, size_t max, char **data, size_t *len, struct 
 int fr_write_atomic(const char *path, const char *data, size_t len, mode_t mode, int backup,
 		    struct fr_err *err);
 
+/*
+ * Copy from to to as fr_write_atomic writes (a temporary file beside to with mode, fsync,
+ * rename), reading in blocks: for files of any size (bundles, binaries). 0 or FR_EIO.
+ */
+int fr_copy_file(const char *from, const char *to, mode_t mode, struct fr_err *err);
+
 /* Remove path and everything under it (like rm -rf --one-file-system: a mount below it is not
  * entered, and then not removed); missing is fine. Returns 0 or FR_EIO. */
 int fr_rm_rf(const char *path);

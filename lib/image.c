@@ -209,7 +209,6 @@ out:
 
 /* ---- building a root from a bundle ---- */
 
-#define NODE_DIR "/var/lib/farrow"
 
 static const char node_keys_unit[] =
 	"# farrow-node-keys.service: written by farrow image build. An image carries no SSH host keys\n"
@@ -256,19 +255,6 @@ static void say(const struct fr_image_opts *o, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
-}
-
-static int copy_file(const char *from, const char *to, mode_t mode, struct fr_err *err)
-{
-	char *data;
-	size_t len;
-	int r;
-
-	if (fr_read_file(from, 256u << 20, &data, &len, err) < 0)
-		return FR_EIO;
-	r = fr_write_atomic(to, data, len, mode, 0, err);
-	free(data);
-	return r;
 }
 
 static int write_in(const char *root, const char *path, const char *text, mode_t mode, struct fr_err *err)
@@ -444,7 +430,7 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		}
 	}
 	fr_sha256_file(o->bundle, sha, NULL, NULL);
-	topdir = fr_xasprintf(NODE_DIR "/bundles/%s", m->top);
+	topdir = fr_xasprintf(FR_NODE_DIR "/bundles/%s", m->top);
 	/* the node's profile (per-node) and the packages its modules need; generic: every module's */
 	if (o->profile) {
 		struct fr_diags d = { 0 };
@@ -485,7 +471,7 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	}
 	/* apt checks the bundle's repository with the key the bundle was verified with */
 	keyc = fr_xasprintf("%s/key%s", work, strlen(o->key) > 4 && strcmp(o->key + strlen(o->key) - 4, ".asc") == 0 ? ".asc" : ".gpg");
-	if ((r = copy_file(o->key, keyc, 0644, err)) < 0)
+	if ((r = fr_copy_file(o->key, keyc, 0644, err)) < 0)
 		goto out;
 	hook = essential_hook();
 	hookpath = fr_xasprintf("%s/essential-hook", work);
@@ -529,8 +515,8 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	unlink(p);
 	free(p);
 	p = fr_apt_bundle_source(topdir);
-	if ((r = write_in(root, FR_APT_SOURCES, p, 0644, err)) < 0 || (r = mkdir_in(root, NODE_DIR "/bundles", 0755, err)) < 0 ||
-	    (r = mkdir_in(root, NODE_DIR "/keys", 0755, err)) < 0)
+	if ((r = write_in(root, FR_APT_SOURCES, p, 0644, err)) < 0 || (r = mkdir_in(root, FR_NODE_DIR "/bundles", 0755, err)) < 0 ||
+	    (r = mkdir_in(root, FR_NODE_DIR "/keys", 0755, err)) < 0)
 		goto out;
 	free(p);
 	p = fr_xasprintf("%s%s", root, topdir);
@@ -539,12 +525,12 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		goto out;
 	}
 	free(p);
-	p = fr_xasprintf("%s" NODE_DIR "/keys/bundle.gpg", root);
-	if ((r = copy_file(o->key, p, 0644, err)) < 0)
+	p = fr_xasprintf("%s" FR_NODE_DIR "/keys/bundle.gpg", root);
+	if ((r = fr_copy_file(o->key, p, 0644, err)) < 0)
 		goto out;
 	free(p);
 	p = fr_xasprintf("%s/usr/local/sbin/farrow-firstboot", root);
-	if ((r = mkdir_in(root, "/usr/local/sbin", 0755, err)) < 0 || (r = copy_file(o->firstboot, p, 0755, err)) < 0)
+	if ((r = mkdir_in(root, "/usr/local/sbin", 0755, err)) < 0 || (r = fr_copy_file(o->firstboot, p, 0755, err)) < 0)
 		goto out;
 	if ((r = mkdir_in(root, "/etc/systemd/system/multi-user.target.wants", 0755, err)) < 0 ||
 	    (r = write_in(root, "/etc/systemd/system/farrow-firstboot.service", fr_firstboot_unit, 0644, err)) < 0 ||
@@ -578,17 +564,13 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 			unlink(p);
 		}
 	}
-	/* a per-node image's name: the profile's nodename, else its first instance name (farrow-firstboot
-	 * names a node so when nodename_overwrite allows; an image has no name of its own to keep) */
+	/* a per-node image's name: the node's (farrow-firstboot names a node so when nodename_overwrite
+	 * allows; an image has no name of its own to keep) */
 	{
-		static const char *const ids[] = { "pg_instance", "etcd_instance", "infra_instance", "minio_instance",
-						   "redis_instance", NULL };
-		const char *name = fr_node_str(fr_node_get(fr_node_get(profile, "vars"), "nodename"));
+		const char *name = fr_profile_node_name(profile);
 
-		for (i = 0; ids[i] && (name == NULL || !*name); i++)
-			name = fr_node_str(fr_node_get(fr_node_get(profile, "identities"), ids[i]));
 		free(p);
-		p = fr_xasprintf("%s\n", name && *name ? name : "localhost");
+		p = fr_xasprintf("%s\n", name ? name : "localhost");
 	}
 	if ((r = write_in(root, "/etc/machine-id", "", 0444, err)) < 0 ||
 	    (r = write_in(root, "/etc/hostname", p, 0644, err)) < 0 ||

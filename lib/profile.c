@@ -392,6 +392,18 @@ struct fr_node *fr_profile_load(const char *text, size_t len, struct fr_diags *d
 	return root;
 }
 
+const char *fr_profile_node_name(const struct fr_node *profile)
+{
+	static const char *const ids[] = { "pg_instance", "etcd_instance", "infra_instance", "minio_instance",
+					   "redis_instance", NULL };
+	const char *name = fr_node_str(fr_node_get(fr_node_get(profile, "vars"), "nodename"));
+	size_t i;
+
+	for (i = 0; ids[i] && (name == NULL || !*name); i++)
+		name = fr_node_str(fr_node_get(fr_node_get(profile, "identities"), ids[i]));
+	return name && *name ? name : NULL;
+}
+
 const char fr_firstboot_unit[] =
 	"# farrow-firstboot.service: written by farrow install (or farrow-firstboot unit).\n"
 	"[Unit]\n"

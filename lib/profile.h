@@ -29,6 +29,14 @@
  */
 #define FR_PROFILE_VERSION 1
 
+/* Where a node keeps farrow's files: keys/bundle.gpg, incoming/<top>.tar.zst(.sig), bundles/<top>/
+ * (the unpacked bundle the profile's bundle: names), the modules' state. */
+#define FR_NODE_DIR "/var/lib/farrow"
+
+/* The name a node takes (/etc/hostname): its nodename, else its first instance name (pg, etcd,
+ * infra, minio, redis), else NULL. Borrowed from the profile tree. */
+const char *fr_profile_node_name(const struct fr_node *profile);
+
 /* Where a node's certificate material is on the admin side (<pki>/ca/ca.crt, <pki>/<ip>/server.{crt,key}). */
 struct fr_profile_pki {
 	char *ca_crt, *crt, *key;

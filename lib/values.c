@@ -165,6 +165,20 @@ static const char *vip_problem(const char *s)
 	return NULL;
 }
 
+/* A block device as an installer names it: /dev/<name> or /dev/disk/by-id/<name>, nothing a shell
+ * or an answer file's grammar would read as more than one word. */
+static const char *blockdev_problem(const char *s)
+{
+	if (strncmp(s, "/dev/", 5) != 0 || s[5] == '\0' || fr_path_problem(s + 5, 0) || strchr(s, '%') || strchr(s, '='))
+		return "is not a block device path (as /dev/sda or /dev/disk/by-id/...)";
+	return NULL;
+}
+
+static const char *ipv4_problem(const char *s)
+{
+	return fr_is_ipv4(s) ? NULL : "is not an IPv4 address";
+}
+
 /* A network interface name as Linux allows it: 1-15 bytes, no '/', no space, not '-' first. */
 static const char *iface_problem(const char *s)
 {
@@ -541,7 +555,7 @@ static void check_pgbackrest_repo(struct fr_diags *d, const char *param, const s
 
 enum kind {
 	K_ENUM, K_NAME, K_IDENT, K_PORT, K_IPV4, K_PATH, K_HOSTNAME, K_WORD, K_LISTEN, K_LIBS, K_HBA, K_USERS, K_DBS,
-	K_SERVICES, K_ETC_HOSTS, K_SETTINGS, K_PGBR_REPO, K_SEQ, K_RPO, K_PGVERSION, K_REDIS_PORTS, K_WORDS, K_DELAY, K_COUNT, K_VIP, K_IFACE,
+	K_SERVICES, K_ETC_HOSTS, K_SETTINGS, K_PGBR_REPO, K_SEQ, K_RPO, K_PGVERSION, K_REDIS_PORTS, K_WORDS, K_DELAY, K_COUNT, K_VIP, K_IFACE, K_BLOCKDEV, K_ADDR,
 };
 
 struct rule {
@@ -562,6 +576,9 @@ static const struct rule rules[] = {
 	{ "minio_cluster", K_NAME, NULL },
 	{ "minio_seq", K_SEQ, NULL },
 	{ "node_etc_hosts", K_ETC_HOSTS, NULL },
+	{ "node_install_address", K_VIP, NULL },
+	{ "node_install_disk", K_BLOCKDEV, NULL },
+	{ "node_install_gateway", K_ADDR, NULL },
 	{ "node_sysctl_params", K_SETTINGS, NULL },
 	{ "node_tune", K_ENUM, tunes },
 	{ "nodename", K_HOSTNAME, NULL },
@@ -714,6 +731,12 @@ static void check_rule(struct fr_diags *d, const struct rule *r, const struct fr
 		break;
 	case K_IFACE:
 		check_str(d, p, v, NULL, iface_problem);
+		break;
+	case K_BLOCKDEV:
+		check_str(d, p, v, NULL, blockdev_problem);
+		break;
+	case K_ADDR:
+		check_str(d, p, v, NULL, ipv4_problem);
 		break;
 	case K_DELAY:
 		check_str(d, p, v, NULL, delay_problem);
