@@ -168,9 +168,12 @@ int fr_medium_write(const struct fr_medium_opts *o, struct fr_medium *m, struct 
 	if (!fr_is_ipv4(o->ip))
 		return fr_err_set(err, FR_EARG, "'%s' is not an IPv4 address", o->ip);
 	base = fr_xasprintf("%s/" FR_MEDIUM_DIR, o->dir);
-	if ((r = fr_mkdir_p(base, 0755, err)) < 0)
+	p = fr_xasprintf("%s/bundles", base);
+	if ((r = fr_mkdir_p(p, 0755, err)) < 0)
 		goto out;
-	work = fr_xasprintf("%s/.verify-XXXXXX", base);
+	free(p);
+	p = NULL;
+	work = fr_xasprintf("%s/bundles/.verify-XXXXXX", base);
 	if (mkdtemp(work) == NULL) {
 		r = fr_err_set(err, FR_EIO, "cannot make a work directory in %s: %s", base, strerror(errno));
 		free(work);
@@ -213,10 +216,6 @@ int fr_medium_write(const struct fr_medium_opts *o, struct fr_medium *m, struct 
 		if ((r = place_text(script.buf, p, 0755, pass == 0, err)) < 0)
 			goto out;
 		if (pass == 0) {
-			q = fr_xasprintf("%s/bundles", base);
-			if ((r = fr_mkdir_p(q, 0755, err)) < 0)
-				goto out;
-			free(q);
 			q = fr_xasprintf("%s/profiles", base);
 			if ((r = fr_mkdir_p(q, 0700, err)) < 0)
 				goto out;
@@ -224,9 +223,7 @@ int fr_medium_write(const struct fr_medium_opts *o, struct fr_medium *m, struct 
 	}
 	/* the unpacked bundle (the installer's local repository): the verified tree, once */
 	if (access(unpacked, F_OK) != 0) {
-		free(q);
-		q = fr_xasprintf("%s/%s", work, m->top);
-		if (rename(q, unpacked) < 0) {
+		if (chmod(work, 0755) < 0 || rename(work, unpacked) < 0) {
 			r = fr_err_set(err, FR_EIO, "cannot move the verified bundle to %s: %s", unpacked, strerror(errno));
 			goto out;
 		}
@@ -347,6 +344,10 @@ static int net_of(const struct fr_node *profile, struct net *n, const char *sep,
 		snprintf(n->gw, sizeof(n->gw), "%s", gw);
 	for (i = 0; fr_node_is_seq(dns) && i < dns->n; i++) {
 		const char *s = fr_node_str(dns->items[i]);
+
+		/* Pigsty's default name server is its admin node, written as the template ${admin_ip} */
+		if (s && strcmp(s, "${admin_ip}") == 0)
+			s = fr_node_str(var(profile, "admin_ip"));
 
 		if (s == NULL || !fr_is_ipv4(s)) {
 			fr_buf_release(&n->dns);
@@ -572,8 +573,8 @@ int fr_answer_render(const struct fr_answer_opts *o, struct fr_buf *out, struct 
 	int r;
 
 	if (strncmp(t, fam, strlen(fam)) != 0 || !isdigit((unsigned char)t[strlen(fam)]))
-		return fr_err_set(err, FR_EINVALID, "a %s installs %s, and the bundle is for %s",
-				  fr_answer_kind_name(o->kind),
+		return fr_err_set(err, FR_EINVALID, "%s %s installs %s, and the bundle is for %s",
+				  o->kind == FR_ANSWER_AUTOINSTALL ? "an" : "a", fr_answer_kind_name(o->kind),
 				  families[o->kind == FR_ANSWER_PRESEED ? 0 : o->kind == FR_ANSWER_KICKSTART ? 1 : 2][1], t);
 	if (name == NULL)
 		return fr_err_set(err, FR_EINVALID, "the node has no name: give it a nodename or an instance");

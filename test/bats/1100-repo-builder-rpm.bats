@@ -2,44 +2,12 @@
 # repo-builder against an rpm-md repository of fixture RPMs built here with rpmbuild, indexed by
 # createrepo_c and signed with a throwaway key; the bundle read by Debian's dnf with repo_gpgcheck=1.
 
-# Build fixture RPMs with dependencies among them into $1.
-fr_rpms() {
-	local top=$BATS_FILE_TMPDIR/rpmbuild spec
-	mk() {
-		local name=$1 ver=$2
-		shift 2
-		spec=$BATS_FILE_TMPDIR/$name-$ver.spec
-		{
-			printf 'Name: %s\nVersion: %s\nRelease: 1\nSummary: farrow test %s\nLicense: MIT\nBuildArch: noarch\n' \
-				"$name" "$ver" "$name"
-			for d in "$@"; do printf '%s\n' "$d"; done
-			printf '%%description\nfarrow test package.\n%%install\nmkdir -p %%{buildroot}/usr/share/%s\n' "$name"
-			printf 'echo %s > %%{buildroot}/usr/share/%s/VERSION\n%%files\n/usr/share/%s/VERSION\n' "$ver" "$name" "$name"
-		} >"$spec"
-		rpmbuild --define "_topdir $top" -bb "$spec" >/dev/null 2>&1
-	}
-	mk frt-lib 1.0
-	mk frt-lib 2.0
-	mk frt-app 1.0 "Requires: frt-lib >= 2" "Requires: frt-virtual"
-	mk frt-provider 1.0 "Provides: frt-virtual"
-	mk frt-broken 1.0 "Requires: frt-nothing"
-	mkdir -p "$1"
-	cp "$top"/RPMS/noarch/*.rpm "$1/"
-}
-
 setup_file() {
 	load helpers/common
 	load helpers/mirror
 	command -v rpmbuild >/dev/null && command -v createrepo_c >/dev/null && command -v dnf >/dev/null || return 0
 	export REPO=$BATS_FILE_TMPDIR/rpmrepo KEYDIR=$BATS_FILE_TMPDIR/key
-	fr_rpms "$REPO"
-	createrepo_c --no-database --general-compress-type=gz "$REPO" >/dev/null
-	home=$(mktemp -d /tmp/frgpg.XXXXXX)
-	gpg --homedir "$home" --batch --passphrase '' --quick-gen-key "rpm mirror <r@farrow.invalid>" rsa3072 sign never 2>/dev/null
-	gpg --homedir "$home" --batch -ab -o "$REPO/repodata/repomd.xml.asc" "$REPO/repodata/repomd.xml"
-	gpg --homedir "$home" --export >"$REPO.key"
-	gpgconf --homedir "$home" --kill all
-	rm -rf "$home"
+	fr_rpm_mirror "$REPO"
 	export PORT
 	PORT=$(fr_serve "$REPO")
 	repo-builder keygen --out "$KEYDIR" >/dev/null

@@ -321,3 +321,42 @@ fr_node_suite_setup() {
 	FB="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/farrow-firstboot"
 	export PGPASSFILE=$W/pgpass PGCONNECT_TIMEOUT=5
 }
+
+# Build fixture RPMs with dependencies among them into $1.
+fr_rpms() {
+	local top=$BATS_FILE_TMPDIR/rpmbuild spec
+	mk() {
+		local name=$1 ver=$2
+		shift 2
+		spec=$BATS_FILE_TMPDIR/$name-$ver.spec
+		{
+			printf 'Name: %s\nVersion: %s\nRelease: 1\nSummary: farrow test %s\nLicense: MIT\nBuildArch: noarch\n' \
+				"$name" "$ver" "$name"
+			for d in "$@"; do printf '%s\n' "$d"; done
+			printf '%%description\nfarrow test package.\n%%install\nmkdir -p %%{buildroot}/usr/share/%s\n' "$name"
+			printf 'echo %s > %%{buildroot}/usr/share/%s/VERSION\n%%files\n/usr/share/%s/VERSION\n' "$ver" "$name" "$name"
+		} >"$spec"
+		rpmbuild --define "_topdir $top" -bb "$spec" >/dev/null 2>&1
+	}
+	mk frt-lib 1.0
+	mk frt-lib 2.0
+	mk frt-app 1.0 "Requires: frt-lib >= 2" "Requires: frt-virtual"
+	mk frt-provider 1.0 "Provides: frt-virtual"
+	mk frt-broken 1.0 "Requires: frt-nothing"
+	mkdir -p "$1"
+	cp "$top"/RPMS/noarch/*.rpm "$1/"
+}
+
+# An rpm-md mirror of those RPMs in $1, indexed by createrepo_c and signed (repomd.xml.asc) with a
+# throwaway key whose public half goes to $1.key.
+fr_rpm_mirror() { # fr_rpm_mirror <dir>
+	local home
+	fr_rpms "$1"
+	createrepo_c --no-database --general-compress-type=gz "$1" >/dev/null
+	home=$(mktemp -d /tmp/frgpg.XXXXXX)
+	gpg --homedir "$home" --batch --passphrase '' --quick-gen-key "rpm mirror <r@farrow.invalid>" rsa3072 sign never 2>/dev/null
+	gpg --homedir "$home" --batch -ab -o "$1/repodata/repomd.xml.asc" "$1/repodata/repomd.xml"
+	gpg --homedir "$home" --export >"$1.key"
+	gpgconf --homedir "$home" --kill all
+	rm -rf "$home"
+}
