@@ -178,3 +178,32 @@ meta_serves() { # meta_serves WHAT: psql through 5433 as the business user (boun
 	run -0 "$SANDBOX" exec 1 farrow-firstboot seed
 	assert_output --partial "is here already: the seed is not read"
 }
+
+@test "an answer file's post-install step into a freshly installed Debian: install-node.sh, then the node converges at its first boot" {
+	"$SANDBOX" down
+	printf 'correct horse battery\n' >pw
+	run -0 farrow profile meta.yml --host 10.10.10.10 --preseed --medium "$W/medium" --bundle "$BUNDLE" \
+		--key "$W/key/farrow-signing.gpg" --firstboot "$FB" --root-password-file pw -o preseed.cfg
+	run -0 debconf-set-selections -c preseed.cfg
+	# what d-i leaves at /target: a Debian with openssh-server (the sandbox's base root, copied)
+	cp -a "$("$SANDBOX" base)" "$W/installed"
+	# preseed/late_command as d-i runs it, the medium here instead of at /cdrom
+	cmd=$(sed -n 's/^d-i preseed\/late_command string //p' preseed.cfg)
+	cmd=${cmd//\/cdrom\//$W/medium/}
+	cmd=${cmd// \/target / $W/installed }
+	run -0 sh -c "$cmd"
+	assert_output "farrow: node 10.10.10.10 installed in $W/installed: farrow-firstboot converges it at first boot"
+	run -0 stat -c '%a' "$W/installed/etc/farrow/profile.yml" "$W/installed/etc/farrow"
+	assert_output $'600\n700'
+	run -0 cmp "$W/installed/etc/farrow/profile.yml" "$W/medium/farrow/profiles/10.10.10.10.yml"
+	run -0 readlink "$W/installed/etc/systemd/system/multi-user.target.wants/farrow-firstboot.service"
+	run -1 test -e "$W/installed/var/lib/farrow/.install-node"
+	# first boot: nothing else added; the packages come from the bundle it carries
+	SECONDS=0
+	run -0 "$SANDBOX" image 1 "$W/installed"
+	fr_wait_firstboot
+	assert_output --partial '"result":"done"'
+	meta_serves "installed by an answer file's install-node.sh"
+	run -0 "$SANDBOX" exec 1 grep -c "verified and unpacked /var/lib/farrow/incoming/farrow-pkg-0.1.0.$FR_TARGET.x86_64.tar.zst" \
+		/var/log/farrow/packages.log
+}
