@@ -19,7 +19,7 @@ ifeq ($(V),0)
 Q := @
 endif
 
-PKGS := yaml-0.1 libxcrypt libarchive libzstd libcurl libcrypto libssh2 libpq ncursesw menuw formw panelw libsolv libsolvext
+PKGS := yaml-0.1 libxcrypt libarchive libzstd libcurl libssl libcrypto libssh2 libpq ncursesw menuw formw panelw libsolv libsolvext
 WARN := -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings
 ifeq ($(WERROR),1)
@@ -36,12 +36,13 @@ ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 LIB_SRCS := $(wildcard lib/*.c)
-# Two tiers. What a node links (farrow-firstboot): libc, libcrypto, libzstd, libyaml, nothing else.
+# Two tiers. What a node links (farrow-firstboot): libc, libssl/libcrypto (one Debian package,
+# libssl3), libzstd, libyaml, nothing else.
 # The admin side (farrow, repo-builder) adds libcurl, libssh2, libarchive, libsolv, ncurses. A
 # node-side file that calls into the admin tier does not link: the tiers stay visible.
 NODE_LIB_SRCS := $(addprefix lib/,buf.c bundle.c cli.c crypto.c err.c exec.c fileio.c inventory.c \
 	modules.c params.c pgp.c pkgmgr-apt.c pki.c plans.c pq.c profile.c services.c tarread.c \
-	values.c xalloc.c yamlnode.c)
+	tlsget.c values.c xalloc.c yamlnode.c)
 ADMIN_LIB_SRCS := $(filter-out $(NODE_LIB_SRCS),$(LIB_SRCS))
 NODE_LIB_OBJS := $(NODE_LIB_SRCS:%.c=$(O)/obj/%.o) $(O)/obj/embedded.o
 ADMIN_LIB_OBJS := $(ADMIN_LIB_SRCS:%.c=$(O)/obj/%.o)
@@ -85,7 +86,7 @@ $(O)/repo-builder: $(RB_SRCS:%.c=$(O)/obj/%.o) $(LIBS_A)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 # farrow-firstboot runs on bare nodes: only libc, libcrypto and libzstd (what a minimal
 # Debian 12 has), libyaml linked in statically.
-FB_LIBS = -Wl,-Bstatic -lyaml -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs libcrypto libzstd 2>/dev/null)
+FB_LIBS = -Wl,-Bstatic -lyaml -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs libssl libcrypto libzstd 2>/dev/null)
 $(O)/farrow-firstboot: $(FB_SRCS:%.c=$(O)/obj/%.o) $(O)/libfarrow-node.a
 	@[ "$(V)" != 0 ] || echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(FB_LIBS)

@@ -120,7 +120,8 @@ void fb_pgsql_health(struct fb *fb, struct fr_buf *json);
 /* The VIP keeper (firstboot/vip.c): until SIGTERM; -1 (logged) when the profile has no VIP. */
 int fb_vip(struct fb *fb);
 
-/* seed.c: `farrow-firstboot seed`: the node's profile from its seed volume (an exit status). */
-int fb_seed(const char *profile_path, const char *device, const char *host);
+/* seed.c: `farrow-firstboot seed`: the node's profile from its seed volume or HTTPS URL (sha256: the
+ * server certificate's fingerprint, else farrow.seed_sha256=) (an exit status). */
+int fb_seed(const char *profile_path, const char *device, const char *host, const char *sha256);
 
 #endif

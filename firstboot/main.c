@@ -1,7 +1,7 @@
 /* main.c -- `farrow-firstboot`: the node side of farrow; runs on a bare node. */
 /* SPDX-License-Identifier: MIT */
 /*
- * It links only what a minimal Debian 12 node has (libc, libcrypto, libzstd;
+ * It links only what a minimal Debian 12 node has (libc, libssl/libcrypto, libzstd;
  * libyaml statically), so it can verify and unpack a bundle before any
  * package is installed.
  */
@@ -45,7 +45,8 @@
 	"       farrow-firstboot health --json [--profile <file>]\n"                           \
 	"       farrow-firstboot vip [--profile <file>]\n"                                     \
 	"       farrow-firstboot run [--profile <file>] [--only <module>] [--state <dir>] [-v]\n"  \
-	"       farrow-firstboot seed [--device <dev>] [--host <ip>] [--profile <file>]\n"       \
+	"       farrow-firstboot seed [--device <dev>|<https-url> [--sha256 <fingerprint>]] [--host <ip>]\n" \
+	"                             [--profile <file>]\n"                                     \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
@@ -71,7 +72,10 @@
 	"           SIGTERM (what farrow-vip.service runs)\n"                                  \
 	"  seed     a node with no profile takes it from its seed: the device given, else\n"    \
 	"           farrow.seed=<device> on the kernel command line, else the volume labelled\n"  \
-	"           FARROW-SEED (VFAT: farrow seed makes it); the profile is checked as every\n"  \
+	"           FARROW-SEED (VFAT: farrow seed makes it); or an https:// URL whose server\n"  \
+	"           is known by its certificate's SHA-256 fingerprint (--sha256, else\n"         \
+	"           farrow.seed_sha256= on the kernel command line; a mismatch is refused, exit\n" \
+	"           6); the profile is checked as every\n"                                        \
 	"           profile is, and must be this machine's (its host one of this machine's\n"     \
 	"           addresses, or --host / farrow.host=); written 0600. A seed for another host\n" \
 	"           is refused and nothing is written; why goes to the console and\n"           \
@@ -584,7 +588,7 @@ out:
 
 /* The options every verb accepts (each verb checks the ones it needs), and its operands. */
 struct fb_args {
-	const char *key, *dest, *state, *profile, *only, *device, *host;
+	const char *key, *dest, *state, *profile, *only, *device, *host, *sha256;
 	int verbose, show_secrets, json;
 	int nargs;
 	char **args;
@@ -604,6 +608,7 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 		{ "json", no_argument, NULL, 'J' },
 		{ "device", required_argument, NULL, 'D' },
 		{ "host", required_argument, NULL, 'H' },
+		{ "sha256", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -626,6 +631,7 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 		case 's': a->state = optarg; break;
 		case 'D': a->device = optarg; break;
 		case 'H': a->host = optarg; break;
+		case 'F': a->sha256 = optarg; break;
 		case 'h': usage(stdout); return FR_EXIT_OK;
 		default: usage(stderr); return FR_EXIT_USAGE;
 		}
@@ -669,7 +675,7 @@ static int verb(int argc, char **argv)
 	if (strcmp(v, "health") == 0 && a.nargs == 0 && a.json)
 		return health(a.profile);
 	if (strcmp(v, "seed") == 0 && a.nargs == 0)
-		return fb_seed(a.profile, a.device, a.host);
+		return fb_seed(a.profile, a.device, a.host, a.sha256);
 	if (strcmp(v, "run") == 0 && a.nargs == 0)
 		return run(a.profile, a.only, a.state, a.verbose);
 	return bad_args(v);

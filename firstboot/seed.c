@@ -24,6 +24,7 @@
 #include "fb.h"
 #include "fileio.h"
 #include "profile.h"
+#include "tlsget.h"
 #include "xalloc.h"
 #include "yamlnode.h"
 
@@ -118,7 +119,7 @@ static int is_mine(const char *host, char *out, size_t n)
 	return mine;
 }
 
-int fb_seed(const char *profile_path, const char *device, const char *host)
+int fb_seed(const char *profile_path, const char *device, const char *host, const char *sha256)
 {
 	static const char *const env[] = { "MTOOLS_SKIP_CHECK=1", "LC_ALL=C", NULL };
 	struct fr_buf text = FR_BUF_INIT, errout = FR_BUF_INIT;
@@ -149,15 +150,41 @@ int fb_seed(const char *profile_path, const char *device, const char *host)
 		    "waits for a profile (%s)", FR_SEED_LABEL, profile_path);
 		return FR_EXIT_FAIL;
 	}
-	if (strncmp(dev, "https:", 6) == 0 || strncmp(dev, "http:", 5) == 0) {
-		say("the seed %s: seeds over HTTPS are not supported yet; give a device", dev);
+	if (strncmp(dev, "http:", 5) == 0) {
+		say("the seed %s: plain HTTP is refused (a profile holds credentials): give https:// and "
+		    "farrow.seed_sha256=", dev);
 		return FR_EXIT_FAIL;
 	}
-	if (dev[0] != '/') {
+	if (strncmp(dev, "https:", 6) == 0) {
+		/* over HTTPS, the server known by its certificate's SHA-256 alone (farrow.seed_sha256=) */
+		char fp[256] = "";
+		unsigned char pin[32];
+		int tries, g = FR_ENOTFOUND;
+
+		if (sha256)
+			snprintf(fp, sizeof(fp), "%s", sha256);
+		if ((!*fp && !cmdline_arg("seed_sha256", fp, sizeof(fp))) || fr_fingerprint_parse(fp, pin) < 0) {
+			say("the seed %s: an HTTPS seed needs farrow.seed_sha256=<the server certificate's SHA-256 "
+			    "fingerprint> on the kernel command line%s", dev, *fp ? " (this one is not 64 hex digits)" : "");
+			return FR_EXIT_FAIL;
+		}
+		/* the network may come up after this unit starts: a bounded wait, one minute */
+		for (tries = 0; tries < 30; tries++) {
+			fr_buf_wipe(&text);
+			if ((g = fr_https_get_pinned(dev, pin, 1u << 20, 10, &text, &err)) != FR_ENOTFOUND)
+				break;
+			sleep(2);
+		}
+		if (g < 0) {
+			say("cannot take the seed from %s: %s%s", dev, err.msg,
+			    g == FR_ECRYPTO ? ": refused, nothing written" : "");
+			r = g == FR_ECRYPTO ? FR_EXIT_BADSIG : FR_EXIT_FAIL;
+			goto out;
+		}
+	} else if (dev[0] != '/') {
 		say("the seed %s: not an absolute device path", dev);
 		return FR_EXIT_FAIL;
-	}
-	{
+	} else {
 		char *src = fr_xasprintf("::%s", FR_SEED_PROFILE);
 		const char *argv[] = { "mcopy", "-n", "-i", dev, src, "-", NULL };
 		int er = fr_exec(argv, env, NULL, 0, &text, &errout, &st, &err);

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,31 @@ static long long tree_mib(const char *root, struct fr_err *err)
 	if (mib < 0)
 		fr_err_set(err, FR_EIO, "cannot size %s", root);
 	return mib;
+}
+
+/* Times clamped as tar --clamp-mtime does, before mke2fs -d copies them: every atime the epoch, an
+ * mtime after it the epoch. (ctime cannot be set; mke2fs from 1.47.1 clamps it to
+ * SOURCE_DATE_EPOCH itself, 1.47.0 copies the build's.) */
+static struct timespec clamp_to;
+
+static int clamp_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	struct timespec t[2];
+
+	(void)flag;
+	(void)ftw;
+	t[0] = clamp_to;
+	t[1] = st->st_mtim.tv_sec >= clamp_to.tv_sec ? clamp_to : st->st_mtim;
+	return utimensat(AT_FDCWD, path, t, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+static int clamp_times(const char *root, long long epoch, struct fr_err *err)
+{
+	clamp_to.tv_sec = (time_t)epoch;
+	clamp_to.tv_nsec = 0;
+	if (nftw(root, clamp_one, 32, FTW_PHYS | FTW_MOUNT) != 0)
+		return fr_err_set(err, FR_EIO, "cannot clamp the times under %s: %s", root, strerror(errno));
+	return 0;
 }
 
 /* What the root needs to boot from this disk: fstab, GRUB's menu, the growth of the root. */
@@ -182,6 +208,8 @@ int fr_disk_build(const char *root, const char *work, const char *out, const cha
 		return fr_err_set(err, FR_EIO, "a disk image needs sfdisk, mke2fs, grub-mkimage, mkfs.vfat and mcopy "
 				  "(apt-get install fdisk e2fsprogs grub-common dosfstools mtools; make deps installs them)");
 	if ((r = root_files(root, err)) < 0)
+		return r;
+	if ((r = clamp_times(root, epoch, err)) < 0)
 		return r;
 	if ((used = tree_mib(root, err)) < 0)
 		return FR_EIO;

@@ -4,6 +4,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <glob.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -289,6 +290,29 @@ static int mkdir_in(const char *root, const char *path, mode_t mode, struct fr_e
 	return r;
 }
 
+/* Remove every /etc/systemd/system/<target>.wants/<unit> link of the modules' units (what
+ * `systemctl disable` does for a unit enabled by its package's preset). */
+static int disable_module_units(const char *root, struct fr_err *err)
+{
+	size_t i, j, k;
+	int r = 0;
+
+	for (i = 0; i < fr_nmodules; i++)
+		for (j = 0; fr_modules[i].units && fr_modules[i].units[j]; j++) {
+			char *pat = fr_xasprintf("%s/etc/systemd/system/*.wants/%s", root, fr_modules[i].units[j]);
+			glob_t g;
+
+			if (glob(pat, 0, NULL, &g) == 0) {
+				for (k = 0; k < g.gl_pathc; k++)
+					if (unlink(g.gl_pathv[k]) < 0 && r == 0)
+						r = fr_err_set(err, FR_EIO, "cannot disable %s: %s", g.gl_pathv[k], strerror(errno));
+				globfree(&g);
+			}
+			free(pat);
+		}
+	return r;
+}
+
 static int has_pkg(const struct fr_bundle_manifest *m, const char *name)
 {
 	size_t i;
@@ -542,6 +566,9 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	    (r = write_in(root, "/etc/systemd/system/farrow-node-keys.service", node_keys_unit, 0644, err)) < 0 ||
 	    (r = symlink_in(root, "../farrow-node-keys.service",
 			    "/etc/systemd/system/multi-user.target.wants/farrow-node-keys.service", err)) < 0)
+		goto out;
+	/* the units firstboot's modules configure and enable themselves: disabled until they have */
+	if ((r = disable_module_units(root, err)) < 0)
 		goto out;
 	if ((r = mkdir_in(root, "/etc/farrow", 0700, err)) < 0)
 		goto out;

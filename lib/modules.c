@@ -21,14 +21,17 @@ static const char *const pgsql_secrets[] = { "patroni_password", "pg_replication
 static const char *const etcd_pkgs[] = { "etcd-server", "etcd-client", NULL };
 static const char *const pgsql_pkgs[] = { "postgresql-$v", "postgresql-client-$v", "patroni", "python3-psycopg2",
 					  "python3-etcd", "pgbouncer", "pgbackrest", "haproxy", NULL };
+static const char *const etcd_units[] = { "etcd.service", NULL };
+static const char *const pgsql_units[] = { "patroni.service", "pgbouncer.service", "haproxy.service", NULL };
 
 const struct fr_module_info fr_modules[] = {
 	{ "packages", "the bundle verified and unpacked, its repository only, the packages installed", NULL, NULL,
-	  NULL },
-	{ "node", "host name, /etc/hosts, sysctl and limits", NULL, NULL, NULL },
-	{ "ca", "the farrow CA and this node's certificate", ca_ids, NULL, NULL },
-	{ "etcd", "an etcd member with TLS and RBAC", etcd_ids, etcd_secrets, etcd_pkgs },
-	{ "pgsql", "patroni, PostgreSQL, pgbouncer, haproxy, pgbackrest", pg_ids, pgsql_secrets, pgsql_pkgs },
+	  NULL, NULL },
+	{ "node", "host name, /etc/hosts, sysctl and limits", NULL, NULL, NULL, NULL },
+	{ "ca", "the farrow CA and this node's certificate", ca_ids, NULL, NULL, NULL },
+	{ "etcd", "an etcd member with TLS and RBAC", etcd_ids, etcd_secrets, etcd_pkgs, etcd_units },
+	{ "pgsql", "patroni, PostgreSQL, pgbouncer, haproxy, pgbackrest", pg_ids, pgsql_secrets, pgsql_pkgs,
+	  pgsql_units },
 };
 const size_t fr_nmodules = sizeof(fr_modules) / sizeof(fr_modules[0]);
 

@@ -18,6 +18,9 @@ struct fr_module_info {
 	const char *const *identities;      /* wanted when the node has one of these; NULL: every node */
 	const char *const *secrets;         /* the credential-holding parameters it reads */
 	const char *const *packages;        /* what it needs installed ($v: the profile's pg_version) */
+	const char *const *units;           /* the packages' systemd units it configures and then enables
+					     * itself (images ship them disabled: a unit started before
+					     * its module ran would run on the package's defaults) */
 };
 
 extern const struct fr_module_info fr_modules[];

@@ -300,3 +300,48 @@ print(*[p[k] for k in ("ttl", "loop_wait", "retry_timeout", "primary_start_timeo
 	run -0 grep -c "max_connections: 321$" <<<"$output"
 	assert_output 2
 }
+
+@test "seed over HTTPS: taken from a server known by its certificate's SHA-256 alone; another certificate, plain HTTP, a 404 are refused, nothing written" {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=seed \
+		-keyout srv.key -out srv.crt 2>/dev/null
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=other \
+		-keyout other.key -out other.crt 2>/dev/null
+	fp=$(openssl x509 -in srv.crt -noout -fingerprint -sha256 | cut -d= -f2)
+	ofp=$(openssl x509 -in other.crt -noout -fingerprint -sha256 | cut -d= -f2)
+	mkdir www && cp p.yml www/pg-test-1.yml
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	python3 - "$port" <<'PY' 3>&- &
+import functools, http.server, ssl, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory="www")
+s = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), h)
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); c.load_cert_chain("srv.crt", "srv.key")
+s.socket = c.wrap_socket(s.socket, server_side=True)
+s.serve_forever()
+PY
+	srv=$!
+	for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break; sleep 0.1; done
+	url=https://127.0.0.1:$port/pg-test-1.yml
+	# another server's fingerprint: refused before the request, nothing written
+	run -6 farrow-firstboot seed --device "$url" --sha256 "$ofp" --host 10.10.10.11 --profile "$PWD/etc/profile.yml"
+	assert_output --partial "has SHA-256 fingerprint $fp, not the pinned $ofp: refused, nothing written"
+	run -1 test -e etc/profile.yml
+	# its own: the profile, checked as every profile is, written 0600 (fingerprint in either case, colons or not)
+	run -0 farrow-firstboot seed --device "$url" --sha256 "$(echo "$fp" | tr -d : | tr A-F a-f)" --host 10.10.10.11 \
+		--profile "$PWD/etc/profile.yml"
+	assert_output --partial "is this machine's (10.10.10.11)"
+	run -0 cmp p.yml etc/profile.yml
+	run -0 stat -c %a etc/profile.yml
+	assert_output 600
+	# a path the server does not have; plain HTTP; no fingerprint; a host that is not the profile's
+	run -1 farrow-firstboot seed --device "https://127.0.0.1:$port/none.yml" --sha256 "$fp" --host 10.10.10.11 \
+		--profile "$PWD/x/profile.yml"
+	assert_output --partial "the server answered HTTP/1.0 404"
+	run -1 farrow-firstboot seed --device "http://127.0.0.1:$port/pg-test-1.yml" --host 10.10.10.11 --profile "$PWD/x/profile.yml"
+	assert_output --partial "plain HTTP is refused"
+	run -1 farrow-firstboot seed --device "$url" --sha256 1234 --host 10.10.10.11 --profile "$PWD/x/profile.yml"
+	assert_output --partial "needs farrow.seed_sha256="
+	run -3 farrow-firstboot seed --device "$url" --sha256 "$fp" --host 10.10.10.12 --profile "$PWD/x/profile.yml"
+	assert_output --partial "is for 10.10.10.11, and this machine is 10.10.10.12"
+	run -1 test -e x
+	kill "$srv"
+}

@@ -111,6 +111,10 @@ meta_serves() { # meta_serves WHAT: psql through 5433 as the business user (boun
 	assert_output "deb [signed-by=/var/lib/farrow/bundles/farrow-image-0.1.0.$FR_TARGET.x86_64/keys/farrow-signing.gpg] file:/var/lib/farrow/bundles/farrow-image-0.1.0.$FR_TARGET.x86_64/repo farrow main"
 	run -0 ls "$W/meta-image/var/lib/postgresql"
 	refute_output --regexp "[0-9]"
+	# the services firstboot's modules configure stay off until their module has run
+	run -0 find "$W/meta-image/etc/systemd/system" -path '*.wants/*' \( -name etcd.service -o -name patroni.service \
+		-o -name pgbouncer.service -o -name haproxy.service \)
+	assert_output ""
 	# boot it: the sandbox adds nothing (no SSH key, no host key, no name)
 	SECONDS=0
 	run -0 "$SANDBOX" image 1 "$W/meta-image"
@@ -121,6 +125,8 @@ meta_serves() { # meta_serves WHAT: psql through 5433 as the business user (boun
 	run -0 "$SANDBOX" exec 1 grep -c "packages for this node's modules, all installed already" /var/log/farrow/packages.log
 	run -0 "$SANDBOX" exec 1 hostname
 	assert_output pg-meta-1
+	run -0 "$SANDBOX" exec 1 systemctl is-enabled etcd patroni pgbouncer haproxy
+	assert_output $'enabled\nenabled\nenabled\nenabled'
 	# its own host keys, made at its first boot
 	run -0 "$SANDBOX" exec 1 test -s /etc/ssh/ssh_host_ed25519_key
 	run -0 "$SANDBOX" exec 1 test -s /etc/machine-id

@@ -62,7 +62,41 @@ qemu_boot() {
 
 @test "the same inputs give the same raw bytes; qcow2 is the same disk" {
 	run -0 image "$W/meta2.raw" --format raw --quiet
-	run -0 cmp "$W/meta.raw" "$W/meta2.raw"
+	v=$(mke2fs -V 2>&1 | awk 'NR == 1 {print $2}')
+	if [ "$(printf '%s\n' 1.47.1 "$v" | sort -V | head -1)" = 1.47.1 ]; then
+		# mke2fs clamps inode times to SOURCE_DATE_EPOCH: the same bytes
+		run -0 cmp "$W/meta.raw" "$W/meta2.raw"
+	else
+		# mke2fs 1.47.0 (Debian 12) copies each file's ctime, which nothing can set: the disks may
+		# differ only inside the root file system's inode tables; every other byte is the same
+		run -0 python3 - "$W/meta.raw" "$W/meta2.raw" $((69632 * 512)) <<'PY'
+import re, subprocess, sys
+a, b, off = sys.argv[1], sys.argv[2], int(sys.argv[3])
+dump = subprocess.run(["dumpe2fs", f"{a}?offset={off}"], capture_output=True, text=True, check=True).stdout
+tables = [(int(x), int(y)) for x, y in re.findall(r"Inode table at (\d+)-(\d+)", dump)]
+assert tables, "no inode tables in dumpe2fs's output"
+bad = diff = 0
+with open(a, "rb") as fa, open(b, "rb") as fb:
+    pos = 0
+    while True:
+        x, y = fa.read(1 << 20), fb.read(1 << 20)
+        if not x and not y:
+            break
+        if x != y:
+            for i in range(0, max(len(x), len(y)), 4096):
+                if x[i:i + 4096] != y[i:i + 4096]:
+                    diff += 1
+                    p = pos + i - off
+                    blk = p // 4096 if p >= 0 else -1
+                    if not any(lo <= blk <= hi for lo, hi in tables):
+                        bad += 1
+                        print(f"byte block at {pos + i} (fs block {blk}) differs outside the inode tables")
+        pos += len(x)
+print(f"{diff} blocks of 4 KiB differ, {bad} outside the inode tables")
+sys.exit(1 if bad else 0)
+PY
+		echo "raw, mke2fs $v: $output" >&3
+	fi
 	rm -f "$W/meta2.raw"
 	run -0 image "$W/meta.qcow2" --format qcow2 --quiet
 	run -0 qemu-img compare -f qcow2 -F raw "$W/meta.qcow2" "$W/meta.raw"
