@@ -308,7 +308,8 @@ print(*[p[k] for k in ("ttl", "loop_wait", "retry_timeout", "primary_start_timeo
 		-keyout other.key -out other.crt 2>/dev/null
 	fp=$(openssl x509 -in srv.crt -noout -fingerprint -sha256 | cut -d= -f2)
 	ofp=$(openssl x509 -in other.crt -noout -fingerprint -sha256 | cut -d= -f2)
-	mkdir www && cp p.yml www/pg-test-1.yml
+	mkdir www
+	cp p.yml www/pg-test-1.yml
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	python3 - "$port" <<'PY' 3>&- &
 import functools, http.server, ssl, sys

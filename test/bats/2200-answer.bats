@@ -68,7 +68,8 @@ tree_sums() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 -r sha256s
 	top=farrow-test-0.1.0.d12.x86_64
 	f=med/farrow
 	[ "$(stat -c %a $f/profiles/10.10.10.10.yml)" = 600 ]
-	[ -x $f/farrow-firstboot ] && [ -x $f/install-node.sh ]
+	[ -x $f/farrow-firstboot ]
+	[ -x $f/install-node.sh ]
 	cmp $f/bundles/$top.tar.zst "$D12"
 	cmp $f/bundles/$top.tar.zst.sig "$D12.sig"
 	cmp $f/bundle.gpg "$KEY"
@@ -171,7 +172,8 @@ PY
 	assert_output --partial "a kickstart installs EL, and the bundle is for d12.x86_64"
 	run -1 answer autoinstall "$D12" m1 -o x
 	assert_output --partial "an autoinstall installs Ubuntu, and the bundle is for d12.x86_64"
-	[ ! -e m1 ] && [ ! -e x ]
+	run -1 test -e m1
+	run -1 test -e x
 	# a disk that is not a block device path: the inventory's check, at its line and column
 	fr_mutate "$W/inv.yml" "      vars:" "      vars:
         node_install_disk: sda" bad.yml
@@ -198,7 +200,8 @@ PY
 	fr_mutate "$W/inv.yml" "10.10.10.10: { infra_seq: 1 }" "meta-node: { infra_seq: 1 }" noaddr.yml
 	INV=noaddr.yml run -3 answer preseed "$D12" m1 -o x
 	assert_output --regexp "noaddr.yml:[0-9]+:[0-9]+: "
-	[ ! -e m1 ] && [ ! -e x ]
+	run -1 test -e m1
+	run -1 test -e x
 	# credentials: none, too short, a private key for a public one
 	run -2 farrow profile "$W/inv.yml" --host 10.10.10.10 --preseed --medium m1 --bundle "$D12" --key "$KEY"
 	assert_output --partial "--preseed needs --root-password-file"
@@ -209,9 +212,11 @@ PY
 	echo "-----BEGIN OPENSSH PRIVATE KEY-----" >id
 	run -1 answer preseed "$D12" m1 -o x --ssh-key id
 	assert_output --partial "its first line is not an OpenSSH public key"
-	[ ! -e m1 ] && [ ! -e x ]
+	run -1 test -e m1
+	run -1 test -e x
 	# a bundle that does not verify: exit 6, nothing on the medium
-	cp "$D12" bad.tar.zst && cp "$D12.sig" bad.tar.zst.sig
+	cp "$D12" bad.tar.zst
+	cp "$D12.sig" bad.tar.zst.sig
 	fr_flip_byte bad.tar.zst 3000
 	run -6 answer preseed "$PWD/bad.tar.zst" m3 -o x
 	assert_output --partial "does not verify: nothing written"
