@@ -49,7 +49,8 @@
 	"\n"                                                                                                  \
 	"inspect: what an image carries (its bundle's name, target, epoch and SHA-256, the farrow\n"      \
 	"version that built it, the embedded profile's host and identities; never a credential),\n"       \
-	"from its /etc/farrow/image.json, of a dir or tar image.\n"                                        \
+	"from its /etc/farrow/image.json, of a dir, tar or raw image (raw: read with debugfs, nothing\n"  \
+	"mounted; a qcow2 is refused: inspect the raw image it was made from).\n"                         \
 	"\n"                                                                                                  \
 	"exit status: 0 done, 1 failed, 2 usage, 3 invalid inventory, 6 the bundle does not verify\n"
 
@@ -89,6 +90,8 @@ static int image_inspect(int argc, char **argv)
 	}
 	if (fr_image_record_read(image, &rec, &err) < 0) {
 		fr_cli_error("image inspect: %s", err.msg);
+		if (err.code == FR_EARG)
+			r = FR_EXIT_USAGE;
 		goto out;
 	}
 	if ((n = fr_yaml_parse(rec.buf, rec.len, &err)) == NULL || !fr_node_is_map(n)) {

@@ -315,3 +315,54 @@ out:
 	free(blocks);
 	return r;
 }
+
+int fr_disk_is_ours(const char *path, long long *root_offset)
+{
+	unsigned char gpt[1024];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ok = 0;
+
+	if (fd < 0)
+		return 0;
+	/* the GPT header at LBA 1 ("EFI PART"), the partition entries at LBA 2: the third (root)
+	 * starts at ROOT_START (its first LBA is at byte 32 of the 128-byte entry) */
+	if (pread(fd, gpt, 512, 512) == 512 && memcmp(gpt, "EFI PART", 8) == 0 && pread(fd, gpt, 512, 1024) == 512) {
+		uint64_t first = 0;
+		int i;
+
+		for (i = 7; i >= 0; i--)
+			first = first << 8 | gpt[2 * 128 + 32 + i];
+		ok = first == ROOT_START;
+	}
+	close(fd);
+	if (ok && root_offset)
+		*root_offset = (long long)ROOT_START * SECTOR;
+	return ok;
+}
+
+int fr_disk_read_file(const char *disk, const char *path, size_t max, struct fr_buf *out, struct fr_err *err)
+{
+	char *dev = fr_xasprintf("%s?offset=%lld", disk, (long long)ROOT_START * SECTOR), *req = fr_xasprintf("cat %s", path);
+	const char *argv[] = { "debugfs", "-R", req, dev, NULL };
+	struct fr_buf o = FR_BUF_INIT, e = FR_BUF_INIT;
+	int st = 0, r;
+
+	if (strpbrk(path, " \t\n\"'") || path[0] != '/')
+		r = fr_err_set(err, FR_EARG, "'%s': not an absolute path debugfs can take", path);
+	else if (!fr_exec_have("debugfs"))
+		r = fr_err_set(err, FR_EIO, "reading a disk image needs debugfs (apt-get install e2fsprogs)");
+	else if (fr_exec((const char *const *)argv, NULL, NULL, 0, &o, &e, &st, err) < 0)
+		r = FR_EIO;
+	else if (st != 0 || strstr(e.buf ? e.buf : "", "File not found"))
+		r = fr_err_set(err, FR_ENOTFOUND, "%s: no %s in its root file system", disk, path);
+	else if (o.len > max)
+		r = fr_err_set(err, FR_EIO, "%s: %s is larger than %zu bytes", disk, path, max);
+	else {
+		fr_buf_addn(out, o.buf, o.len);
+		r = 0;
+	}
+	fr_buf_release(&o);
+	fr_buf_release(&e);
+	free(dev);
+	free(req);
+	return r;
+}

@@ -4,6 +4,7 @@
 #ifndef FR_DISK_H
 #define FR_DISK_H
 
+#include "buf.h"
 #include "err.h"
 
 /* The labels a disk image's file systems carry: the root is found by its label at boot. */
@@ -26,5 +27,13 @@
  */
 int fr_disk_build(const char *root, const char *work, const char *out, const char *seed, long long epoch,
 		  struct fr_err *err);
+
+/* 1 when the file is a disk fr_disk_build makes (a GPT whose third partition is farrow's root at
+ * its fixed offset); *root_offset gets that offset in bytes. */
+int fr_disk_is_ours(const char *path, long long *root_offset);
+
+/* The bytes of file `path` (absolute, as in the root) of the disk's root file system (read with
+ * debugfs, nothing mounted), at most max, appended to out. 0, FR_ENOTFOUND, FR_EIO. */
+int fr_disk_read_file(const char *disk, const char *path, size_t max, struct fr_buf *out, struct fr_err *err);
 
 #endif

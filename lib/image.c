@@ -84,6 +84,23 @@ int fr_image_record_read(const char *image, struct fr_buf *out, struct fr_err *e
 		free(text);
 		return 0;
 	}
+	if (fr_disk_is_ours(image, NULL)) {
+		if ((r = fr_disk_read_file(image, "/etc/farrow/image.json", 1u << 20, out, err)) == FR_ENOTFOUND)
+			r = fr_err_set(err, FR_ENOTFOUND, "'%s' is no farrow image (no etc/farrow/image.json)", image);
+		return r;
+	}
+	{
+		char magic[4] = "";
+		int fd = open(image, O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0 && read(fd, magic, 4) == 4 && memcmp(magic, "QFI\xfb", 4) == 0) {
+			close(fd);
+			return fr_err_set(err, FR_EARG, "'%s' is a qcow2 disk: inspect its raw image (qemu-img convert -O raw "
+					  "gives it back)", image);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
 	a = archive_read_new();
 	archive_read_support_format_tar(a);
 	archive_read_support_filter_all(a);

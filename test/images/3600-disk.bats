@@ -60,16 +60,18 @@ qemu_boot() {
 	wait "$pid" 2>/dev/null || true
 }
 
-@test "the same inputs give the same raw bytes; qcow2 is the same disk" {
-	run -0 image "$W/meta2.raw" --format raw --quiet
+# same_disk A B: two builds of one disk hold the same bytes where mke2fs clamps inode times to
+# SOURCE_DATE_EPOCH (1.47.1 on); mke2fs 1.47.0 (Debian 12) copies each file's ctime, which nothing
+# can set: there the disks may differ only inside the root file system's inode tables, every
+# other byte the same (checked block by block against dumpe2fs's inode table ranges).
+same_disk() {
+	local v
 	v=$(mke2fs -V 2>&1 | awk 'NR == 1 {print $2}')
 	if [ "$(printf '%s\n' 1.47.1 "$v" | sort -V | head -1)" = 1.47.1 ]; then
-		# mke2fs clamps inode times to SOURCE_DATE_EPOCH: the same bytes
-		run -0 cmp "$W/meta.raw" "$W/meta2.raw"
-	else
-		# mke2fs 1.47.0 (Debian 12) copies each file's ctime, which nothing can set: the disks may
-		# differ only inside the root file system's inode tables; every other byte is the same
-		run -0 python3 - "$W/meta.raw" "$W/meta2.raw" $((69632 * 512)) <<'PY'
+		run -0 cmp "$1" "$2"
+		return
+	fi
+	run -0 python3 - "$1" "$2" $((69632 * 512)) <<'PY'
 import re, subprocess, sys
 a, b, off = sys.argv[1], sys.argv[2], int(sys.argv[3])
 dump = subprocess.run(["dumpe2fs", f"{a}?offset={off}"], capture_output=True, text=True, check=True).stdout
@@ -95,11 +97,17 @@ with open(a, "rb") as fa, open(b, "rb") as fb:
 print(f"{diff} blocks of 4 KiB differ, {bad} outside the inode tables")
 sys.exit(1 if bad else 0)
 PY
-		echo "raw, mke2fs $v: $output" >&3
-	fi
+	echo "$(basename "$2") against $(basename "$1"), mke2fs $v: $output" >&3
+}
+
+@test "the same inputs give the same raw bytes; qcow2 is the same disk" {
+	run -0 image "$W/meta2.raw" --format raw --quiet
+	same_disk "$W/meta.raw" "$W/meta2.raw"
 	rm -f "$W/meta2.raw"
 	run -0 image "$W/meta.qcow2" --format qcow2 --quiet
-	run -0 qemu-img compare -f qcow2 -F raw "$W/meta.qcow2" "$W/meta.raw"
+	run -0 qemu-img convert -f qcow2 -O raw "$W/meta.qcow2" "$W/meta-q.raw"
+	same_disk "$W/meta.raw" "$W/meta-q.raw"
+	rm -f "$W/meta-q.raw"
 	# GPT: BIOS boot, EFI system partition, root; the ESP carries the removable UEFI path
 	run -0 sfdisk -d "$W/meta.raw"
 	assert_line --regexp 'type=21686148-6449-6E6F-744E-656564454649, .*name="bios"'
@@ -110,6 +118,12 @@ PY
 	run -0 e2fsck -fn "$W/meta.raw?offset=$((69632 * 512))"
 	run -0 debugfs -R "cat /etc/farrow/image.json" "$W/meta.raw?offset=$((69632 * 512))"
 	assert_output --partial '"format":"raw"'
+	# inspect reads a raw disk's record through debugfs; a qcow2 is named for what it is
+	run -0 farrow image inspect "$W/meta.raw"
+	assert_line --regexp "^bundle +farrow-image-0\.1\.0\.$FR_TARGET\.x86_64$"
+	assert_line --regexp "^profile +host 10\.10\.10\.10, "
+	run -2 farrow image inspect "$W/meta.qcow2"
+	assert_output --partial "is a qcow2 disk: inspect its raw image"
 }
 
 @test "BIOS (SeaBIOS): GRUB from the bundle boots the node to farrow-firstboot; a larger disk's root is grown" {
