@@ -171,6 +171,7 @@ sandbox-down:
 bench: all
 	bash test/bench/repo-builder.sh $(O)
 	bash test/bench/install.sh $(O)
+	bash test/bench/image.sh $(O)
 	bash test/bench/drill.sh $(O)
 
 demo: deps all

@@ -1,4 +1,4 @@
-# common.sh -- sourced by the sandbox benchmarks (install.sh, drill.sh): the binaries from $1
+# common.sh -- sourced by the sandbox benchmarks (install.sh, drill.sh, image.sh): the binaries from $1
 # (default build) first on PATH, the sandbox and the test cache; bench_skip_unless_sandbox NAME
 # exits 0 with a note where there is no root or systemd-nspawn; bench_bundle makes a work folder
 # (removed, with the sandbox, at exit), a signing key and the default d12 bundle ($bundle).
@@ -16,13 +16,13 @@ bench_skip_unless_sandbox() { # bench_skip_unless_sandbox WHAT
 	fi
 }
 
-bench_bundle() { # bench_bundle NAME: cd into a new work folder with key/ and dist/, sets $work, $bundle
+bench_bundle() { # bench_bundle NAME [--image]: cd into a new work folder with key/ and dist/, sets $work, $bundle
 	work=$(mktemp -d "/tmp/farrow-bench-$1.XXXXXX")
 	trap '"$SANDBOX" down; rm -rf "$work"' EXIT
 	cd "$work"
 	mkdir -p "$CACHE/rb-cache"
 	repo-builder keygen --out key >/dev/null
-	repo-builder build "$ROOT/profiles/bundles/d12-meta.yml" --key key/farrow-signing.key --out dist \
+	repo-builder build "$ROOT/profiles/bundles/d12-meta.yml" ${2:+"$2"} --key key/farrow-signing.key --out dist \
 		--cache "$CACHE/rb-cache" --quiet >/dev/null
 	bundle=$(ls dist/*.tar.zst)
 }
