@@ -3,7 +3,9 @@
 #define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
+#include <ctype.h>
 #include <errno.h>
+#include <ftw.h>
 #include <glob.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -22,6 +24,7 @@
 #include "fileio.h"
 #include "image.h"
 #include "modules.h"
+#include "pgp.h"
 #include "pkgmgr.h"
 #include "profile.h"
 #include "xalloc.h"
@@ -413,9 +416,20 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	const struct fr_bundle_manifest *m;
 	const char *codename;
 	size_t npk = 0, i;
-	int r = 0;
+	int r = 0, signed_manifest = 0;
 
 	memset(&check, 0, sizeof(check));
+	if (o->sign_key) {
+		char *a = fr_xasprintf("%s.manifest", o->out), *b = fr_xasprintf("%s.manifest.sig", o->out);
+		int exists = access(a, F_OK) == 0 || access(b, F_OK) == 0;
+
+		if (exists)
+			fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it", access(a, F_OK) == 0 ? a : b);
+		free(a);
+		free(b);
+		if (exists)
+			return FR_EARG;
+	}
 	if (geteuid() != 0) {
 		r = fr_err_set(err, FR_EARG, "needs root: mmdebstrap builds the root in a chroot");
 		goto out;
@@ -623,6 +637,13 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	image_record(o, m, sha, profile, &rec);
 	if ((r = write_in(root, "/etc/farrow/image.json", rec.buf, 0644, err)) < 0)
 		goto out;
+	/* the signed manifest of what the image holds (a disk's root only once it is final, below) */
+	if (o->sign_key && o->format != FR_IMAGE_RAW && o->format != FR_IMAGE_QCOW2) {
+		say(o, "signing the image's manifest (%s.manifest)", o->out);
+		if ((r = fr_image_manifest_sign(root, o->out, o->sign_key, m->epoch, err)) < 0)
+			goto out;
+		signed_manifest = 1;
+	}
 	if (o->format == FR_IMAGE_DIR) {
 		if (rename(root, o->out) < 0) {
 			r = fr_err_set(err, FR_EIO, "cannot move the root to %s: %s", o->out, strerror(errno));
@@ -634,6 +655,11 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 
 		say(o, "making the disk (GPT: BIOS boot, EFI system, root %s; GRUB from the bundle)", FR_DISK_ROOT_LABEL);
 		r = fr_disk_build(root, work, raw, seed, m->epoch, err);
+		if (r == 0 && o->sign_key) {
+			say(o, "signing the image's manifest (%s.manifest)", o->out);
+			if ((r = fr_image_manifest_sign(root, o->out, o->sign_key, m->epoch, err)) == 0)
+				signed_manifest = 1;
+		}
 		if (r == 0 && o->format == FR_IMAGE_QCOW2) {
 			const char *argv[] = { "qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw, q, NULL };
 
@@ -668,6 +694,15 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	}
 	say(o, "%s: done", o->out);
 out:
+	if (r < 0 && signed_manifest) {
+		/* no manifest without its image */
+		free(p);
+		p = fr_xasprintf("%s.manifest", o->out);
+		unlink(p);
+		free(p);
+		p = fr_xasprintf("%s.manifest.sig", o->out);
+		unlink(p);
+	}
 	if (work && fr_rm_rf(work) < 0 && r == 0)
 		r = fr_err_set(err, FR_EIO, "cannot remove the work directory %s", work);
 	fr_bundle_check_release(&check);
@@ -684,5 +719,210 @@ out:
 	free(hookpath);
 	free(source);
 	free(topdir);
+	return r;
+}
+
+/* ---- the image's signed manifest ---- */
+
+struct mf_entry {
+	char *path; /* escaped, for sorting and output */
+	char *line;
+};
+
+static struct {
+	const char *root;
+	size_t rootlen;
+	struct mf_entry *v;
+	size_t n, alloc;
+	int failed;
+} mf;
+
+static void mf_escape(struct fr_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || strchr("._+~^:@,=/-", c))
+			fr_buf_addc(b, (char)c);
+		else
+			fr_buf_addf(b, "%%%02X", c);
+	}
+}
+
+static int mf_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	struct fr_buf b = FR_BUF_INIT, pb = FR_BUF_INIT;
+	const char *rel = path + mf.rootlen;
+
+	(void)ftw;
+	mf_escape(&pb, *rel ? rel : "/");
+	if (flag == FTW_F && S_ISREG(st->st_mode)) {
+		char sha[65];
+
+		if (fr_sha256_file(path, sha, NULL, NULL) < 0) {
+			mf.failed = 1;
+			strcpy(sha, "?");
+		}
+		fr_buf_addf(&b, "F %s %04o %u %u %lld %s", pb.buf, (unsigned)(st->st_mode & 07777), (unsigned)st->st_uid,
+			    (unsigned)st->st_gid, (long long)st->st_size, sha);
+	} else if (flag == FTW_D || flag == FTW_DP)
+		fr_buf_addf(&b, "D %s %04o %u %u", pb.buf, (unsigned)(st->st_mode & 07777), (unsigned)st->st_uid,
+			    (unsigned)st->st_gid);
+	else if (flag == FTW_SL || flag == FTW_SLN) {
+		char target[4096];
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+
+		target[n < 0 ? 0 : n] = '\0';
+		fr_buf_addf(&b, "L %s %u %u ", pb.buf, (unsigned)st->st_uid, (unsigned)st->st_gid);
+		mf_escape(&b, target);
+	} else if (flag == FTW_F)
+		fr_buf_addf(&b, "N %s %06o %u %u %llu", pb.buf, (unsigned)st->st_mode, (unsigned)st->st_uid,
+			    (unsigned)st->st_gid, (unsigned long long)st->st_rdev);
+	else
+		mf.failed = 1; /* unreadable directory, stat failure */
+	if (b.len) {
+		if (mf.n == mf.alloc) {
+			mf.alloc = mf.alloc ? mf.alloc * 2 : 1024;
+			mf.v = fr_xrealloc(mf.v, mf.alloc * sizeof(*mf.v));
+		}
+		mf.v[mf.n].path = fr_buf_detach(&pb, NULL);
+		mf.v[mf.n++].line = fr_buf_detach(&b, NULL);
+	}
+	fr_buf_release(&pb);
+	fr_buf_release(&b);
+	return 0;
+}
+
+static int mf_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct mf_entry *)a)->path, ((const struct mf_entry *)b)->path);
+}
+
+int fr_image_manifest(const char *root, struct fr_buf *out, struct fr_err *err)
+{
+	size_t i;
+	int r = 0;
+
+	memset(&mf, 0, sizeof(mf));
+	mf.root = root;
+	mf.rootlen = strlen(root);
+	while (mf.rootlen > 1 && root[mf.rootlen - 1] == '/')
+		mf.rootlen--;
+	if (nftw(root, mf_one, 32, FTW_PHYS | FTW_MOUNT) != 0 || mf.failed)
+		r = fr_err_set(err, FR_EIO, "cannot read every file under %s", root);
+	qsort(mf.v, mf.n, sizeof(*mf.v), mf_cmp);
+	fr_buf_adds(out, "farrow-image-manifest 1\n");
+	for (i = 0; i < mf.n; i++) {
+		fr_buf_addf(out, "%s\n", mf.v[i].line);
+		free(mf.v[i].path);
+		free(mf.v[i].line);
+	}
+	free(mf.v);
+	memset(&mf, 0, sizeof(mf));
+	return r;
+}
+
+int fr_image_manifest_sign(const char *root, const char *out, const char *sign_key, long long epoch, struct fr_err *err)
+{
+	char *man = fr_xasprintf("%s.manifest", out), *sig = fr_xasprintf("%s.manifest.sig", out);
+	struct fr_buf text = FR_BUF_INIT, s = FR_BUF_INIT;
+	struct fr_pgp_signer *signer = NULL;
+	int r;
+
+	if (access(man, F_OK) == 0 || access(sig, F_OK) == 0) {
+		r = fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it", access(man, F_OK) == 0 ? man : sig);
+		goto out;
+	}
+	if ((r = fr_image_manifest(root, &text, err)) < 0)
+		goto out;
+	/* the secret key is loaded only for this one signature */
+	if ((signer = fr_pgp_signer_open(sign_key, err)) == NULL) {
+		r = FR_ECRYPTO;
+		goto out;
+	}
+	if ((r = fr_pgp_sign(signer, FR_PGP_DETACH_BINARY, text.buf, text.len, NULL, epoch, &s, err)) < 0)
+		goto out;
+	if ((r = fr_write_atomic(man, text.buf, text.len, 0644, 0, err)) < 0 ||
+	    (r = fr_write_atomic(sig, s.buf, s.len, 0644, 0, err)) < 0)
+		unlink(man);
+out:
+	if (signer)
+		fr_pgp_signer_close(signer);
+	fr_buf_release(&text);
+	fr_buf_release(&s);
+	free(man);
+	free(sig);
+	return r;
+}
+
+/* The next line of a manifest text at *p: its path (to the first space after the type) in key. */
+static int mf_next(const char **p, const char *end, const char **line, size_t *len, char *key, size_t kn)
+{
+	const char *nl, *sp;
+
+	if (*p >= end)
+		return 0;
+	nl = memchr(*p, '\n', (size_t)(end - *p));
+	*line = *p;
+	*len = (size_t)((nl ? nl : end) - *p);
+	*p = nl ? nl + 1 : end;
+	sp = *len > 2 ? memchr(*line + 2, ' ', *len - 2) : NULL;
+	snprintf(key, kn, "%.*s", (int)((sp ? sp : *line + *len) - (*line + (*len > 2 ? 2 : *len))),
+		 *line + (*len > 2 ? 2 : *len));
+	return 1;
+}
+
+int fr_image_verify(const char *dir, const char *manifest, const char *key, struct fr_buf *report, size_t *ndiff,
+		    size_t *nentries, struct fr_err *err)
+{
+	char *sigpath = fr_xasprintf("%s.sig", manifest), *want = NULL, *sig = NULL, ka[8192], kb[8192];
+	size_t wl = 0, sl = 0, la = 0, lb = 0;
+	struct fr_buf have = FR_BUF_INIT;
+	const char *pa, *ea, *pb, *eb, *a = NULL, *b = NULL;
+	int r, ha, hb;
+
+	*ndiff = *nentries = 0;
+	if ((r = fr_read_file(manifest, 1u << 30, &want, &wl, err)) < 0 || (r = fr_read_file(sigpath, 1 << 20, &sig, &sl, err)) < 0)
+		goto out;
+	if ((r = fr_pgp_verify_detached(key, sig, sl, manifest, err)) < 0)
+		goto out;
+	if (wl < 24 || strncmp(want, "farrow-image-manifest 1\n", 24) != 0) {
+		r = fr_err_set(err, FR_EINVALID, "%s is not a farrow image manifest (version 1)", manifest);
+		goto out;
+	}
+	if ((r = fr_image_manifest(dir, &have, err)) < 0)
+		goto out;
+	pa = want + 24, ea = want + wl;
+	pb = have.buf + 24, eb = have.buf + have.len;
+	ha = mf_next(&pa, ea, &a, &la, ka, sizeof(ka));
+	hb = mf_next(&pb, eb, &b, &lb, kb, sizeof(kb));
+	while (ha || hb) {
+		int c = !ha ? 1 : !hb ? -1 : strcmp(ka, kb);
+
+		if (c == 0) {
+			++*nentries;
+			if (la != lb || memcmp(a, b, la) != 0) {
+				fr_buf_addf(report, "changed %s\n", ka);
+				++*ndiff;
+			}
+			ha = mf_next(&pa, ea, &a, &la, ka, sizeof(ka));
+			hb = mf_next(&pb, eb, &b, &lb, kb, sizeof(kb));
+		} else if (c < 0) {
+			++*nentries;
+			fr_buf_addf(report, "missing %s\n", ka);
+			++*ndiff;
+			ha = mf_next(&pa, ea, &a, &la, ka, sizeof(ka));
+		} else {
+			fr_buf_addf(report, "added %s\n", kb);
+			++*ndiff;
+			hb = mf_next(&pb, eb, &b, &lb, kb, sizeof(kb));
+		}
+	}
+	r = 0;
+out:
+	free(sigpath);
+	free(want);
+	free(sig);
+	fr_buf_release(&have);
 	return r;
 }

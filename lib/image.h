@@ -34,6 +34,8 @@ struct fr_image_opts {
 	const char *profile;
 	size_t profile_len;
 	const char *farrow_version;    /* recorded in the image */
+	const char *sign_key;          /* a secret key (repo-builder keygen's farrow-signing.key): when
+					* given, <out>.manifest and its signature <out>.manifest.sig */
 	int quiet;                     /* no progress lines on stderr */
 };
 
@@ -51,6 +53,28 @@ struct fr_image_opts {
  * root. 0, or an error code with err set.
  */
 int fr_image_build(const struct fr_image_opts *o, struct fr_err *err);
+
+/*
+ * The manifest of the tree under root: "farrow-image-manifest 1", then one line per entry in
+ * byte order of its path (absolute, as in the image; bytes outside [A-Za-z0-9._+~^:@,=/-]
+ * written %XX): "F <path> <mode> <uid> <gid> <size> <sha256>", "D <path> <mode> <uid> <gid>",
+ * "L <path> <uid> <gid> <target>", "N <path> <mode> <uid> <gid> <rdev>" (devices, fifos,
+ * sockets). Mount points below root are not entered. Appended to out; 0 or FR_EIO.
+ */
+int fr_image_manifest(const char *root, struct fr_buf *out, struct fr_err *err);
+
+/* Write <out>.manifest of root signed with the secret key (<out>.manifest.sig, detached, made at
+ * epoch when > 0); refused when either exists. 0 or an error code. */
+int fr_image_manifest_sign(const char *root, const char *out, const char *sign_key, long long epoch, struct fr_err *err);
+
+/*
+ * Check the image directory dir against manifest (its signature manifest.sig checked with key
+ * first: FR_ECRYPTO when it does not hold): each difference, "changed <path>", "missing <path>"
+ * or "added <path>", a line in report; *ndiff their number, *nentries the manifest's entries.
+ * 0 (whatever ndiff), or an error code.
+ */
+int fr_image_verify(const char *dir, const char *manifest, const char *key, struct fr_buf *report, size_t *ndiff,
+		    size_t *nentries, struct fr_err *err);
 
 /* The image.json of a dir or tar image (what farrow image inspect and farrow seed --image read),
  * appended to out. 0, FR_ENOTFOUND (not a farrow image), FR_EIO. */

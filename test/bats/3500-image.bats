@@ -92,8 +92,11 @@ meta_serves() { # meta_serves WHAT: psql through 5433 as the business user (boun
 
 @test "a per-node image booted with nothing added converges by farrow-firstboot alone: psql through 5433, nothing fetched" {
 	SECONDS=0
-	run -0 image "$W/meta-image" --inventory meta.yml --host 10.10.10.10
+	run -0 image "$W/meta-image" --inventory meta.yml --host 10.10.10.10 --sign-key "$W/key/farrow-signing.key"
 	echo "per-node dir image built in $SECONDS s ($(du -sm "$W/meta-image" | cut -f1) MiB)" >&3
+	# its signed manifest: the image as built, checked with the public key
+	run -0 farrow image verify "$W/meta-image" --key "$W/key/farrow-signing.gpg"
+	assert_output --regexp "^$W/meta-image: [0-9]+ entries as $W/meta-image.manifest says \(its signature good\)$"
 	run -0 farrow image inspect "$W/meta-image"
 	assert_line --regexp "^bundle +farrow-image-0\.1\.0\.$FR_TARGET\.x86_64$"
 	assert_line --regexp "^profile +host 10\.10\.10\.10, pg_instance pg-meta-1, "
