@@ -190,16 +190,8 @@ int fr_medium_write(const struct fr_medium_opts *o, struct fr_medium *m, struct 
 	}
 	if (!o->quiet)
 		fprintf(stderr, "farrow profile: verifying %s\n", o->bundle);
-	if ((r = fr_bundle_verify(o->bundle, o->key, work, &check, err)) < 0) {
-		if (r == FR_ECRYPTO) {
-			struct fr_buf why = FR_BUF_INIT;
-
-			fr_bundle_check_describe(&check, o->bundle, &why);
-			r = fr_err_set(err, FR_ECRYPTO, "%s does not verify: nothing written\n    %s", o->bundle, why.buf);
-			fr_buf_release(&why);
-		}
+	if ((r = fr_bundle_verify_or_say(o->bundle, o->key, work, "nothing written", &check, err)) < 0)
 		goto out;
-	}
 	m->top = fr_xstrdup(check.m.top);
 	m->target = fr_xstrdup(check.m.target);
 	sig = fr_xasprintf("%s.sig", o->bundle);

@@ -738,3 +738,18 @@ int fr_target_fits(const char *target, const char *os_release, const char *machi
 	}
 	return 1;
 }
+
+int fr_bundle_verify_or_say(const char *bundle, const char *keyfile, const char *extract_dir, const char *consequence,
+			    struct fr_bundle_check *check, struct fr_err *err)
+{
+	int r = fr_bundle_verify(bundle, keyfile, extract_dir, check, err);
+
+	if (r == FR_ECRYPTO) {
+		struct fr_buf why = FR_BUF_INIT;
+
+		fr_bundle_check_describe(check, bundle, &why);
+		r = fr_err_set(err, FR_ECRYPTO, "%s does not verify: %s\n    %s", bundle, consequence, why.buf);
+		fr_buf_release(&why);
+	}
+	return r;
+}

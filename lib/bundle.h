@@ -133,4 +133,9 @@ int fr_bundle_verify_members(int fd, const char *name, const char *extract_dir, 
  * "<bundle>: signature good, N files verified"). */
 void fr_bundle_check_describe(const struct fr_bundle_check *check, const char *bundle, struct fr_buf *out);
 
+/* fr_bundle_verify, and when the bundle does not hold, err says so in one message:
+ * "<bundle> does not verify: <consequence>\n    <what check found>" (FR_ECRYPTO). */
+int fr_bundle_verify_or_say(const char *bundle, const char *keyfile, const char *extract_dir, const char *consequence,
+			    struct fr_bundle_check *check, struct fr_err *err);
+
 #endif

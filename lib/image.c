@@ -450,16 +450,8 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		goto out;
 	}
 	say(o, "verifying %s", o->bundle);
-	if ((r = fr_bundle_verify(o->bundle, o->key, bdir, &check, err)) < 0) {
-		if (r == FR_ECRYPTO) {
-			struct fr_buf why = FR_BUF_INIT;
-
-			fr_bundle_check_describe(&check, o->bundle, &why);
-			r = fr_err_set(err, FR_ECRYPTO, "%s does not verify: nothing was built\n    %s", o->bundle, why.buf);
-			fr_buf_release(&why);
-		}
+	if ((r = fr_bundle_verify_or_say(o->bundle, o->key, bdir, "nothing was built", &check, err)) < 0)
 		goto out;
-	}
 	m = &check.m;
 	if (!m->image) {
 		r = fr_err_set(err, FR_EINVALID,
