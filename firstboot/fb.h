@@ -124,4 +124,8 @@ int fb_vip(struct fb *fb);
  * server certificate's fingerprint, else farrow.seed_sha256=) (an exit status). */
 int fb_seed(const char *profile_path, const char *device, const char *host, const char *sha256);
 
+/* live.c: `farrow-firstboot medium-check`: the ISO's medium at dir against its signed list, with
+ * the key (an exit status: 0, 1, 6 when the list's signature or a file does not hold). */
+int fb_medium_check(const char *dir, const char *key);
+
 #endif

@@ -24,6 +24,7 @@
 
 #include "crypto.h"
 #include "fb.h"
+#include "medium.h"
 #include "pgsql.h"
 #include "params.h"
 #include "modules.h"
@@ -47,6 +48,7 @@
 	"       farrow-firstboot run [--profile <file>] [--only <module>] [--state <dir>] [-v]\n"  \
 	"       farrow-firstboot seed [--device <dev>|<https-url> [--sha256 <fingerprint>]] [--host <ip>]\n" \
 	"                             [--profile <file>]\n"                                     \
+	"       farrow-firstboot medium-check [<dir>] [--key <public-key>]\n"                   \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
@@ -80,6 +82,11 @@
 	"           addresses, or --host / farrow.host=); written 0600. A seed for another host\n" \
 	"           is refused and nothing is written; why goes to the console and\n"           \
 	"           /var/log/farrow/seed.log (what farrow-seed.service runs)\n"                  \
+	"  medium-check  the ISO's live system, before anything else: <dir>'s SHA256SUMS\n"  \
+	"           (default: the medium, " FR_MEDIUM_MOUNT ") checked with the key (default: the\n" \
+	"           one the live system carries, " FR_NODE_DIR "/keys/bundle.gpg), then every file\n" \
+	"           against it and no file beside it; a failure clears the screen and names the\n" \
+	"           files (exit 6)\n"                                                          \
 	"  render   print the configuration the pgsql module would write from the profile\n"  \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
 	"\n"                                                                                      \
@@ -676,6 +683,8 @@ static int verb(int argc, char **argv)
 		return health(a.profile);
 	if (strcmp(v, "seed") == 0 && a.nargs == 0)
 		return fb_seed(a.profile, a.device, a.host, a.sha256);
+	if (strcmp(v, "medium-check") == 0 && a.nargs <= 1)
+		return fb_medium_check(a.nargs ? a.args[0] : FR_MEDIUM_MOUNT, a.key ? a.key : FR_NODE_DIR "/keys/bundle.gpg");
 	if (strcmp(v, "run") == 0 && a.nargs == 0)
 		return run(a.profile, a.only, a.state, a.verbose);
 	return bad_args(v);
@@ -687,6 +696,7 @@ int main(int argc, char **argv)
 		{ "verify", verb, NULL }, { "unpack", verb, NULL }, { "status", verb, NULL },
 		{ "unit", verb, NULL },   { "run", verb, NULL },    { "render", verb, NULL },
 		{ "health", verb, NULL }, { "vip", verb, NULL },    { "seed", verb, NULL },
+		{ "medium-check", verb, NULL },
 	};
 
 	return fr_cli_dispatch("farrow-firstboot", NULL, cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv);

@@ -24,6 +24,7 @@ int cmd_profile(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_drill(int argc, char **argv);
 int cmd_image(int argc, char **argv);
+int cmd_iso(int argc, char **argv);
 int cmd_seed(int argc, char **argv);
 
 /* The farrow-firstboot binary for nodes: given (--firstboot), else $FARROW_FIRSTBOOT, else the one

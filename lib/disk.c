@@ -30,9 +30,7 @@
 #define BOOT_MBR_CODE 440
 #define DISKBOOT_LIST 0x1f4
 
-/* The modules both GRUB images carry: what grub.cfg needs, nothing loaded from disk after. */
-#define GRUB_MODULES "part_gpt", "ext2", "search", "search_label", "normal", "linux", "echo", "test", \
-	"configfile", "gzio", "serial", "terminal", "cat", "ls"
+#define GRUB_MODULES FR_GRUB_MODULES
 
 /* A GUID (text) from seed and what it names: the same inputs, the same GUID; version 4 bits. */
 static void derived_uuid(const char *seed, const char *what, char out[37])
@@ -96,7 +94,7 @@ static int clamp_one(const char *path, const struct stat *st, int flag, struct F
 	return utimensat(AT_FDCWD, path, t, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT ? -1 : 0;
 }
 
-static int clamp_times(const char *root, long long epoch, struct fr_err *err)
+int fr_disk_clamp_times(const char *root, long long epoch, struct fr_err *err)
 {
 	clamp_to.tv_sec = (time_t)epoch;
 	clamp_to.tv_nsec = 0;
@@ -209,7 +207,7 @@ int fr_disk_build(const char *root, const char *work, const char *out, const cha
 				  "(apt-get install fdisk e2fsprogs grub-common dosfstools mtools; make deps installs them)");
 	if ((r = root_files(root, err)) < 0)
 		return r;
-	if ((r = clamp_times(root, epoch, err)) < 0)
+	if ((r = fr_disk_clamp_times(root, epoch, err)) < 0)
 		return r;
 	if ((used = tree_mib(root, err)) < 0)
 		return FR_EIO;

@@ -11,6 +11,15 @@
 #define FR_DISK_ROOT_LABEL "farrow-root"
 #define FR_DISK_ESP_LABEL "FARROW-ESP"
 
+/* The modules every GRUB image farrow makes carries (a disk's and the ISO's): what their grub.cfg
+ * needs, nothing loaded from the medium after. */
+#define FR_GRUB_MODULES "part_gpt", "part_msdos", "ext2", "iso9660", "search", "search_label", "normal", "linux", \
+	"echo", "test", "configfile", "gzio", "serial", "terminal", "cat", "ls"
+
+/* Every time under root as reproducible builds want them before a file system copies them: each
+ * atime the epoch, each mtime after it the epoch (tar's --clamp-mtime). 0 or FR_EIO. */
+int fr_disk_clamp_times(const char *root, long long epoch, struct fr_err *err);
+
 /*
  * Make the raw disk `out` from `root` (a node root with GRUB's i386-pc and x86_64-efi modules
  * under usr/lib/grub, from its bundle), using `work` (an empty directory of the caller's) for

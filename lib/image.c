@@ -53,6 +53,17 @@ static const struct {
 	{ "u24.aarch64", { DEB_COMMON, "usr-is-merged", "systemd-repart", "linux-image-generic", "grub-efi-arm64-bin", NULL } },
 };
 
+/* What the ISO's live system adds to a node root (the same names in Debian 12/13 and Ubuntu):
+ * busybox puts mount -o loop and losetup into the initramfs (initramfs-tools takes it when
+ * installed), which farrow's live boot script needs to mount the squashfs; dialog draws the
+ * live system's menus. */
+static const char *const iso_extra[] = { "busybox", "dialog", NULL };
+
+const char *const *fr_iso_packages(void)
+{
+	return iso_extra;
+}
+
 const char *const *fr_image_packages(const char *target)
 {
 	size_t i;
@@ -137,7 +148,7 @@ int fr_image_record_read(const char *image, struct fr_buf *out, struct fr_err *e
  * image's repository and key as its own user). apt_path: the directory goes into apt's source
  * lines, which take no whitespace or brackets. NULL with err set.
  */
-static char *work_beside(const char *out, const char *what, int apt_path, struct fr_err *err)
+char *fr_image_work_beside(const char *out, const char *what, int apt_path, struct fr_err *err)
 {
 	struct stat st;
 	char *copy, *abs, *work = NULL;
@@ -178,7 +189,7 @@ int fr_seed_build(const char *profile, size_t len, const char *out, struct fr_er
 		r = fr_err_set(err, FR_EIO, "needs mkfs.vfat and mcopy (apt-get install dosfstools mtools; make deps installs them)");
 		goto out;
 	}
-	if ((work = work_beside(out, "seed", 0, err)) == NULL) {
+	if ((work = fr_image_work_beside(out, "seed", 0, err)) == NULL) {
 		r = err->code;
 		goto out;
 	}
@@ -249,7 +260,7 @@ static const char node_keys_unit[] =
 	"[Install]\n"
 	"WantedBy=multi-user.target\n";
 
-static const char *const format_name[] = { "dir", "tar", "raw", "qcow2" };
+static const char *const format_name[] = { "dir", "tar", "raw", "qcow2", "iso" };
 
 int fr_image_format_parse(const char *s)
 {
@@ -278,7 +289,7 @@ static void say(const struct fr_image_opts *o, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int write_in(const char *root, const char *path, const char *text, mode_t mode, struct fr_err *err)
+int fr_image_write_in(const char *root, const char *path, const char *text, mode_t mode, struct fr_err *err)
 {
 	char *p = fr_xasprintf("%s%s", root, path);
 	int r = fr_write_atomic(p, text, strlen(text), mode, 0, err);
@@ -287,7 +298,7 @@ static int write_in(const char *root, const char *path, const char *text, mode_t
 	return r;
 }
 
-static int symlink_in(const char *root, const char *target, const char *path, struct fr_err *err)
+int fr_image_symlink_in(const char *root, const char *target, const char *path, struct fr_err *err)
 {
 	char *p = fr_xasprintf("%s%s", root, path);
 	int r = 0;
@@ -299,7 +310,7 @@ static int symlink_in(const char *root, const char *target, const char *path, st
 	return r;
 }
 
-static int mkdir_in(const char *root, const char *path, mode_t mode, struct fr_err *err)
+int fr_image_mkdir_in(const char *root, const char *path, mode_t mode, struct fr_err *err)
 {
 	char *p = fr_xasprintf("%s%s", root, path);
 	int r = fr_mkdir_p(p, mode, err);
@@ -405,44 +416,21 @@ static char *essential_hook(void)
 			    fr_apt_createcluster_path, fr_apt_createcluster_conf);
 }
 
-int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
+int fr_image_root(const struct fr_image_opts *o, const char *work, struct fr_bundle_check *check, char sha[65],
+		  struct fr_node **profile_out, struct fr_err *err)
 {
-	struct fr_bundle_check check;
 	struct fr_buf include = FR_BUF_INIT, rec = FR_BUF_INIT;
 	struct fr_node *profile = NULL;
-	char *work = NULL, *root = NULL, *bdir = NULL, *keyc = NULL, *p = NULL;
-	char *hook = NULL, *hookpath = NULL, *source = NULL, *topdir = NULL, **pk = NULL, sha[65], epoch[32];
+	char *root = NULL, *bdir = NULL, *keyc = NULL, *p = NULL;
+	char *hook = NULL, *hookpath = NULL, *source = NULL, *topdir = NULL, **pk = NULL, epoch[32];
 	const char *const *fixed;
 	const struct fr_bundle_manifest *m;
 	const char *codename;
 	size_t npk = 0, i;
-	int r = 0, signed_manifest = 0;
+	int r = 0;
 
-	memset(&check, 0, sizeof(check));
-	if (o->sign_key) {
-		char *a = fr_xasprintf("%s.manifest", o->out), *b = fr_xasprintf("%s.manifest.sig", o->out);
-		int exists = access(a, F_OK) == 0 || access(b, F_OK) == 0;
-
-		if (exists)
-			fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it", access(a, F_OK) == 0 ? a : b);
-		free(a);
-		free(b);
-		if (exists)
-			return FR_EARG;
-	}
-	if (geteuid() != 0) {
-		r = fr_err_set(err, FR_EARG, "needs root: mmdebstrap builds the root in a chroot");
-		goto out;
-	}
-	if (!fr_exec_have("mmdebstrap") || (o->format == FR_IMAGE_TAR && !fr_exec_have("tar"))) {
-		r = fr_err_set(err, FR_EIO, "needs mmdebstrap%s (apt-get install mmdebstrap; make deps installs it)",
-			       o->format == FR_IMAGE_TAR ? " and tar" : "");
-		goto out;
-	}
-	if ((work = work_beside(o->out, "image", 1, err)) == NULL) {
-		r = err->code;
-		goto out;
-	}
+	if (profile_out)
+		*profile_out = NULL;
 	bdir = fr_xasprintf("%s/bundle", work);
 	root = fr_xasprintf("%s/root", work);
 	if (mkdir(bdir, 0755) < 0) {
@@ -450,9 +438,9 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		goto out;
 	}
 	say(o, "verifying %s", o->bundle);
-	if ((r = fr_bundle_verify_or_say(o->bundle, o->key, bdir, "nothing was built", &check, err)) < 0)
+	if ((r = fr_bundle_verify_or_say(o->bundle, o->key, bdir, "nothing was built", check, err)) < 0)
 		goto out;
-	m = &check.m;
+	m = &check->m;
 	if (!m->image) {
 		r = fr_err_set(err, FR_EINVALID,
 			       "%s is not image-capable (it lacks the base system): build it with 'repo-builder build --image'",
@@ -502,6 +490,8 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		fr_buf_addf(&include, "%s%s", include.len ? "," : "", fixed[i]);
 	for (i = 0; i < npk; i++)
 		fr_buf_addf(&include, "%s%s", include.len ? "," : "", pk[i]);
+	for (i = 0; o->extra_packages && o->extra_packages[i]; i++)
+		fr_buf_addf(&include, "%s%s", include.len ? "," : "", o->extra_packages[i]);
 	{
 		const char *missing = NULL;
 
@@ -511,6 +501,9 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		for (i = 0; i < npk && !missing; i++)
 			if (!has_pkg(m, pk[i]))
 				missing = pk[i];
+		for (i = 0; o->extra_packages && o->extra_packages[i] && !missing; i++)
+			if (!has_pkg(m, o->extra_packages[i]))
+				missing = o->extra_packages[i];
 		if (missing) {
 			r = fr_err_set(err, FR_EINVALID, "the bundle has no package '%s', which the image needs", missing);
 			goto out;
@@ -528,6 +521,7 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	snprintf(epoch, sizeof(epoch), "SOURCE_DATE_EPOCH=%lld", m->epoch);
 	{
 		char *inc = fr_xasprintf("--include=%s", include.buf), *eh = fr_xasprintf("--essential-hook=%s", hookpath);
+		char *ch = o->essential_hook ? fr_xasprintf("--essential-hook=%s", o->essential_hook) : NULL;
 		const char *mergedusr = "/usr/share/mmdebstrap/hooks/merged-usr";
 		const char *argv[16];
 		const char *env[] = { epoch, "LC_ALL=C.UTF-8", NULL };
@@ -544,6 +538,8 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		}
 		argv[k++] = inc;
 		argv[k++] = eh;
+		if (ch)
+			argv[k++] = ch;
 		argv[k++] = codename;
 		argv[k++] = root;
 		argv[k++] = source;
@@ -553,6 +549,7 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		r = fr_exec_tool(argv, env, NULL, err);
 		free(inc);
 		free(eh);
+		free(ch);
 		if (r < 0)
 			goto out;
 	}
@@ -562,8 +559,8 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 	unlink(p);
 	free(p);
 	p = fr_apt_bundle_source(topdir);
-	if ((r = write_in(root, FR_APT_SOURCES, p, 0644, err)) < 0 || (r = mkdir_in(root, FR_NODE_DIR "/bundles", 0755, err)) < 0 ||
-	    (r = mkdir_in(root, FR_NODE_DIR "/keys", 0755, err)) < 0)
+	if ((r = fr_image_write_in(root, FR_APT_SOURCES, p, 0644, err)) < 0 || (r = fr_image_mkdir_in(root, FR_NODE_DIR "/bundles", 0755, err)) < 0 ||
+	    (r = fr_image_mkdir_in(root, FR_NODE_DIR "/keys", 0755, err)) < 0)
 		goto out;
 	free(p);
 	p = fr_xasprintf("%s%s", root, topdir);
@@ -577,23 +574,23 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		goto out;
 	free(p);
 	p = fr_xasprintf("%s/usr/local/sbin/farrow-firstboot", root);
-	if ((r = mkdir_in(root, "/usr/local/sbin", 0755, err)) < 0 || (r = fr_copy_file(o->firstboot, p, 0755, err)) < 0)
+	if ((r = fr_image_mkdir_in(root, "/usr/local/sbin", 0755, err)) < 0 || (r = fr_copy_file(o->firstboot, p, 0755, err)) < 0)
 		goto out;
-	if ((r = mkdir_in(root, "/etc/systemd/system/multi-user.target.wants", 0755, err)) < 0 ||
-	    (r = write_in(root, "/etc/systemd/system/farrow-firstboot.service", fr_firstboot_unit, 0644, err)) < 0 ||
-	    (r = symlink_in(root, "../farrow-firstboot.service",
+	if ((r = fr_image_mkdir_in(root, "/etc/systemd/system/multi-user.target.wants", 0755, err)) < 0 ||
+	    (r = fr_image_write_in(root, "/etc/systemd/system/farrow-firstboot.service", fr_firstboot_unit, 0644, err)) < 0 ||
+	    (r = fr_image_symlink_in(root, "../farrow-firstboot.service",
 			    "/etc/systemd/system/multi-user.target.wants/farrow-firstboot.service", err)) < 0 ||
-	    (r = write_in(root, "/etc/systemd/system/farrow-seed.service", fr_seed_unit, 0644, err)) < 0 ||
-	    (r = symlink_in(root, "../farrow-seed.service",
+	    (r = fr_image_write_in(root, "/etc/systemd/system/farrow-seed.service", fr_seed_unit, 0644, err)) < 0 ||
+	    (r = fr_image_symlink_in(root, "../farrow-seed.service",
 			    "/etc/systemd/system/multi-user.target.wants/farrow-seed.service", err)) < 0 ||
-	    (r = write_in(root, "/etc/systemd/system/farrow-node-keys.service", node_keys_unit, 0644, err)) < 0 ||
-	    (r = symlink_in(root, "../farrow-node-keys.service",
+	    (r = fr_image_write_in(root, "/etc/systemd/system/farrow-node-keys.service", node_keys_unit, 0644, err)) < 0 ||
+	    (r = fr_image_symlink_in(root, "../farrow-node-keys.service",
 			    "/etc/systemd/system/multi-user.target.wants/farrow-node-keys.service", err)) < 0)
 		goto out;
 	/* the units firstboot's modules configure and enable themselves: disabled until they have */
 	if ((r = disable_module_units(root, err)) < 0)
 		goto out;
-	if ((r = mkdir_in(root, "/etc/farrow", 0700, err)) < 0)
+	if ((r = fr_image_mkdir_in(root, "/etc/farrow", 0700, err)) < 0)
 		goto out;
 	if (o->profile) {
 		p = (free(p), fr_xasprintf("%s/etc/farrow/profile.yml", root));
@@ -622,13 +619,69 @@ int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
 		free(p);
 		p = fr_xasprintf("%s\n", name ? name : "localhost");
 	}
-	if ((r = write_in(root, "/etc/machine-id", "", 0444, err)) < 0 ||
-	    (r = write_in(root, "/etc/hostname", p, 0644, err)) < 0 ||
-	    (r = write_in(root, "/etc/resolv.conf", "", 0644, err)) < 0)
+	if ((r = fr_image_write_in(root, "/etc/machine-id", "", 0444, err)) < 0 ||
+	    (r = fr_image_write_in(root, "/etc/hostname", p, 0644, err)) < 0 ||
+	    (r = fr_image_write_in(root, "/etc/resolv.conf", "", 0644, err)) < 0)
 		goto out;
 	image_record(o, m, sha, profile, &rec);
-	if ((r = write_in(root, "/etc/farrow/image.json", rec.buf, 0644, err)) < 0)
+	if ((r = fr_image_write_in(root, "/etc/farrow/image.json", rec.buf, 0644, err)) < 0)
 		goto out;
+out:
+	if (r == 0 && profile_out) {
+		*profile_out = profile;
+		profile = NULL;
+	}
+	fr_buf_release(&include);
+	fr_buf_release(&rec);
+	fr_node_free(profile);
+	fr_strv_free(pk, npk);
+	free(root);
+	free(bdir);
+	free(keyc);
+	free(p);
+	free(hook);
+	free(hookpath);
+	free(source);
+	free(topdir);
+	return r;
+}
+
+int fr_image_build(const struct fr_image_opts *o, struct fr_err *err)
+{
+	struct fr_bundle_check check;
+	struct fr_node *profile = NULL;
+	char *work = NULL, *root = NULL, *p = NULL, sha[65];
+	const struct fr_bundle_manifest *m = &check.m;
+	int r = 0, signed_manifest = 0;
+
+	memset(&check, 0, sizeof(check));
+	if (o->sign_key) {
+		char *a = fr_xasprintf("%s.manifest", o->out), *b = fr_xasprintf("%s.manifest.sig", o->out);
+		int exists = access(a, F_OK) == 0 || access(b, F_OK) == 0;
+
+		if (exists)
+			fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it", access(a, F_OK) == 0 ? a : b);
+		free(a);
+		free(b);
+		if (exists)
+			return FR_EARG;
+	}
+	if (geteuid() != 0) {
+		r = fr_err_set(err, FR_EARG, "needs root: mmdebstrap builds the root in a chroot");
+		goto out;
+	}
+	if (!fr_exec_have("mmdebstrap") || (o->format == FR_IMAGE_TAR && !fr_exec_have("tar"))) {
+		r = fr_err_set(err, FR_EIO, "needs mmdebstrap%s (apt-get install mmdebstrap; make deps installs it)",
+			       o->format == FR_IMAGE_TAR ? " and tar" : "");
+		goto out;
+	}
+	if ((work = fr_image_work_beside(o->out, "image", 1, err)) == NULL) {
+		r = err->code;
+		goto out;
+	}
+	if ((r = fr_image_root(o, work, &check, sha, &profile, err)) < 0)
+		goto out;
+	root = fr_xasprintf("%s/root", work);
 	/* the signed manifest of what the image holds (a disk's root only once it is final, below) */
 	if (o->sign_key && o->format != FR_IMAGE_RAW && o->format != FR_IMAGE_QCOW2) {
 		say(o, "signing the image's manifest (%s.manifest)", o->out);
@@ -698,19 +751,10 @@ out:
 	if (work && fr_rm_rf(work) < 0 && r == 0)
 		r = fr_err_set(err, FR_EIO, "cannot remove the work directory %s", work);
 	fr_bundle_check_release(&check);
-	fr_buf_release(&include);
-	fr_buf_release(&rec);
 	fr_node_free(profile);
-	fr_strv_free(pk, npk);
 	free(work);
 	free(root);
-	free(bdir);
-	free(keyc);
 	free(p);
-	free(hook);
-	free(hookpath);
-	free(source);
-	free(topdir);
 	return r;
 }
 

@@ -6,6 +6,7 @@
 #define FR_IMAGE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "buf.h"
 #include "err.h"
@@ -19,7 +20,11 @@
  */
 const char *const *fr_image_packages(const char *target);
 
-enum fr_image_format { FR_IMAGE_DIR, FR_IMAGE_TAR, FR_IMAGE_RAW, FR_IMAGE_QCOW2 };
+/* What the ISO's live system needs beyond fr_image_packages, for every target that has those (an
+ * image-capable bundle carries both); NULL-terminated, static. */
+const char *const *fr_iso_packages(void);
+
+enum fr_image_format { FR_IMAGE_DIR, FR_IMAGE_TAR, FR_IMAGE_RAW, FR_IMAGE_QCOW2, FR_IMAGE_ISO /* farrow iso build's live root */ };
 
 /* "dir", "tar", "raw", "qcow2" -> the format; -1 for anything else. */
 int fr_image_format_parse(const char *s);
@@ -37,7 +42,32 @@ struct fr_image_opts {
 	const char *sign_key;          /* a secret key (repo-builder keygen's farrow-signing.key): when
 					* given, <out>.manifest and its signature <out>.manifest.sig */
 	int quiet;                     /* no progress lines on stderr */
+	const char *const *extra_packages; /* more packages for the root (NULL-terminated), or NULL */
+	const char *essential_hook;    /* a script mmdebstrap runs before the packages install, the root as $1,
+					* or NULL */
 };
+
+/* A work directory beside out (which must not exist), absolute, mode 0755, so that what is made
+ * there is renamed into place; apt_path: its path must fit apt's source lines. NULL, err set. */
+char *fr_image_work_beside(const char *out, const char *what, int apt_path, struct fr_err *err);
+
+/* In a root being made: write a file (atomically), a symbolic link (replacing one), a directory
+ * and its parents (mode set). path is absolute, as in the root. 0 or an error code. */
+int fr_image_write_in(const char *root, const char *path, const char *text, mode_t mode, struct fr_err *err);
+int fr_image_symlink_in(const char *root, const char *target, const char *path, struct fr_err *err);
+int fr_image_mkdir_in(const char *root, const char *path, mode_t mode, struct fr_err *err);
+
+struct fr_bundle_check;
+struct fr_node;
+
+/*
+ * The root fr_image_build packs, made in work/root (work: the caller's empty directory, mode
+ * 0755, whose path apt's source lines can take): everything fr_image_build's comment says up to
+ * image.json. check gets the verified bundle (the caller releases it), sha its SHA-256,
+ * *profile_out (when not NULL) the loaded profile or NULL for a generic image. 0 or an error code.
+ */
+int fr_image_root(const struct fr_image_opts *o, const char *work, struct fr_bundle_check *check, char sha[65],
+		  struct fr_node **profile_out, struct fr_err *err);
 
 /*
  * Build the image: the bundle verified with the key (a bundle that is not image-capable is

@@ -98,13 +98,14 @@ static int cmp_str(const void *a, const void *b)
 /*
  * What an image-capable bundle adds to the request: the base system (minbase: every Essential
  * and Priority: required package of the repositories of the highest priority, as debootstrap and
- * mmdebstrap choose them), lib/image.c's list for the target, the manifest's base and image
+ * mmdebstrap choose them), lib/image.c's lists for the target (a node root's, and what the ISO's
+ * live system adds), the manifest's base and image
  * packages. Anything of it in no repository is named, and the bundle is not built.
  */
 static int request_image(struct fr_solv *sv, const struct rb_manifest *m, const char *target, struct rb_index *ix,
 			 size_t nix, struct fr_buf *problems, struct fr_err *err)
 {
-	const char *const *fixed = fr_image_packages(target);
+	const char *const *fixed = fr_image_packages(target), *const *live = fr_iso_packages();
 	const char **names = NULL;
 	struct fr_buf missing = FR_BUF_INIT;
 	size_t i, j, n = 0, alloc = 0, nmissing = 0;
@@ -125,6 +126,10 @@ static int request_image(struct fr_solv *sv, const struct rb_manifest *m, const 
 	for (i = 0; fixed[i]; i++) {
 		FR_ALLOC_GROW(names, n + 1, alloc);
 		names[n++] = fixed[i];
+	}
+	for (i = 0; live[i]; i++) {
+		FR_ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = live[i];
 	}
 	for (i = 0; i < m->nbase_packages + m->nimage_packages; i++) {
 		FR_ALLOC_GROW(names, n + 1, alloc);
