@@ -40,17 +40,28 @@ static const char live_boot[] =
 	"\t\tcase \"$x\" in \"$1\"=*) echo \"${x#*=}\"; return ;; esac\n"
 	"\tdone\n"
 	"}\n"
+	"# the block device whose ISO 9660 volume id is $1 (read from its primary volume descriptor: a\n"
+	"# CD has no /dev/disk/by-label link in the initramfs, whose udev lacks cdrom_id)\n"
+	"farrow_find() {\n"
+	"\tfor d in /sys/class/block/*; do\n"
+	"\t\tdev=/dev/${d##*/}\n"
+	"\t\t[ -b \"$dev\" ] || continue\n"
+	"\t\tpvd=$(dd if=\"$dev\" bs=2048 skip=16 count=1 2>/dev/null | dd bs=1 skip=1 count=71 2>/dev/null)\n"
+	"\t\tcase \"$pvd\" in \"CD001\"*\" $1 \"*) echo \"$dev\"; return 0 ;; esac\n"
+	"\tdone\n"
+	"\treturn 1\n"
+	"}\n"
 	"mountroot() {\n"
 	"\tlabel=$(farrow_arg farrow.label)\n"
 	"\t[ -n \"$label\" ] || panic \"farrow: no farrow.label= on the kernel command line\"\n"
 	"\tfor m in isofs squashfs overlay loop sr_mod cdrom usb_storage uas; do modprobe -q \"$m\" 2>/dev/null; done\n"
 	"\techo \"farrow: looking for the medium labelled $label\"\n"
 	"\ti=0\n"
-	"\twhile [ ! -e \"/dev/disk/by-label/$label\" ] && [ $i -lt 120 ]; do sleep 0.5; i=$((i + 1)); done\n"
-	"\t[ -e \"/dev/disk/by-label/$label\" ] || panic \"farrow: no medium labelled $label after 60 s\"\n"
+	"\twhile ! dev=$(farrow_find \"$label\") && [ $i -lt 120 ]; do sleep 0.5; i=$((i + 1)); done\n"
+	"\t[ -n \"$dev\" ] || panic \"farrow: no medium labelled $label after 60 s\"\n"
+	"\techo \"farrow: the medium is $dev\"\n"
 	"\tmkdir -p /run/farrow/medium /run/farrow/lower /run/farrow/rw\n"
-	"\tmount -t iso9660 -o ro \"/dev/disk/by-label/$label\" /run/farrow/medium ||\n"
-	"\t\tpanic \"farrow: cannot mount the medium labelled $label\"\n"
+	"\tmount -t iso9660 -o ro \"$dev\" /run/farrow/medium || panic \"farrow: cannot mount the medium $dev\"\n"
 	"\tmount -t squashfs -o ro,loop /run/farrow/medium/live/root.squashfs /run/farrow/lower ||\n"
 	"\t\tpanic \"farrow: cannot mount the medium's live/root.squashfs\"\n"
 	"\tmount -t tmpfs -o mode=0755 tmpfs /run/farrow/rw\n"
@@ -446,27 +457,32 @@ int fr_iso_build(const struct fr_iso_opts *o, struct fr_err *err)
 	say(o, "writing the hybrid ISO (xorriso: El Torito BIOS and EFI, MBR and GPT)");
 	iso = fr_xasprintf("%s/farrow.iso", work);
 	{
-		char sde[48], date[32], *mbr = fr_xasprintf("%s/usr/lib/grub/i386-pc/boot_hybrid.img", root);
+		char sde[48], date[48], *mbr = fr_xasprintf("%s/usr/lib/grub/i386-pc/boot_hybrid.img", root);
 		char *g1 = fr_xasprintf("boot/grub/i386-pc/eltorito.img=%s/eltorito.img", work);
 		char *g2 = fr_xasprintf("boot/efi.img=%s/efi.img", work), *g3 = fr_xasprintf("/=%s", tree);
+		/* the boot images hidden from the tree (-hide takes their paths on this disk): xorriso
+		 * patches El Torito's, the firmware reads both by address, the list names the rest */
+		char *h1 = fr_xasprintf("%s/eltorito.img", work), *h2 = fr_xasprintf("%s/efi.img", work);
 		const char *argv[] = { "xorriso", "-as", "mkisofs", "-quiet", "-o", iso, "-r", "-V", label, "-graft-points",
-				       "--modification-date", date, "-b", "boot/grub/i386-pc/eltorito.img", "-no-emul-boot",
+				       date, "-b", "boot/grub/i386-pc/eltorito.img", "-no-emul-boot",
 				       "-boot-load-size", "4", "-boot-info-table", "--grub2-boot-info", "--grub2-mbr", mbr,
 				       "--efi-boot", "boot/efi.img", "-efi-boot-part", "--efi-boot-image",
 				       "--protective-msdos-label", "-c", "boot/boot.cat", "--boot-catalog-hide",
-				       "-hide", "boot/grub/i386-pc/eltorito.img", "-hide", "boot/efi.img", g3, g1, g2, NULL };
+				       "-hide", h1, "-hide", h2, g3, g1, g2, NULL };
 		const char *env[] = { sde, NULL };
 		time_t t = (time_t)epoch;
 		struct tm tm;
 
 		snprintf(sde, sizeof(sde), "SOURCE_DATE_EPOCH=%lld", epoch);
 		gmtime_r(&t, &tm);
-		strftime(date, sizeof(date), "%Y%m%d%H%M%S00", &tm);
+		strftime(date, sizeof(date), "--modification-date=%Y%m%d%H%M%S00", &tm);
 		r = fr_exec_tool(argv, env, NULL, err);
 		free(mbr);
 		free(g1);
 		free(g2);
 		free(g3);
+		free(h1);
+		free(h2);
 		if (r < 0)
 			goto out;
 	}
