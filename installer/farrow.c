@@ -22,6 +22,7 @@ static const struct fr_cli_cmd cmds[] = {
 	{ "drill", cmd_drill, "fail a cluster's leader under a writing client; measure RTO and RPO" },
 	{ "image", cmd_image, "build a node image from an image-capable bundle; inspect one" },
 	{ "seed", cmd_seed, "write a seed volume: one node's profile for a generic image" },
+	{ "answer", cmd_answer, "check an answer file for unattended installs; which disk it picks here" },
 	{ "iso", cmd_iso, "build the bootable install medium (hybrid ISO, BIOS and UEFI)" },
 };
 

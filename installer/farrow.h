@@ -25,6 +25,7 @@ int cmd_status(int argc, char **argv);
 int cmd_drill(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_iso(int argc, char **argv);
+int cmd_answer(int argc, char **argv);
 int cmd_seed(int argc, char **argv);
 
 /* The farrow-firstboot binary for nodes: given (--firstboot), else $FARROW_FIRSTBOOT, else the one

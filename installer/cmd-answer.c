@@ -1,0 +1,212 @@
+/* cmd-answer.c -- `farrow answer check|match`: farrow's own answer file for unattended installs
+ * from the install medium, checked by the same parser the installer runs (lib/answerfile.c). */
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answerfile.h"
+#include "buf.h"
+#include "cli.h"
+#include "err.h"
+#include "farrow.h"
+#include "fileio.h"
+#include "inventory.h"
+#include "xalloc.h"
+#include "yamlnode.h"
+
+#define ANSWER_USAGE                                                                                     \
+	"usage: farrow answer check <answer.yml> [--inventory <inv>]\n"                                   \
+	"       farrow answer match <answer.yml> [--sysfs <dir>] [--json]\n"                              \
+	"\n"                                                                                                \
+	"An answer file tells the install medium's live system what to install unattended:\n"           \
+	"\n"                                                                                                \
+	"  farrow_answer: 1\n"                                                                              \
+	"  host: 10.10.10.10              # the inventory's host this machine becomes\n"                    \
+	"  inventory: inventory.yml       # beside the answer file (the default)\n"                         \
+	"  disk: { serial: S3Z9NB0K123456 }   # serial, wwn, model, name, min_size, max_size: all given\n" \
+	"                                 # must hold, and exactly one disk may match\n"                    \
+	"  network: { address: 10.10.10.10/24, gateway: 10.10.10.1 }   # or dhcp: true\n"              \
+	"  root: { password_hash: '$6$...', ssh_keys: [ 'ssh-ed25519 AAAA... admin' ] }\n"                \
+	"  erase: true                    # required: the install erases the disk it picks\n"              \
+	"  erase_data: false              # true: even a disk holding a PGDATA or an etcd member\n"         \
+	"  reboot: true\n"                                                                                  \
+	"  on_error: shell                # shell, reboot or poweroff\n"                                   \
+	"\n"                                                                                                \
+	"check: every key, type and value, each problem at file:line:column; then the host in the\n"     \
+	"inventory (beside the answer file, or --inventory). match: this machine's disks (from\n"        \
+	"/sys, or --sysfs) and the one the selector picks; none or several is refused, as the\n"        \
+	"installer refuses it before it writes anything.\n"                                              \
+	"\n"                                                                                                \
+	"exit status: 0 good (match: exactly one disk), 1 match: no disk or several, or a file\n"        \
+	"             cannot be read, 2 usage, 3 the answer file or its inventory has errors\n"
+
+/* Load and check path; with_inventory: its host in the inventory too. NULL: printed why. */
+static struct fr_answerfile *load(const char *path, const char *inventory, int with_inventory, int *rc)
+{
+	struct fr_diags d = { 0 };
+	struct fr_err err = { 0 };
+	struct fr_answerfile *a;
+	char *text = NULL;
+	size_t len = 0;
+
+	*rc = FR_EXIT_INVALID;
+	if (fr_read_file(path, 1 << 20, &text, &len, &err) < 0) {
+		fr_cli_error("answer: %s", err.msg);
+		*rc = FR_EXIT_FAIL;
+		return NULL;
+	}
+	a = fr_answerfile_load(text, len, &d, &err);
+	free(text);
+	if (a == NULL && d.nerrors == 0) {
+		fr_cli_error("%s:%s", path, err.msg);
+		fr_diags_release(&d);
+		return NULL;
+	}
+	fr_diags_sort(&d);
+	fr_cli_print_diags(path, &d, "answer file", 1);
+	fr_diags_release(&d);
+	if (a == NULL)
+		return NULL;
+	if (with_inventory) {
+		char *copy = fr_xstrdup(path), *inv = inventory ? fr_xstrdup(inventory)
+							    : fr_xasprintf("%s/%s", dirname(copy), a->inventory);
+		struct fr_inventory *iv = NULL;
+
+		if (fr_inv_load_file(inv, &iv, &err) < 0) {
+			fr_cli_error("%s: the answer file's inventory: %s", path, err.msg);
+			*rc = FR_EXIT_FAIL;
+		} else if (fr_inv_validate(iv) > 0) {
+			fr_cli_print_diags(iv->path, &iv->diags, "inventory", 1);
+		} else if (fr_inv_host(iv, a->host) == NULL) {
+			fr_cli_error("%s: host %s is not a host of %s", path, a->host, inv);
+		} else
+			*rc = FR_EXIT_OK;
+		fr_inv_free(iv);
+		free(copy);
+		free(inv);
+		if (*rc != FR_EXIT_OK) {
+			fr_answerfile_free(a);
+			return NULL;
+		}
+	}
+	*rc = FR_EXIT_OK;
+	return a;
+}
+
+static void human_size(long long b, char out[16])
+{
+	if (b >= (1LL << 40))
+		snprintf(out, 16, "%.1f TiB", (double)b / (1LL << 40));
+	else if (b >= (1LL << 30))
+		snprintf(out, 16, "%.1f GiB", (double)b / (1LL << 30));
+	else
+		snprintf(out, 16, "%.1f MiB", (double)b / (1LL << 20));
+}
+
+static int answer_match(const char *path, const char *sysfs, int json)
+{
+	struct fr_answerfile *a;
+	struct fr_disk *v = NULL;
+	struct fr_err err = { 0 };
+	size_t n = 0, which = 0, i;
+	int rc, m;
+
+	if ((a = load(path, NULL, 0, &rc)) == NULL)
+		return rc;
+	if (fr_disks_list(sysfs, &v, &n, &err) < 0) {
+		fr_cli_error("answer match: %s", err.msg);
+		fr_answerfile_free(a);
+		return FR_EXIT_FAIL;
+	}
+	m = fr_answerfile_match(a, v, n, &which, &err);
+	if (json) {
+		struct fr_buf b = FR_BUF_INIT;
+
+		fr_buf_adds(&b, "{\"disks\":[");
+		for (i = 0; i < n; i++) {
+			fr_buf_addf(&b, "%s{\"name\":", i ? "," : "");
+			fr_buf_add_json_str(&b, v[i].name);
+			fr_buf_addf(&b, ",\"size\":%lld,\"model\":", v[i].size);
+			fr_buf_add_json_str(&b, v[i].model);
+			fr_buf_adds(&b, ",\"serial\":");
+			fr_buf_add_json_str(&b, v[i].serial);
+			fr_buf_adds(&b, ",\"wwn\":");
+			fr_buf_add_json_str(&b, v[i].wwn);
+			fr_buf_addf(&b, ",\"removable\":%s}", v[i].removable ? "true" : "false");
+		}
+		fr_buf_adds(&b, "],\"picked\":");
+		if (m == 0)
+			fr_buf_add_json_str(&b, v[which].name);
+		else
+			fr_buf_adds(&b, "null");
+		fr_buf_adds(&b, "}\n");
+		fputs(b.buf, stdout);
+		fr_buf_release(&b);
+	} else {
+		printf("%-10s %-10s %-24s %-22s %s\n", "disk", "size", "model", "serial", "wwn");
+		for (i = 0; i < n; i++) {
+			char sz[16];
+
+			human_size(v[i].size, sz);
+			printf("%-10s %-10s %-24s %-22s %s%s\n", v[i].name, sz, v[i].model[0] ? v[i].model : "-",
+			       v[i].serial[0] ? v[i].serial : "-", v[i].wwn[0] ? v[i].wwn : "-",
+			       m == 0 && i == which ? "   <= picked: the install erases it" : "");
+		}
+	}
+	if (m < 0)
+		fr_cli_error("answer match: %s: %s", path, err.msg);
+	free(v);
+	fr_answerfile_free(a);
+	return m < 0 ? FR_EXIT_FAIL : FR_EXIT_OK;
+}
+
+int cmd_answer(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "inventory", required_argument, NULL, 'i' }, { "sysfs", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'J' },           { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *verb = argc >= 2 ? argv[1] : "", *inventory = NULL, *sysfs = "/sys";
+	int c, json = 0, rc;
+
+	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0) {
+		fputs(ANSWER_USAGE, stdout);
+		return FR_EXIT_OK;
+	}
+	if (strcmp(verb, "check") != 0 && strcmp(verb, "match") != 0) {
+		fputs(ANSWER_USAGE, stderr);
+		return FR_EXIT_USAGE;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': inventory = optarg; break;
+		case 's': sysfs = optarg; break;
+		case 'J': json = 1; break;
+		case 'h': fputs(ANSWER_USAGE, stdout); return FR_EXIT_OK;
+		default: fputs(ANSWER_USAGE, stderr); return FR_EXIT_USAGE;
+		}
+	}
+	if (argc - 1 - optind != 1 || (verb[0] == 'c' && (json || strcmp(sysfs, "/sys") != 0)) ||
+	    (verb[0] == 'm' && inventory)) {
+		fputs(ANSWER_USAGE, stderr);
+		return FR_EXIT_USAGE;
+	}
+	if (verb[0] == 'm')
+		return answer_match(argv[1 + optind], sysfs, json);
+	{
+		struct fr_answerfile *a = load(argv[1 + optind], inventory, 1, &rc);
+
+		if (a)
+			printf("%s: good (host %s, %s, erase%s, then %s)\n", argv[1 + optind], a->host,
+			       a->dhcp ? "DHCP" : a->address ? a->address : "the inventory's address",
+			       a->erase_data ? " even a disk with data" : "", a->reboot ? "reboot" : "stay");
+		fr_answerfile_free(a);
+		return rc;
+	}
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# farrow answer check | match: farrow's own answer file for unattended installs from the install
+# medium (the parser the live system's installer runs, lib/answerfile.c). check: each bad field
+# at file:line:column, the host in the inventory beside it; match: this machine's own disks from
+# /sys, and a selector that picks none or several is refused (t-answerfile covers the sysfs shapes
+# of SATA, virtio and NVMe disks).
+
+setup_file() {
+	load helpers/common
+	export W=$BATS_FILE_TMPDIR
+	farrow configure -n -c meta -i 10.10.10.10 -g -o "$W/inventory.yml" >/dev/null
+	KEY='ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl admin@farrow'
+	HASH='$6$0123456789abcdef$MhK0u1o5m0b3hT0KkFZqOQ4d8h0yq2b0qF1e3a9Q0o0Z4C1o7M6Ue6Xb8m7h0j5d4r3s2t1u0v9w8x7y6z5A.'
+	export KEY HASH
+}
+
+setup() {
+	load helpers/common
+	cd "$W" || return 1
+}
+
+answer() { # answer FILE [disk selector]: a good answer file for 10.10.10.10
+	cat >"$1" <<EOF
+farrow_answer: 1
+host: 10.10.10.10
+disk: ${2:-{ name: vda \}}
+network: { address: 10.10.10.10/24, gateway: 10.10.10.1 }
+root:
+  password_hash: '$HASH'
+  ssh_keys: [ '$KEY' ]
+erase: true
+on_error: poweroff
+EOF
+}
+
+@test "answer check: a good file and its host in the inventory beside it" {
+	answer good.yml
+	run -0 farrow answer check good.yml
+	assert_output "good.yml: good (host 10.10.10.10, 10.10.10.10/24, erase, then reboot)"
+	# the host must be the inventory's; the inventory must be there
+	sed -i 's/^host: .*/host: 10.10.10.11/' good.yml
+	run -3 farrow answer check good.yml
+	assert_output --partial "host 10.10.10.11 is not a host of ./inventory.yml"
+	mkdir -p other && answer other/a.yml
+	run -1 farrow answer check other/a.yml
+	assert_output --partial "the answer file's inventory"
+	run -0 farrow answer check other/a.yml --inventory inventory.yml
+}
+
+@test "answer check: every bad field at file:line:column, exit 3, nothing else said good" {
+	cat >bad.yml <<'EOF'
+farrow_answer: 1
+host: 10.10.10.10
+disk: { serail: X, min_size: 20Q }
+network: { address: 10.10.10.10, dhcp: true }
+root:
+  password_hash: hunter2
+  ssh_keys: [ '-----BEGIN OPENSSH PRIVATE KEY-----' ]
+erase: no
+reboot: maybe
+on_error: explode
+inventory: /etc/farrow/inventory.yml
+EOF
+	run -3 farrow answer check bad.yml
+	assert_line "bad.yml:3:9: answer file: disk.serail: unknown key (did you mean 'serial'?)"
+	assert_line "bad.yml:3:30: answer file: disk.min_size: a size (as 20G, 512M, 2T or bytes), not '20Q'"
+	assert_line --partial "bad.yml:4:21: answer file: network.address: '10.10.10.10' is not an IPv4 address with its prefix"
+	assert_line "bad.yml:4:40: answer file: network: dhcp: true takes no address or gateway"
+	assert_line --partial "bad.yml:6:18: answer file: root.password_hash: not a crypt(3) SHA-512 or yescrypt hash"
+	assert_line "bad.yml:7:15: answer file: root.ssh_keys[0] is a private key: give the public one (.pub)"
+	assert_line "bad.yml:8:8: answer file: erase: true is required: an unattended install erases the disk it picks, and says so here"
+	assert_line "bad.yml:9:9: answer file: reboot: true or false, not 'maybe'"
+	assert_line "bad.yml:10:11: answer file: on_error: shell, reboot or poweroff, not 'explode'"
+	assert_line --partial "bad.yml:11:12: answer file: inventory: '/etc/farrow/inventory.yml' is absolute"
+	refute_output --partial "good"
+	# not YAML at all: the parser's line and column
+	printf 'farrow_answer: 1\nhost: [10.10.10.10\n' >broken.yml
+	run -3 farrow answer check broken.yml
+	assert_output --regexp "^farrow: broken\.yml:[0-9]+:[0-9]+: "
+	run -1 farrow answer check missing.yml
+	run -2 farrow answer check
+	run -2 farrow answer frobnicate good.yml
+}
+
+@test "answer match: this machine's disks from /sys; exactly one picked, none or several refused" {
+	local name
+	answer any.yml '{ min_size: 1M }'
+	run -0 farrow answer match any.yml --json
+	name=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1])["disks"]; print(d[0]["name"] if d else "")' "$output")
+	[ -n "$name" ] || skip "this machine shows no disk in /sys/block"
+	# by name: that disk, and the table says it is the one erased
+	answer one.yml "{ name: $name }"
+	run -0 farrow answer match one.yml
+	assert_line --regexp "^$name .*<= picked: the install erases it$"
+	run -0 farrow answer match one.yml --json
+	assert_output --partial "\"picked\":\"$name\""
+	# a serial no disk has: refused, nothing picked
+	answer none.yml '{ serial: no-such-serial-anywhere }'
+	run -1 farrow answer match none.yml
+	assert_output --partial "matches none of this machine's"
+	refute_output --partial "picked"
+	# several: a sysfs tree with two disks of one size (the installer refuses it the same way)
+	for d in vda vdb; do
+		mkdir -p "sys/block/$d"
+		echo 41943040 >"sys/block/$d/size"
+		echo 0 >"sys/block/$d/ro"
+	done
+	answer two.yml '{ max_size: 20G }'
+	run -1 farrow answer match two.yml --sysfs sys
+	assert_output --partial "matches 2 disks (vda, vdb): nothing is written; add disk.serial or disk.wwn to pick one"
+}
