@@ -41,7 +41,8 @@ EOF
 	sed -i 's/^host: .*/host: 10.10.10.11/' good.yml
 	run -3 farrow answer check good.yml
 	assert_output --partial "host 10.10.10.11 is not a host of ./inventory.yml"
-	mkdir -p other && answer other/a.yml
+	mkdir -p other
+	answer other/a.yml
 	run -1 farrow answer check other/a.yml
 	assert_output --partial "the answer file's inventory"
 	run -0 farrow answer check other/a.yml --inventory inventory.yml
