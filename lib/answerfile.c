@@ -424,7 +424,7 @@ int fr_disks_list(const char *sysfs, struct fr_disk **v, size_t *n, struct fr_er
 		if (skip[i])
 			continue;
 		memset(&dk, 0, sizeof(dk));
-		snprintf(dk.name, sizeof(dk.name), "%s", e->d_name);
+		memcpy(dk.name, e->d_name, strlen(e->d_name) + 1); /* shorter than dk.name: checked above */
 		attr(sysfs, dk.name, "size", buf, sizeof(buf));
 		dk.size = atoll(buf) * 512;
 		attr(sysfs, dk.name, "ro", buf, sizeof(buf));

@@ -417,6 +417,9 @@ int fr_iso_build(const struct fr_iso_opts *o, struct fr_err *err)
 		if (r < 0)
 			goto out;
 	}
+	/* times clamped first, as for a disk: files the build made carry its own time otherwise */
+	if ((r = fr_disk_clamp_times(root, epoch, err)) < 0)
+		goto out;
 	say(o, "squashing the live root (zstd; a minute or two)");
 	{
 		char *sq = fr_xasprintf("%s/live/root.squashfs", tree), sde[48];
