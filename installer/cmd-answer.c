@@ -44,8 +44,7 @@
 	"exit status: 0 good (match: exactly one disk), 1 match: no disk or several, or a file\n"        \
 	"             cannot be read, 2 usage, 3 the answer file or its inventory has errors\n"
 
-/* Load and check path; with_inventory: its host in the inventory too. NULL: printed why. */
-static struct fr_answerfile *load(const char *path, const char *inventory, int with_inventory, int *rc)
+struct fr_answerfile *farrow_answer_load(const char *path, const char *inventory, int with_inventory, int *rc)
 {
 	struct fr_diags d = { 0 };
 	struct fr_err err = { 0 };
@@ -115,7 +114,7 @@ static int answer_match(const char *path, const char *sysfs, int json)
 	size_t n = 0, which = 0, i;
 	int rc, m;
 
-	if ((a = load(path, NULL, 0, &rc)) == NULL)
+	if ((a = farrow_answer_load(path, NULL, 0, &rc)) == NULL)
 		return rc;
 	if (fr_disks_list(sysfs, &v, &n, &err) < 0) {
 		fr_cli_error("answer match: %s", err.msg);
@@ -200,7 +199,7 @@ int cmd_answer(int argc, char **argv)
 	if (verb[0] == 'm')
 		return answer_match(argv[1 + optind], sysfs, json);
 	{
-		struct fr_answerfile *a = load(argv[1 + optind], inventory, 1, &rc);
+		struct fr_answerfile *a = farrow_answer_load(argv[1 + optind], inventory, 1, &rc);
 
 		if (a)
 			printf("%s: good (host %s, %s, erase%s, then %s)\n", argv[1 + optind], a->host,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answerfile.h"
 #include "err.h"
 #include "farrow.h"
 #include "iso.h"
@@ -86,6 +87,31 @@ static int iso_build(int argc, char **argv)
 		fr_cli_error("iso build: give --bundle, --key, --sign-key and -o");
 		free(bundles);
 		return FR_EXIT_USAGE;
+	}
+	/* an answer file is checked as the installer will read it: its host in the inventory going
+	 * beside it on the medium (farrow/inventory.yml) */
+	if (o.answer) {
+		struct fr_answerfile *a;
+		int arc;
+
+		if (o.inventory == NULL) {
+			fr_cli_error("iso build: --answer needs --inventory: the medium carries the inventory its host is in");
+			free(bundles);
+			return FR_EXIT_USAGE;
+		}
+		if ((a = farrow_answer_load(o.answer, o.inventory, 1, &arc)) == NULL) {
+			fr_cli_error("iso build: %s does not hold: no ISO was built", o.answer);
+			free(bundles);
+			return arc;
+		}
+		if (strcmp(a->inventory, "inventory.yml") != 0) {
+			fr_cli_error("iso build: %s names the inventory '%s'; on the medium it is farrow/inventory.yml, beside "
+				     "the answer file: drop inventory: or make it inventory.yml", o.answer, a->inventory);
+			fr_answerfile_free(a);
+			free(bundles);
+			return FR_EXIT_INVALID;
+		}
+		fr_answerfile_free(a);
 	}
 	o.bundles = bundles;
 	o.nbundles = nb;

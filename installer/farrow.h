@@ -26,6 +26,12 @@ int cmd_drill(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_iso(int argc, char **argv);
 int cmd_answer(int argc, char **argv);
+
+/* An answer file loaded and checked as `farrow answer check` does (diagnostics printed); with
+ * with_inventory, its host must be in the inventory (the one given, else the one the answer file
+ * names beside it). NULL with *rc the exit status when it does not hold. */
+struct fr_answerfile;
+struct fr_answerfile *farrow_answer_load(const char *path, const char *inventory, int with_inventory, int *rc);
 int cmd_seed(int argc, char **argv);
 
 /* The farrow-firstboot binary for nodes: given (--firstboot), else $FARROW_FIRSTBOOT, else the one

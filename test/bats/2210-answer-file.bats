@@ -110,3 +110,15 @@ EOF
 	run -1 farrow answer match two.yml --sysfs sys
 	assert_output --partial "matches 2 disks (vda, vdb): nothing is written; add disk.serial or disk.wwn to pick one"
 }
+
+@test "iso build checks its --answer with the same parser, before anything is built" {
+	answer good.yml
+	sed -i 's/^on_error: .*/on_error: explode/' good.yml
+	run -3 farrow iso build --bundle none.tar.zst --key k.gpg --sign-key k.key --answer good.yml \
+		--inventory inventory.yml -o out.iso
+	assert_line "good.yml:9:11: answer file: on_error: shell, reboot or poweroff, not 'explode'"
+	assert_line "farrow: iso build: good.yml does not hold: no ISO was built"
+	[ ! -e out.iso ] || fail "an ISO was written"
+	run -2 farrow iso build --bundle none.tar.zst --key k.gpg --sign-key k.key --answer good.yml -o out.iso
+	assert_output --partial "--answer needs --inventory"
+}
