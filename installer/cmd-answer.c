@@ -11,6 +11,7 @@
 #include "answerfile.h"
 #include "buf.h"
 #include "cli.h"
+#include "disksurvey.h"
 #include "err.h"
 #include "farrow.h"
 #include "fileio.h"
@@ -20,7 +21,7 @@
 
 #define ANSWER_USAGE                                                                                     \
 	"usage: farrow answer check <answer.yml> [--inventory <inv>]\n"                                   \
-	"       farrow answer match <answer.yml> [--sysfs <dir>] [--json]\n"                              \
+	"       farrow answer match <answer.yml> [--sysfs <dir>] [--dev <dir>] [--json]\n"               \
 	"\n"                                                                                                \
 	"An answer file tells the install medium's live system what to install unattended:\n"           \
 	"\n"                                                                                                \
@@ -39,7 +40,9 @@
 	"check: every key, type and value, each problem at file:line:column; then the host in the\n"     \
 	"inventory (beside the answer file, or --inventory). match: this machine's disks (from\n"        \
 	"/sys, or --sysfs) and the one the selector picks; none or several is refused, as the\n"        \
-	"installer refuses it before it writes anything.\n"                                              \
+	"installer refuses it before it writes anything. Then what is on that disk now (read from\n"   \
+	"/dev/<disk>, or <dir>/<disk> with --dev; nothing mounted): its partitions, and a PostgreSQL\n" \
+	"data directory or etcd member found on them, which refuses the disk unless erase_data: true.\n" \
 	"\n"                                                                                                \
 	"exit status: 0 good (match: exactly one disk), 1 match: no disk or several, or a file\n"        \
 	"             cannot be read, 2 usage, 3 the answer file or its inventory has errors\n"
@@ -106,13 +109,70 @@ static void human_size(long long b, char out[16])
 		snprintf(out, 16, "%.1f MiB", (double)b / (1LL << 20));
 }
 
-static int answer_match(const char *path, const char *sysfs, int json)
+/* What is on the picked disk (lib/disksurvey.c): said, and a refusal when it holds data farrow
+ * knows and the answer file does not say erase_data: true. 0, or FR_EXIT_FAIL. */
+static int survey(const struct fr_answerfile *a, const char *devdir, const char *name, int json, struct fr_buf *js)
+{
+	struct fr_disk_survey s;
+	struct fr_err err = { 0 };
+	char *dev = fr_xasprintf("%s/%s", devdir, name);
+	size_t i;
+	int r = FR_EXIT_OK;
+
+	if (fr_disk_survey(dev, &s, &err) < 0) {
+		fr_cli_error("answer match: cannot survey %s (%s): the installer refuses a disk it cannot read", dev, err.msg);
+		free(dev);
+		return FR_EXIT_FAIL;
+	}
+	if (json) {
+		fr_buf_adds(js, ",\"partitions\":[");
+		for (i = 0; i < s.nparts; i++) {
+			fr_buf_addf(js, "%s{\"number\":%d,\"start\":%lld,\"size\":%lld,\"fstype\":", i ? "," : "", s.parts[i].num,
+				    s.parts[i].start, s.parts[i].size);
+			fr_buf_add_json_str(js, s.parts[i].fstype);
+			fr_buf_adds(js, ",\"name\":");
+			fr_buf_add_json_str(js, s.parts[i].name);
+			fr_buf_addc(js, '}');
+		}
+		fr_buf_adds(js, "],\"data\":[");
+		for (i = 0; i < s.ndata; i++) {
+			fr_buf_addf(js, "%s{\"kind\":", i ? "," : "");
+			fr_buf_add_json_str(js, s.data[i].kind);
+			fr_buf_addf(js, ",\"partition\":%d,\"path\":", s.data[i].part);
+			fr_buf_add_json_str(js, s.data[i].path);
+			fr_buf_adds(js, ",\"detail\":");
+			fr_buf_add_json_str(js, s.data[i].detail);
+			fr_buf_addc(js, '}');
+		}
+		fr_buf_addc(js, ']');
+	} else {
+		printf("\n%s now: %s", name, s.label[0] ? s.label : "no partition table");
+		for (i = 0; i < s.nparts; i++)
+			printf("%s %d%s%s%s%s (%lld MiB)", i ? "," : ":", s.parts[i].num, s.parts[i].name[0] ? " " : "",
+			       s.parts[i].name, s.parts[i].fstype[0] ? " " : "", s.parts[i].fstype, s.parts[i].size >> 20);
+		printf("\n");
+		for (i = 0; i < s.ndata; i++)
+			printf("  holds %s %s (%s)%s\n", s.data[i].kind, s.data[i].path, s.data[i].detail,
+			       s.data[i].part ? "" : ", on the whole disk");
+	}
+	if (s.ndata && !a->erase_data) {
+		fr_cli_error("answer match: %s holds %s %s (%s)%s: nothing is written; set erase_data: true to erase it anyway",
+			     name, s.data[0].kind, s.data[0].path, s.data[0].detail, s.ndata > 1 ? " and more" : "");
+		r = FR_EXIT_FAIL;
+	}
+	fr_disk_survey_release(&s);
+	free(dev);
+	return r;
+}
+
+static int answer_match(const char *path, const char *sysfs, const char *devdir, int json)
 {
 	struct fr_answerfile *a;
 	struct fr_disk *v = NULL;
 	struct fr_err err = { 0 };
 	size_t n = 0, which = 0, i;
-	int rc, m;
+	struct fr_buf js = FR_BUF_INIT;
+	int rc, m, sr = FR_EXIT_OK;
 
 	if ((a = farrow_answer_load(path, NULL, 0, &rc)) == NULL)
 		return rc;
@@ -142,6 +202,8 @@ static int answer_match(const char *path, const char *sysfs, int json)
 			fr_buf_add_json_str(&b, v[which].name);
 		else
 			fr_buf_adds(&b, "null");
+		if (m == 0)
+			sr = survey(a, devdir, v[which].name, 1, &b);
 		fr_buf_adds(&b, "}\n");
 		fputs(b.buf, stdout);
 		fr_buf_release(&b);
@@ -155,22 +217,26 @@ static int answer_match(const char *path, const char *sysfs, int json)
 			       v[i].serial[0] ? v[i].serial : "-", v[i].wwn[0] ? v[i].wwn : "-",
 			       m == 0 && i == which ? "   <= picked: the install erases it" : "");
 		}
+		if (m == 0)
+			sr = survey(a, devdir, v[which].name, 0, &js);
 	}
 	if (m < 0)
 		fr_cli_error("answer match: %s: %s", path, err.msg);
 	free(v);
 	fr_answerfile_free(a);
-	return m < 0 ? FR_EXIT_FAIL : FR_EXIT_OK;
+	fr_buf_release(&js);
+	return m < 0 ? FR_EXIT_FAIL : sr;
 }
 
 int cmd_answer(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "inventory", required_argument, NULL, 'i' }, { "sysfs", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'J' },           { "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },           { "dev", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *verb = argc >= 2 ? argv[1] : "", *inventory = NULL, *sysfs = "/sys";
+	const char *verb = argc >= 2 ? argv[1] : "", *inventory = NULL, *sysfs = "/sys", *devdir = "/dev";
 	int c, json = 0, rc;
 
 	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0) {
@@ -186,18 +252,19 @@ int cmd_answer(int argc, char **argv)
 		switch (c) {
 		case 'i': inventory = optarg; break;
 		case 's': sysfs = optarg; break;
+		case 'd': devdir = optarg; break;
 		case 'J': json = 1; break;
 		case 'h': fputs(ANSWER_USAGE, stdout); return FR_EXIT_OK;
 		default: fputs(ANSWER_USAGE, stderr); return FR_EXIT_USAGE;
 		}
 	}
 	if (argc - 1 - optind != 1 || (verb[0] == 'c' && (json || strcmp(sysfs, "/sys") != 0)) ||
-	    (verb[0] == 'm' && inventory)) {
+	    (verb[0] == 'c' && strcmp(devdir, "/dev") != 0) || (verb[0] == 'm' && inventory)) {
 		fputs(ANSWER_USAGE, stderr);
 		return FR_EXIT_USAGE;
 	}
 	if (verb[0] == 'm')
-		return answer_match(argv[1 + optind], sysfs, json);
+		return answer_match(argv[1 + optind], sysfs, devdir, json);
 	{
 		struct fr_answerfile *a = farrow_answer_load(argv[1 + optind], inventory, 1, &rc);
 

@@ -86,14 +86,16 @@ EOF
 @test "answer match: this machine's disks from /sys; exactly one picked, none or several refused" {
 	local name
 	answer any.yml '{ min_size: 1M }'
-	run -0 farrow answer match any.yml --json
-	name=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1])["disks"]; print(d[0]["name"] if d else "")' "$output")
+	run farrow answer match any.yml --json
+	name=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1])["disks"]; print(d[0]["name"] if d else "")' "${lines[${#lines[@]} - 1]}")
 	[ -n "$name" ] || skip "this machine shows no disk in /sys/block"
-	# by name: that disk, and the table says it is the one erased
+	# by name: that disk, and the table says it is the one erased; then what is on it (a container
+	# may not open /dev/<disk>: then the disk is refused, as the installer refuses a disk it cannot read)
 	answer one.yml "{ name: $name }"
-	run -0 farrow answer match one.yml
+	run farrow answer match one.yml
 	assert_line --regexp "^$name .*<= picked: the install erases it$"
-	run -0 farrow answer match one.yml --json
+	[ "$status" -eq 0 ] || assert_output --partial "cannot survey /dev/$name"
+	run farrow answer match one.yml --json
 	assert_output --partial "\"picked\":\"$name\""
 	# a serial no disk has: refused, nothing picked
 	answer none.yml '{ serial: no-such-serial-anywhere }'
@@ -121,4 +123,38 @@ EOF
 	[ ! -e out.iso ] || fail "an ISO was written"
 	run -2 farrow iso build --bundle none.tar.zst --key k.gpg --sign-key k.key --answer good.yml -o out.iso
 	assert_output --partial "--answer needs --inventory"
+}
+
+# disk_image FILE ROOTDIR: a 64 MiB GPT disk image, an ESP-sized first partition and an ext4 second
+# one filled from ROOTDIR (mke2fs -d, nothing mounted), as an installed node's disk would be
+disk_image() {
+	truncate -s 64M "$1"
+	printf 'label: gpt\nstart=2048, size=8192, name="esp"\nstart=10240, name="root"\n' | sfdisk -q "$1"
+	mke2fs -q -F -t ext4 -d "$2" -E offset=$((10240 * 512)) "$1" 50000
+}
+
+@test "answer match: a disk that holds a PGDATA or an etcd member is refused unless erase_data: true" {
+	mkdir -p node/data/postgres/pg-meta-15/data node/var/lib/etcd/member/snap dev sys/block/vda
+	echo 15 >node/data/postgres/pg-meta-15/data/PG_VERSION
+	disk_image dev/vda node
+	echo 131072 >sys/block/vda/size
+	echo 0 >sys/block/vda/ro
+	answer keep.yml '{ name: vda }'
+	run -1 farrow answer match keep.yml --sysfs sys --dev dev
+	assert_line --regexp '^vda now: gpt: 1 esp \(4 MiB\), 2 root ext4 \([0-9]+ MiB\)$'
+	assert_line "  holds PGDATA /data/postgres/pg-meta-15/data (PostgreSQL 15)"
+	assert_line "  holds etcd /var/lib/etcd/member (an etcd member's data)"
+	assert_output --partial "vda holds PGDATA /data/postgres/pg-meta-15/data (PostgreSQL 15) and more: nothing is written; set erase_data: true"
+	echo 'erase_data: true' >>keep.yml
+	run -0 farrow answer match keep.yml --sysfs sys --dev dev --json
+	assert_output --partial '"picked":"vda"'
+	assert_output --partial '{"kind":"PGDATA","partition":2,"path":"/data/postgres/pg-meta-15/data","detail":"PostgreSQL 15"}'
+	# an empty disk: nothing on it, picked
+	truncate -s 64M dev/empty
+	rm dev/vda
+	mv dev/empty dev/vda
+	answer clean.yml '{ name: vda }'
+	run -0 farrow answer match clean.yml --sysfs sys --dev dev
+	assert_line "vda now: no partition table"
+	refute_output --partial holds
 }

@@ -5,7 +5,8 @@ usage: serial.py SOCKET LOG [STEP ...]
 
 Each STEP is `expect:REGEX` (wait until the console's output since the last step matches),
 `send:TEXT` (type TEXT; \\r, \\n, \\e and \\xNN escapes; `down` and `up` are the arrow keys),
-`sleep:SECONDS`, or `timeout:SECONDS` (the bound of every later expect; default 300).
+`refute:SECONDS:REGEX` (read for SECONDS; fail if the output matches), `sleep:SECONDS`, or
+`timeout:SECONDS` (the bound of every later expect; default 300).
 Everything the guest writes goes to LOG as it comes. Prints each match and when it came
 (seconds since the connection); exits 0 when every step passed, 1 on a timeout or when the
 guest closes the console first (the output so far says where it stopped).
@@ -73,6 +74,26 @@ def main():
                 m = rx.search(seen)
                 print(f"{time.monotonic() - start:.1f} s: {m.group(0).decode(errors='replace')!r}")
                 seen = seen[m.end():]
+            elif kind == "refute":
+                secs, _, pat = arg.partition(":")
+                rx = re.compile(pat.encode())
+                end = time.monotonic() + float(secs)
+                while time.monotonic() < end and not rx.search(seen):
+                    sock.settimeout(max(0.05, min(end - time.monotonic(), 1.0)))
+                    try:
+                        data = sock.recv(65536)
+                    except socket.timeout:
+                        continue
+                    if not data:
+                        break
+                    log.write(data)
+                    log.flush()
+                    seen += data
+                m = rx.search(seen)
+                if m:
+                    print(f"serial.py: {m.group(0).decode(errors='replace')!r} came, which must not", file=sys.stderr)
+                    return 1
+                print(f"{time.monotonic() - start:.1f} s: no {pat!r} in {float(secs):.0f} s")
             else:
                 print(f"serial.py: unknown step {step!r}", file=sys.stderr)
                 return 2
