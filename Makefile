@@ -172,6 +172,7 @@ bench: all
 	bash test/bench/repo-builder.sh $(O)
 	bash test/bench/install.sh $(O)
 	bash test/bench/image.sh $(O)
+	bash test/bench/iso.sh $(O)
 	bash test/bench/drill.sh $(O)
 
 demo: deps all
