@@ -395,7 +395,8 @@ int fr_iso_build(const struct fr_iso_opts *o, struct fr_err *err)
 	if ((r = live_units(root, err)) < 0)
 		goto out;
 	/* the tree of the medium: GRUB's menu, the kernel and initramfs, the squashed root, farrow/ */
-	if ((r = fr_mkdir_p(tree, 0755, err)) < 0 || (r = fr_image_mkdir_in(tree, "/boot/grub", 0755, err)) < 0 ||
+	/* boot/grub/i386-pc holds only the hidden El Torito image: made here, so its times are the tree's */
+	if ((r = fr_mkdir_p(tree, 0755, err)) < 0 || (r = fr_image_mkdir_in(tree, "/boot/grub/i386-pc", 0755, err)) < 0 ||
 	    (r = fr_image_mkdir_in(tree, "/live", 0755, err)) < 0)
 		goto out;
 	p = grub_cfg(label);
