@@ -15,6 +15,7 @@
 #include "bundle.h"
 #include "crypto.h"
 #include "disk.h"
+#include "embedded.h"
 #include "exec.h"
 #include "fileio.h"
 #include "image.h"
@@ -288,7 +289,7 @@ out:
 }
 
 /* farrow/ on the medium: the bundles and their signatures, the key, the programs, the answer
- * file and the inventory given. */
+ * file and the inventory given, the profile templates. */
 static int medium_files(const struct fr_iso_opts *o, const char *tree, struct fr_err *err)
 {
 	char *d = fr_xasprintf("%s/farrow/bundles", tree), *p = NULL;
@@ -328,6 +329,22 @@ static int medium_files(const struct fr_iso_opts *o, const char *tree, struct fr
 			if ((r = fr_copy_file(f[i].from, p, f[i].mode, err)) < 0)
 				goto out;
 		}
+	}
+	/* the profile templates farrow configure reads (farrow/templates/meta.yml, ha/trio.yml, ...) */
+	for (i = 0; fr_embedded[i].name; i++) {
+		char *dirp;
+
+		if (strncmp(fr_embedded[i].name, "profiles/", 9) != 0)
+			continue;
+		p = (free(p), fr_xasprintf("%s/farrow/templates/%s", tree, fr_embedded[i].name + 9));
+		dirp = fr_xstrdup(p);
+		*strrchr(dirp, '/') = '\0';
+		r = fr_mkdir_p(dirp, 0755, err);
+		free(dirp);
+		if (r == 0)
+			r = fr_write_atomic(p, fr_embedded[i].data, fr_embedded[i].len, 0644, 0, err);
+		if (r < 0)
+			goto out;
 	}
 out:
 	free(d);

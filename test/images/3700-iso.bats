@@ -78,7 +78,8 @@ boot_steps=(timeout:120 'expect:automatically in [0-9]+s' send:down sleep:1 'sen
 	assert_line --regexp "^Volume Id +: FARROW_[0-9A-F]{8}$"
 	run -0 xorriso -osirrox on -indev "$W/farrow.iso" -extract / "$W/tree"
 	for f in SHA256SUMS SHA256SUMS.sig boot/grub/grub.cfg live/vmlinuz live/initrd.img live/root.squashfs \
-		farrow/bundle.gpg farrow/farrow farrow/farrow-firstboot "farrow/bundles/$(basename "$IMAGE_BUNDLE")" \
+		farrow/bundle.gpg farrow/farrow farrow/farrow-firstboot farrow/templates/meta.yml farrow/templates/ha/trio.yml \
+		"farrow/bundles/$(basename "$IMAGE_BUNDLE")" \
 		"farrow/bundles/$(basename "$IMAGE_BUNDLE").sig"; do
 		[ -s "$W/tree/$f" ] || fail "the medium has no $f"
 	done
