@@ -102,9 +102,34 @@ boot_steps=(timeout:120 'expect:automatically in [0-9]+s' send:down sleep:1 'sen
 	assert_output --partial "farrow-medium-check.service"
 }
 
+# what differs between two ISOs: their file lists, then the squashfs listings (sizes, owners,
+# times) and the files of the live root whose bytes differ, on fd 3
+iso_diff() {
+	local d
+	for d in a b; do
+		mkdir -p "$W/diff/$d"
+		xorriso -osirrox on -indev "$W/$([ $d = a ] && echo farrow || echo again).iso" \
+			-extract /SHA256SUMS "$W/diff/$d/SHA256SUMS" -extract /live/root.squashfs "$W/diff/$d/root.squashfs" \
+			>/dev/null 2>&1
+		unsquashfs -lln "$W/diff/$d/root.squashfs" >"$W/diff/$d/list" 2>/dev/null
+		unsquashfs -q -n -d "$W/diff/$d/root" "$W/diff/$d/root.squashfs" >/dev/null 2>&1
+	done
+	{
+		echo "files of the medium that differ:"
+		diff "$W/diff/a/SHA256SUMS" "$W/diff/b/SHA256SUMS"
+		echo "the live root's listing:"
+		diff "$W/diff/a/list" "$W/diff/b/list" | head -40
+		echo "the live root's files whose bytes differ:"
+		diff -rq --no-dereference "$W/diff/a/root" "$W/diff/b/root" 2>&1 | head -40
+	} >&3
+	rm -rf "$W/diff"
+}
+
 @test "the same inputs give the same ISO bytes" {
 	run -0 iso "$W/again.iso" --quiet
-	run -0 cmp "$W/farrow.iso" "$W/again.iso"
+	run cmp "$W/farrow.iso" "$W/again.iso"
+	[ "$status" -eq 0 ] || iso_diff
+	assert_success
 	rm -f "$W/again.iso"
 }
 
