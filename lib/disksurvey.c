@@ -133,31 +133,24 @@ static void data_on(const char *dev, long long off, int part, struct fr_disk_sur
 	struct fr_buf o = FR_BUF_INIT;
 	size_t i, n;
 
-	/* farrow's (and Pigsty's) layout: <pg_fs_main>/<cluster>-<version>/data */
-	n = dir_names(dev, off, fsmain, names, 32);
-	for (i = 0; i < n; i++) {
-		char *p = fr_xasprintf("%s/%s/data/PG_VERSION", fsmain, names[i]);
+	/* farrow's (and Pigsty's) layout, <pg_fs_main>/<cluster>-<version>/data, and Debian's,
+	 * /var/lib/postgresql/<version>/main: a directory holding PG_VERSION */
+	const char *const pgdirs[][2] = { { fsmain, "data" }, { "/var/lib/postgresql", "main" } };
+	size_t k;
 
-		pg_version(dev, off, p, ver);
-		if (ver[0]) {
-			snprintf(detail, sizeof(detail), "PostgreSQL %s", ver);
-			p[strlen(p) - strlen("/PG_VERSION")] = '\0';
-			add_data(s, alloc, "PGDATA", part, p, detail);
-		}
-		free(p);
-	}
-	/* Debian's own clusters */
-	n = dir_names(dev, off, "/var/lib/postgresql", names, 32);
-	for (i = 0; i < n; i++) {
-		char *p = fr_xasprintf("/var/lib/postgresql/%s/main/PG_VERSION", names[i]);
+	for (k = 0; k < 2; k++) {
+		n = dir_names(dev, off, pgdirs[k][0], names, 32);
+		for (i = 0; i < n; i++) {
+			char *p = fr_xasprintf("%s/%s/%s/PG_VERSION", pgdirs[k][0], names[i], pgdirs[k][1]);
 
-		pg_version(dev, off, p, ver);
-		if (ver[0]) {
-			snprintf(detail, sizeof(detail), "PostgreSQL %s", ver);
-			p[strlen(p) - strlen("/PG_VERSION")] = '\0';
-			add_data(s, alloc, "PGDATA", part, p, detail);
+			pg_version(dev, off, p, ver);
+			if (ver[0]) {
+				snprintf(detail, sizeof(detail), "PostgreSQL %s", ver);
+				p[strlen(p) - strlen("/PG_VERSION")] = '\0';
+				add_data(s, alloc, "PGDATA", part, p, detail);
+			}
+			free(p);
 		}
-		free(p);
 	}
 	{
 		const char *dirs[] = { etcd, "/var/lib/etcd" };

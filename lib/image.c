@@ -861,31 +861,14 @@ int fr_image_manifest(const char *root, struct fr_buf *out, struct fr_err *err)
 int fr_image_manifest_sign(const char *root, const char *out, const char *sign_key, long long epoch, struct fr_err *err)
 {
 	char *man = fr_xasprintf("%s.manifest", out), *sig = fr_xasprintf("%s.manifest.sig", out);
-	struct fr_buf text = FR_BUF_INIT, s = FR_BUF_INIT;
-	struct fr_pgp_signer *signer = NULL;
+	struct fr_buf text = FR_BUF_INIT;
 	int r;
 
-	if (access(man, F_OK) == 0 || access(sig, F_OK) == 0) {
+	if (access(man, F_OK) == 0 || access(sig, F_OK) == 0)
 		r = fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it", access(man, F_OK) == 0 ? man : sig);
-		goto out;
-	}
-	if ((r = fr_image_manifest(root, &text, err)) < 0)
-		goto out;
-	/* the secret key is loaded only for this one signature */
-	if ((signer = fr_pgp_signer_open(sign_key, err)) == NULL) {
-		r = FR_ECRYPTO;
-		goto out;
-	}
-	if ((r = fr_pgp_sign(signer, FR_PGP_DETACH_BINARY, text.buf, text.len, NULL, epoch, &s, err)) < 0)
-		goto out;
-	if ((r = fr_write_atomic(man, text.buf, text.len, 0644, 0, err)) < 0 ||
-	    (r = fr_write_atomic(sig, s.buf, s.len, 0644, 0, err)) < 0)
-		unlink(man);
-out:
-	if (signer)
-		fr_pgp_signer_close(signer);
+	else if ((r = fr_image_manifest(root, &text, err)) == 0)
+		r = fr_pgp_sign_files(sign_key, text.buf, text.len, epoch, man, sig, err);
 	fr_buf_release(&text);
-	fr_buf_release(&s);
 	free(man);
 	free(sig);
 	return r;

@@ -123,30 +123,14 @@ int fr_medium_list(const char *dir, struct fr_buf *out, struct fr_err *err)
 int fr_medium_sign(const char *dir, const char *sign_key, long long epoch, struct fr_err *err)
 {
 	char *list = fr_xasprintf("%s/" FR_MEDIUM_SUMS, dir), *sig = fr_xasprintf("%s/" FR_MEDIUM_SIG, dir);
-	struct fr_buf text = FR_BUF_INIT, s = FR_BUF_INIT;
-	struct fr_pgp_signer *signer = NULL;
+	struct fr_buf text = FR_BUF_INIT;
 	int r;
 
-	if (access(list, F_OK) == 0 || access(sig, F_OK) == 0) {
+	if (access(list, F_OK) == 0 || access(sig, F_OK) == 0)
 		r = fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it", access(list, F_OK) == 0 ? list : sig);
-		goto out;
-	}
-	if ((r = fr_medium_list(dir, &text, err)) < 0)
-		goto out;
-	if ((signer = fr_pgp_signer_open(sign_key, err)) == NULL) {
-		r = FR_ECRYPTO;
-		goto out;
-	}
-	if ((r = fr_pgp_sign(signer, FR_PGP_DETACH_BINARY, text.buf, text.len, NULL, epoch, &s, err)) < 0)
-		goto out;
-	if ((r = fr_write_atomic(list, text.buf, text.len, 0644, 0, err)) == 0 &&
-	    (r = fr_write_atomic(sig, s.buf, s.len, 0644, 0, err)) < 0)
-		unlink(list);
-out:
-	if (signer)
-		fr_pgp_signer_close(signer);
+	else if ((r = fr_medium_list(dir, &text, err)) == 0)
+		r = fr_pgp_sign_files(sign_key, text.buf, text.len, epoch, list, sig, err);
 	fr_buf_release(&text);
-	fr_buf_release(&s);
 	free(list);
 	free(sig);
 	return r;

@@ -474,3 +474,24 @@ int fr_pgp_fingerprint(const char *keyfile, char out[41], struct fr_err *err)
 	rmhome(home);
 	return r;
 }
+
+int fr_pgp_sign_files(const char *sign_key, const char *text, size_t len, long long epoch, const char *path,
+		      const char *sigpath, struct fr_err *err)
+{
+	struct fr_pgp_signer *signer;
+	struct fr_buf s = FR_BUF_INIT;
+	int r;
+
+	if (access(path, F_OK) == 0 || access(sigpath, F_OK) == 0)
+		return fr_err_set(err, FR_EARG, "'%s' exists: farrow does not overwrite it",
+				  access(path, F_OK) == 0 ? path : sigpath);
+	if ((signer = fr_pgp_signer_open(sign_key, err)) == NULL)
+		return FR_ECRYPTO;
+	r = fr_pgp_sign(signer, FR_PGP_DETACH_BINARY, text, len, NULL, epoch, &s, err);
+	fr_pgp_signer_close(signer);
+	if (r == 0 && (r = fr_write_atomic(path, text, len, 0644, 0, err)) == 0 &&
+	    (r = fr_write_atomic(sigpath, s.buf, s.len, 0644, 0, err)) < 0)
+		unlink(path);
+	fr_buf_release(&s);
+	return r;
+}

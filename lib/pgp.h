@@ -45,6 +45,14 @@ int fr_pgp_sign(struct fr_pgp_signer *s, enum fr_pgp_mode mode, const void *data
 		const char *path, long long epoch, struct fr_buf *out, struct fr_err *err);
 
 /*
+ * Sign text (len bytes) with the secret key file, loaded for this one signature (made at epoch
+ * when > 0), and write text to path and its detached binary signature to sigpath, both 0644:
+ * refused (FR_EARG) when either exists, and neither is left behind on failure. 0 or an error code.
+ */
+int fr_pgp_sign_files(const char *sign_key, const char *text, size_t len, long long epoch, const char *path,
+		      const char *sigpath, struct fr_err *err);
+
+/*
  * Verify with only the public key(s) in keyfile (binary or armored).
  * Detached: sig/siglen over the file at datapath. Clearsigned: sig is the
  * whole clearsigned text and the signed content is appended to content.
