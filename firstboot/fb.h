@@ -128,4 +128,11 @@ int fb_seed(const char *profile_path, const char *device, const char *host, cons
  * the key (an exit status: 0, 1, 6 when the list's signature or a file does not hold). */
 int fb_medium_check(const char *dir, const char *key);
 
+/* farrow-firstboot install (install.c): the live system's unattended install. */
+struct fb_install_opts {
+	const char *medium, *lower, *key, *sysfs, *devdir, *work, *log;
+	int act; /* reboot, or on_error's shell/reboot/poweroff, at the end */
+};
+int fb_install(const struct fb_install_opts *o);
+
 #endif

@@ -49,6 +49,8 @@
 	"       farrow-firstboot seed [--device <dev>|<https-url> [--sha256 <fingerprint>]] [--host <ip>]\n" \
 	"                             [--profile <file>]\n"                                     \
 	"       farrow-firstboot medium-check [<dir>] [--key <public-key>]\n"                   \
+	"       farrow-firstboot install [--medium <dir>] [--lower <dir>] [--key <public-key>] [--sysfs <dir>]\n" \
+	"                                [--dev <dir>] [--work <dir>] [--log <file>] [--no-act]\n" \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
@@ -87,6 +89,20 @@
 	"           one the live system carries, " FR_NODE_DIR "/keys/bundle.gpg), then every file\n" \
 	"           against it and no file beside it; a failure clears the screen and names the\n" \
 	"           files (exit 6)\n"                                                          \
+	"  install  the ISO's unattended install (what farrow-install.service runs after\n"  \
+	"           medium-check, booted with farrow.mode=unattended): the medium's farrow/answer.yml\n" \
+	"           checked as farrow answer check does, its host's farrow/profile.yml, the disk its\n" \
+	"           selector picks among this machine's (none or several: refused; one holding a\n" \
+	"           PGDATA or etcd member: refused unless erase_data: true), the bundle verified;\n" \
+	"           then the node's root (the medium's squashed root, --lower, default\n"        \
+	"           " FR_MEDIUM_LOWER ", with the bundle, profile, network, root's credentials and\n" \
+	"           this log added, the live units removed) written to that disk as farrow image\n" \
+	"           build --format raw lays one out, the root filling the disk. Each step is a line\n" \
+	"           of JSON on standard output ({\"farrow_install\":1,\"step\":..,\"status\":..}); the log\n" \
+	"           (default /run/farrow/install.log) goes onto the node as\n"                 \
+	"           /var/log/farrow/install/install.log. Then the answer file's reboot, or on a\n" \
+	"           failure its on_error (shell, reboot, poweroff); --no-act does neither, and\n" \
+	"           --sysfs, --dev and --work (default /run/farrow/install) are for tests\n"     \
 	"  render   print the configuration the pgsql module would write from the profile\n"  \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
 	"\n"                                                                                      \
@@ -596,7 +612,8 @@ out:
 /* The options every verb accepts (each verb checks the ones it needs), and its operands. */
 struct fb_args {
 	const char *key, *dest, *state, *profile, *only, *device, *host, *sha256;
-	int verbose, show_secrets, json;
+	const char *medium, *lower, *sysfs, *devdir, *work, *log;
+	int verbose, show_secrets, json, no_act;
 	int nargs;
 	char **args;
 };
@@ -616,6 +633,13 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 		{ "device", required_argument, NULL, 'D' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "sha256", required_argument, NULL, 'F' },
+		{ "medium", required_argument, NULL, 'M' },
+		{ "lower", required_argument, NULL, 'L' },
+		{ "sysfs", required_argument, NULL, 'Y' },
+		{ "dev", required_argument, NULL, 'V' },
+		{ "work", required_argument, NULL, 'W' },
+		{ "log", required_argument, NULL, 'G' },
+		{ "no-act", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -639,6 +663,13 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 		case 'D': a->device = optarg; break;
 		case 'H': a->host = optarg; break;
 		case 'F': a->sha256 = optarg; break;
+		case 'M': a->medium = optarg; break;
+		case 'L': a->lower = optarg; break;
+		case 'Y': a->sysfs = optarg; break;
+		case 'V': a->devdir = optarg; break;
+		case 'W': a->work = optarg; break;
+		case 'G': a->log = optarg; break;
+		case 'N': a->no_act = 1; break;
 		case 'h': usage(stdout); return FR_EXIT_OK;
 		default: usage(stderr); return FR_EXIT_USAGE;
 		}
@@ -685,6 +716,15 @@ static int verb(int argc, char **argv)
 		return fb_seed(a.profile, a.device, a.host, a.sha256);
 	if (strcmp(v, "medium-check") == 0 && a.nargs <= 1)
 		return fb_medium_check(a.nargs ? a.args[0] : FR_MEDIUM_MOUNT, a.key ? a.key : FR_NODE_DIR "/keys/bundle.gpg");
+	if (strcmp(v, "install") == 0 && a.nargs == 0) {
+		struct fb_install_opts io = {
+			a.medium ? a.medium : FR_MEDIUM_MOUNT, a.lower ? a.lower : FR_MEDIUM_LOWER,
+			a.key ? a.key : FR_NODE_DIR "/keys/bundle.gpg", a.sysfs ? a.sysfs : "/sys", a.devdir ? a.devdir : "/dev",
+			a.work ? a.work : "/run/farrow/install", a.log ? a.log : "/run/farrow/install.log", !a.no_act,
+		};
+
+		return fb_install(&io);
+	}
 	if (strcmp(v, "run") == 0 && a.nargs == 0)
 		return run(a.profile, a.only, a.state, a.verbose);
 	return bad_args(v);
@@ -696,7 +736,7 @@ int main(int argc, char **argv)
 		{ "verify", verb, NULL }, { "unpack", verb, NULL }, { "status", verb, NULL },
 		{ "unit", verb, NULL },   { "run", verb, NULL },    { "render", verb, NULL },
 		{ "health", verb, NULL }, { "vip", verb, NULL },    { "seed", verb, NULL },
-		{ "medium-check", verb, NULL },
+		{ "medium-check", verb, NULL }, { "install", verb, NULL },
 	};
 
 	return fr_cli_dispatch("farrow-firstboot", NULL, cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv);

@@ -155,9 +155,8 @@ static int survey(const struct fr_answerfile *a, const char *devdir, const char 
 			printf("  holds %s %s (%s)%s\n", s.data[i].kind, s.data[i].path, s.data[i].detail,
 			       s.data[i].part ? "" : ", on the whole disk");
 	}
-	if (s.ndata && !a->erase_data) {
-		fr_cli_error("answer match: %s holds %s %s (%s)%s: nothing is written; set erase_data: true to erase it anyway",
-			     name, s.data[0].kind, s.data[0].path, s.data[0].detail, s.ndata > 1 ? " and more" : "");
+	if (fr_answerfile_may_erase(a, name, &s, &err) < 0) {
+		fr_cli_error("answer match: %s", err.msg);
 		r = FR_EXIT_FAIL;
 	}
 	fr_disk_survey_release(&s);

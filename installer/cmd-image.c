@@ -187,27 +187,12 @@ static int image_build(int argc, char **argv)
 	o.firstboot = fb = farrow_firstboot_path(firstboot);
 	o.farrow_version = FARROW_VERSION;
 	if (inventory) {
-		/* the profile names where the node keeps its bundle: <top>, the bundle's file name without
-		 * .tar.zst (nothing of the bundle is read before it verifies: the image build checks that its
-		 * verified top directory is this one) */
-		const char *base = strrchr(o.bundle, '/') ? strrchr(o.bundle, '/') + 1 : o.bundle;
-		size_t bl = strlen(base);
-		char *dir, *top;
+		char *dir = farrow_bundle_node_dir("image build", o.bundle);
 
-		if (bl <= 8 || strcmp(base + bl - 8, ".tar.zst") != 0) {
-			fr_cli_error("image build: '%s' is not named like a bundle (<name>.tar.zst)", o.bundle);
+		if (dir == NULL) {
 			r = FR_EXIT_USAGE;
 			goto out;
 		}
-		top = fr_xstrndup(base, bl - 8);
-		if (fr_path_problem(top, 1)) {
-			fr_cli_error("image build: '%s': %s", o.bundle, fr_path_problem(top, 1));
-			free(top);
-			r = FR_EXIT_USAGE;
-			goto out;
-		}
-		dir = fr_xasprintf("/var/lib/farrow/bundles/%s", top);
-		free(top);
 		r = farrow_host_profile("image build", inventory, host, pki, dir, &prof);
 		free(dir);
 		if (r != FR_EXIT_OK)

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "answerfile.h"
+#include "crypto.h"
+#include "profile.h"
 #include "err.h"
 #include "farrow.h"
 #include "iso.h"
@@ -15,7 +17,7 @@
 
 #define ISO_USAGE                                                                                           \
 	"usage: farrow iso build --bundle <bundle> [--bundle <bundle> ...] --key <public-key>\n"             \
-	"                        --sign-key <secret-key> [--answer <file>] [--inventory <inv>]\n"            \
+	"                        --sign-key <secret-key> [--answer <file> --inventory <inv> [--pki <dir>]]\n" \
 	"                        [--firstboot <f>] -o <iso> [--quiet]\n"                                      \
 	"\n"                                                                                                   \
 	"build: one hybrid ISO9660 image, bootable from a CD and written raw to a USB stick, with BIOS\n"    \
@@ -36,8 +38,11 @@
 	"  --key <file>         the public key every bundle verifies with (never one inside a bundle)\n"  \
 	"  --sign-key <file>    that key's secret half (repo-builder keygen's farrow-signing.key): signs\n" \
 	"                       the medium's file list\n"                                                 \
-	"  --answer <file>      an answer file for unattended installs (farrow/answer.yml, 0600)\n"       \
-	"  --inventory <file>   an inventory (farrow/inventory.yml, 0600)\n"                              \
+	"  --answer <file>      an answer file for unattended installs (farrow/answer.yml; farrow answer\n" \
+	"                       check first): the boot menu's first entry, the default, installs it, and\n" \
+	"                       farrow/profile.yml is its host's profile, as farrow profile writes it\n" \
+	"  --inventory <file>   the inventory the answer file's host is in (farrow/inventory.yml)\n"      \
+	"  --pki <dir>          the cluster's CA (default: files/pki beside the inventory, made if absent)\n" \
 	"  --firstboot <f>      the farrow-firstboot binary (default: $FARROW_FIRSTBOOT, else beside farrow)\n" \
 	"  -o, --output <iso>   the ISO; it must not exist (built beside it, renamed into place)\n"      \
 	"  --quiet              no progress lines\n"                                                       \
@@ -54,12 +59,14 @@ static int iso_build(int argc, char **argv)
 		{ "bundle", required_argument, NULL, 'b' },   { "key", required_argument, NULL, 'k' },
 		{ "sign-key", required_argument, NULL, 'S' }, { "answer", required_argument, NULL, 'a' },
 		{ "inventory", required_argument, NULL, 'i' }, { "firstboot", required_argument, NULL, 'F' },
+		{ "pki", required_argument, NULL, 'P' },
 		{ "output", required_argument, NULL, 'o' },   { "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
 	};
 	struct fr_iso_opts o = { 0 };
 	struct fr_err err = { 0 };
-	const char **bundles = NULL, *firstboot = NULL;
+	const char **bundles = NULL, *firstboot = NULL, *pki = NULL;
+	struct fr_buf prof = FR_BUF_INIT;
 	char *fb = NULL, *self = NULL;
 	size_t nb = 0, alloc = 0;
 	int c, r = FR_EXIT_FAIL;
@@ -76,6 +83,7 @@ static int iso_build(int argc, char **argv)
 		case 'a': o.answer = optarg; break;
 		case 'i': o.inventory = optarg; break;
 		case 'F': firstboot = optarg; break;
+		case 'P': pki = optarg; break;
 		case 'o': o.out = optarg; break;
 		case 'q': o.quiet = 1; break;
 		case 'h': fputs(ISO_USAGE, stdout); free(bundles); return FR_EXIT_OK;
@@ -92,6 +100,7 @@ static int iso_build(int argc, char **argv)
 	 * beside it on the medium (farrow/inventory.yml) */
 	if (o.answer) {
 		struct fr_answerfile *a;
+		char *dir;
 		int arc;
 
 		if (o.inventory == NULL) {
@@ -111,6 +120,25 @@ static int iso_build(int argc, char **argv)
 			free(bundles);
 			return FR_EXIT_INVALID;
 		}
+		/* the node's profile, as farrow profile writes it: where the installed node keeps its
+		 * bundle is the first bundle's top directory (checked again when it verifies) */
+		if ((dir = farrow_bundle_node_dir("iso build", bundles[0])) == NULL) {
+			fr_answerfile_free(a);
+			free(bundles);
+			return FR_EXIT_USAGE;
+		}
+		{
+			arc = farrow_host_profile("iso build", o.inventory, a->host, pki, dir, &prof);
+			free(dir);
+			if (arc != FR_EXIT_OK) {
+				fr_answerfile_free(a);
+				free(bundles);
+				fr_buf_wipe(&prof);
+				return arc;
+			}
+			o.profile = prof.buf;
+			o.profile_len = prof.len;
+		}
 		fr_answerfile_free(a);
 	}
 	o.bundles = bundles;
@@ -129,6 +157,7 @@ static int iso_build(int argc, char **argv)
 	}
 	r = FR_EXIT_OK;
 out:
+	fr_buf_wipe(&prof);
 	free(bundles);
 	free(fb);
 	free(self);

@@ -69,6 +69,27 @@
 	"\n"                                                                                                \
 	"exit status: 0 written, 1 failed, 2 usage, 3 invalid inventory, 6 the bundle does not verify\n"
 
+char *farrow_bundle_node_dir(const char *verb, const char *bundle)
+{
+	const char *base = strrchr(bundle, '/') ? strrchr(bundle, '/') + 1 : bundle;
+	size_t bl = strlen(base);
+	char *top, *dir;
+
+	if (bl <= 8 || strcmp(base + bl - 8, ".tar.zst") != 0) {
+		fr_cli_error("%s: '%s' is not named like a bundle (<name>.tar.zst)", verb, bundle);
+		return NULL;
+	}
+	top = fr_xstrndup(base, bl - 8);
+	if (fr_path_problem(top, 1)) {
+		fr_cli_error("%s: '%s': %s", verb, bundle, fr_path_problem(top, 1));
+		free(top);
+		return NULL;
+	}
+	dir = fr_xasprintf(FR_NODE_DIR "/bundles/%s", top);
+	free(top);
+	return dir;
+}
+
 int farrow_host_profile(const char *verb, const char *inventory, const char *host, const char *pki_dir,
 			const char *bundle_dir, struct fr_buf *out)
 {

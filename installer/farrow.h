@@ -42,6 +42,10 @@ char *farrow_firstboot_path(const char *given);
  * files/pki beside the inventory, made when needed), appended to out (wipe it): what farrow
  * profile writes and farrow seed carries. An exit status; errors printed, prefixed with verb. */
 struct fr_buf;
+/* Where a node keeps bundle (a <name>.tar.zst) once unpacked, as its profile names it:
+ * FR_NODE_DIR/bundles/<name> (nothing of the bundle is read: its verified top directory is
+ * checked against this later). NULL, said under verb, when the file is not named like a bundle. */
+char *farrow_bundle_node_dir(const char *verb, const char *bundle);
 int farrow_host_profile(const char *verb, const char *inventory, const char *host, const char *pki_dir,
 			const char *bundle_dir, struct fr_buf *out);
 

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "answerfile.h"
+#include "disksurvey.h"
 #include "fileio.h"
 #include "inventory.h"
 #include "params.h"
@@ -480,4 +481,13 @@ int fr_answerfile_match(const struct fr_answerfile *a, const struct fr_disk *v, 
 			       "add disk.serial or disk.wwn to pick one", hits, names.buf);
 	fr_buf_release(&names);
 	return r;
+}
+
+int fr_answerfile_may_erase(const struct fr_answerfile *a, const char *name, const struct fr_disk_survey *s,
+			    struct fr_err *err)
+{
+	if (s->ndata == 0 || a->erase_data)
+		return 0;
+	return fr_err_set(err, FR_EINVALID, "%s holds %s %s (%s)%s: nothing is written; set erase_data: true to erase it anyway",
+			  name, s->data[0].kind, s->data[0].path, s->data[0].detail, s->ndata > 1 ? " and more" : "");
 }

@@ -74,4 +74,14 @@ int fr_disks_list(const char *sysfs, struct fr_disk **v, size_t *n, struct fr_er
 int fr_answerfile_match(const struct fr_answerfile *a, const struct fr_disk *v, size_t n, size_t *which,
 			struct fr_err *err);
 
+/*
+ * Whether the answers let an install erase disk name, which holds what survey s found (lib/
+ * disksurvey.c): refused (FR_EINVALID, err naming the data found) when it holds a PGDATA or an
+ * etcd member and the answer file does not say erase_data: true. The one rule `farrow answer
+ * match` and the live installer apply.
+ */
+struct fr_disk_survey;
+int fr_answerfile_may_erase(const struct fr_answerfile *a, const char *name, const struct fr_disk_survey *s,
+			    struct fr_err *err);
+
 #endif

@@ -183,14 +183,18 @@ out:
 	return r;
 }
 
-int fr_disk_build(const char *root, const char *work, const char *out, const char *seed, long long epoch,
-		  struct fr_err *err)
+/* The partition table, the root file system, GRUB for BIOS and UEFI, onto fd (path: the same
+ * file or device, for the tools), total_mib long. epoch < 0: times are the clock's (a disk
+ * installed on a machine); else every time is epoch (an image's bytes reproducible). */
+static int disk_write(int fd, const char *path, long long total_mib, const char *root, const char *work,
+		      const char *seed, long long epoch, struct fr_err *err)
 {
 	char guid_disk[37], guid_bios[37], guid_esp[37], guid_root[37], fs_uuid[37], sde[48], fake[48], serial[9];
 	char *sf = NULL, *early = NULL, *efi = NULL, *core = NULL, *esp = NULL, *efidir = NULL, *pcdir = NULL;
 	char *offset = NULL, *blocks = NULL;
-	long long used, root_mib, total_mib, root_sectors;
-	int fd = -1, r;
+	const char *tenv[] = { sde, NULL }, *mkenv[] = { fake, sde, NULL }, *vfenv[] = { sde, "MTOOLS_SKIP_CHECK=1", NULL };
+	long long root_sectors;
+	int r;
 
 	derived_uuid(seed, "disk", guid_disk);
 	derived_uuid(seed, "bios", guid_bios);
@@ -199,25 +203,13 @@ int fr_disk_build(const char *root, const char *work, const char *out, const cha
 	derived_uuid(seed, "root-fs", fs_uuid);
 	memcpy(serial, guid_esp, 8);
 	serial[8] = '\0';
-	snprintf(sde, sizeof(sde), "SOURCE_DATE_EPOCH=%lld", epoch);
-	snprintf(fake, sizeof(fake), "E2FSPROGS_FAKE_TIME=%lld", epoch);
-	if (!fr_exec_have("sfdisk") || !fr_exec_have("mke2fs") || !fr_exec_have("grub-mkimage") ||
-	    !fr_exec_have("mkfs.vfat") || !fr_exec_have("mcopy"))
-		return fr_err_set(err, FR_EIO, "a disk image needs sfdisk, mke2fs, grub-mkimage, mkfs.vfat and mcopy "
-				  "(apt-get install fdisk e2fsprogs grub-common dosfstools mtools; make deps installs them)");
-	if ((r = root_files(root, err)) < 0)
-		return r;
-	if ((r = fr_disk_clamp_times(root, epoch, err)) < 0)
-		return r;
-	if ((used = tree_mib(root, err)) < 0)
-		return FR_EIO;
-	root_mib = used + used * 3 / 10 + 512;
-	total_mib = 1 + 1 + ESP_MIB + root_mib + 1; /* and the backup GPT at the end */
-	if ((fd = open(out, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
-		return fr_err_set(err, FR_EIO, "cannot create %s: %s", out, strerror(errno));
-	if (ftruncate(fd, (off_t)total_mib << 20) < 0) {
-		r = fr_err_set(err, FR_EIO, "cannot size %s: %s", out, strerror(errno));
-		goto out;
+	if (epoch >= 0) {
+		snprintf(sde, sizeof(sde), "SOURCE_DATE_EPOCH=%lld", epoch);
+		snprintf(fake, sizeof(fake), "E2FSPROGS_FAKE_TIME=%lld", epoch);
+	} else {
+		tenv[0] = mkenv[0] = NULL;
+		vfenv[0] = "MTOOLS_SKIP_CHECK=1";
+		vfenv[1] = NULL;
 	}
 	/* the partition table; the root ends where sfdisk leaves room for the backup GPT */
 	root_sectors = (((total_mib - 1) << 20) / SECTOR - ROOT_START) / 8 * 8;
@@ -228,7 +220,7 @@ int fr_disk_build(const char *root, const char *work, const char *out, const cha
 			  guid_disk, BIOS_START, BIOS_SECTORS, guid_bios, ESP_START, ESP_MIB * 2048, guid_esp, ROOT_START,
 			  root_sectors, guid_root);
 	{
-		const char *argv[] = { "sfdisk", "--quiet", "--no-reread", "--no-tell-kernel", out, NULL };
+		const char *argv[] = { "sfdisk", "--quiet", "--no-reread", "--no-tell-kernel", "--wipe", "always", path, NULL };
 
 		if ((r = fr_exec_tool(argv, NULL, sf, err)) < 0)
 			goto out;
@@ -238,10 +230,9 @@ int fr_disk_build(const char *root, const char *work, const char *out, const cha
 	blocks = fr_xasprintf("%lld", root_sectors / 8);
 	{
 		const char *argv[] = { "mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", "-L", FR_DISK_ROOT_LABEL, "-U", fs_uuid,
-				       "-E", offset, "-d", root, out, blocks, NULL };
-		const char *env[] = { fake, sde, NULL };
+				       "-E", offset, "-d", root, path, blocks, NULL };
 
-		if ((r = fr_exec_tool(argv, env, NULL, err)) < 0)
+		if ((r = fr_exec_tool(argv, mkenv, NULL, err)) < 0)
 			goto out;
 	}
 	/* GRUB, from the root's own modules: UEFI's removable path, and BIOS's core image */
@@ -262,14 +253,8 @@ int fr_disk_build(const char *root, const char *work, const char *out, const cha
 				     GRUB_MODULES, "efi_gop", "efi_uga", "all_video", NULL };
 		const char *pa[] = { "grub-mkimage", "-d", pcdir, "-O", "i386-pc", "-c", early, "-p", "/boot/grub", "-o", core,
 				     GRUB_MODULES, "biosdisk", NULL };
-		const char *env[] = { sde, NULL };
 
-		if (access(efidir, R_OK) != 0 || access(pcdir, R_OK) != 0) {
-			r = fr_err_set(err, FR_EINVALID, "the root has no GRUB modules (usr/lib/grub/x86_64-efi and i386-pc: "
-				       "grub-efi-amd64-bin and grub-pc-bin from the bundle)");
-			goto out;
-		}
-		if ((r = fr_exec_tool(ea, env, NULL, err)) < 0 || (r = fr_exec_tool(pa, env, NULL, err)) < 0)
+		if ((r = fr_exec_tool(ea, tenv, NULL, err)) < 0 || (r = fr_exec_tool(pa, tenv, NULL, err)) < 0)
 			goto out;
 	}
 	/* the EFI system partition: made in its own file, then copied into place */
@@ -279,12 +264,12 @@ int fr_disk_build(const char *root, const char *work, const char *out, const cha
 		const char *mk[] = { "mkfs.vfat", "-C", "--invariant", "-i", serial, "-n", FR_DISK_ESP_LABEL, esp, kib, NULL };
 		const char *md[] = { "mmd", "-i", esp, "::EFI", "::EFI/BOOT", NULL };
 		const char *cp[] = { "mcopy", "-i", esp, efi, "::EFI/BOOT/BOOTX64.EFI", NULL };
-		const char *env[] = { sde, "MTOOLS_SKIP_CHECK=1", NULL };
 		char *data = NULL;
 		size_t len = 0;
 
 		snprintf(kib, sizeof(kib), "%d", ESP_MIB * 1024);
-		if ((r = fr_exec_tool(mk, env, NULL, err)) < 0 || (r = fr_exec_tool(md, env, NULL, err)) < 0 || (r = fr_exec_tool(cp, env, NULL, err)) < 0)
+		if ((r = fr_exec_tool(mk, vfenv, NULL, err)) < 0 || (r = fr_exec_tool(md, vfenv, NULL, err)) < 0 ||
+		    (r = fr_exec_tool(cp, vfenv, NULL, err)) < 0)
 			goto out;
 		if ((r = fr_read_file(esp, (size_t)ESP_MIB << 20, &data, &len, err)) < 0)
 			goto out;
@@ -296,12 +281,8 @@ int fr_disk_build(const char *root, const char *work, const char *out, const cha
 	if ((r = bios_boot(fd, root, core, err)) < 0)
 		goto out;
 	if (fsync(fd) < 0)
-		r = fr_err_set(err, FR_EIO, "cannot sync %s: %s", out, strerror(errno));
+		r = fr_err_set(err, FR_EIO, "cannot sync %s: %s", path, strerror(errno));
 out:
-	if (fd >= 0)
-		close(fd);
-	if (r < 0)
-		unlink(out);
 	free(sf);
 	free(early);
 	free(efi);
@@ -311,6 +292,94 @@ out:
 	free(pcdir);
 	free(offset);
 	free(blocks);
+	return r;
+}
+
+static int have_tools(const char *root, struct fr_err *err)
+{
+	char *efidir = fr_xasprintf("%s/usr/lib/grub/x86_64-efi", root), *pcdir = fr_xasprintf("%s/usr/lib/grub/i386-pc", root);
+	int r = 0;
+
+	if (!fr_exec_have("sfdisk") || !fr_exec_have("mke2fs") || !fr_exec_have("grub-mkimage") ||
+	    !fr_exec_have("mkfs.vfat") || !fr_exec_have("mcopy"))
+		r = fr_err_set(err, FR_EIO, "a disk needs sfdisk, mke2fs, grub-mkimage, mkfs.vfat and mcopy "
+			       "(apt-get install fdisk e2fsprogs grub-common dosfstools mtools; make deps installs them)");
+	else if (access(efidir, R_OK) != 0 || access(pcdir, R_OK) != 0)
+		r = fr_err_set(err, FR_EINVALID, "the root has no GRUB modules (usr/lib/grub/x86_64-efi and i386-pc: "
+			       "grub-efi-amd64-bin and grub-pc-bin from the bundle)");
+	free(efidir);
+	free(pcdir);
+	return r;
+}
+
+int fr_disk_build(const char *root, const char *work, const char *out, const char *seed, long long epoch,
+		  struct fr_err *err)
+{
+	long long used, root_mib, total_mib;
+	int fd = -1, r;
+
+	if ((r = have_tools(root, err)) < 0 || (r = root_files(root, err)) < 0)
+		return r;
+	if ((r = fr_disk_clamp_times(root, epoch, err)) < 0)
+		return r;
+	if ((used = tree_mib(root, err)) < 0)
+		return FR_EIO;
+	root_mib = used + used * 3 / 10 + 512;
+	total_mib = 1 + 1 + ESP_MIB + root_mib + 1; /* and the backup GPT at the end */
+	if ((fd = open(out, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+		return fr_err_set(err, FR_EIO, "cannot create %s: %s", out, strerror(errno));
+	if (ftruncate(fd, (off_t)total_mib << 20) < 0)
+		r = fr_err_set(err, FR_EIO, "cannot size %s: %s", out, strerror(errno));
+	else
+		r = disk_write(fd, out, total_mib, root, work, seed, epoch, err);
+	close(fd);
+	if (r < 0)
+		unlink(out);
+	return r;
+}
+
+long long fr_disk_needed_mib(const char *root, struct fr_err *err)
+{
+	long long used = tree_mib(root, err);
+
+	return used < 0 ? -1 : 1 + 1 + ESP_MIB + used + used / 10 + 256 + 1;
+}
+
+int fr_disk_install(const char *root, const char *work, const char *dev, const char *seed, struct fr_err *err)
+{
+	long long size = 0, need;
+	struct stat st;
+	int fd, r;
+
+	if ((r = have_tools(root, err)) < 0)
+		return r;
+	/* O_EXCL on a block device: refused while anything (a mount, a holder) uses it */
+	if ((fd = open(dev, O_RDWR | O_CLOEXEC | O_EXCL)) < 0 && errno == EINVAL)
+		fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fr_err_set(err, FR_EIO, "cannot open %s for writing%s: %s", dev,
+				  errno == EBUSY ? " (it is in use: mounted, or held by another device)" : "", strerror(errno));
+	if (fstat(fd, &st) < 0 || !(S_ISBLK(st.st_mode) || S_ISREG(st.st_mode))) {
+		close(fd);
+		return fr_err_set(err, FR_EINVALID, "%s is not a disk", dev);
+	}
+	if (S_ISBLK(st.st_mode)) {
+		off_t end = lseek(fd, 0, SEEK_END);
+
+		size = end < 0 ? 0 : (long long)end;
+	} else
+		size = (long long)st.st_size;
+	close(fd);
+	if ((need = fr_disk_needed_mib(root, err)) < 0)
+		return FR_EIO;
+	if ((size >> 20) < need)
+		return fr_err_set(err, FR_EINVALID, "%s holds %lld MiB; the node needs %lld MiB", dev, size >> 20, need);
+	if ((r = root_files(root, err)) < 0)
+		return r;
+	if ((fd = open(dev, O_RDWR | O_CLOEXEC)) < 0)
+		return fr_err_set(err, FR_EIO, "cannot open %s for writing: %s", dev, strerror(errno));
+	r = disk_write(fd, dev, size >> 20, root, work, seed, -1, err);
+	close(fd);
 	return r;
 }
 

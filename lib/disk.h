@@ -37,6 +37,19 @@ int fr_disk_clamp_times(const char *root, long long epoch, struct fr_err *err);
 int fr_disk_build(const char *root, const char *work, const char *out, const char *seed, long long epoch,
 		  struct fr_err *err);
 
+/* What a node made from root takes on a disk, in MiB: its tree, a tenth more, 256 MiB free, the
+ * boot partitions. -1 with err set when the tree cannot be sized. */
+long long fr_disk_needed_mib(const char *root, struct fr_err *err);
+
+/*
+ * The same layout as fr_disk_build, onto the existing disk dev (a block device, or a file of
+ * its size in tests) on the machine being installed: the root fills the whole disk, times are
+ * the clock's (nothing is clamped: the tree may be an overlay that would copy every file up).
+ * Refused, with nothing written, when dev is in use (mounted, held) or smaller than
+ * fr_disk_needed_mib. The caller has chosen the disk and asked before: this erases it.
+ */
+int fr_disk_install(const char *root, const char *work, const char *dev, const char *seed, struct fr_err *err);
+
 /* 1 when the file is a disk fr_disk_build makes (a GPT whose third partition is farrow's root at
  * its fixed offset); *root_offset gets that offset in bytes. */
 int fr_disk_is_ours(const char *path, long long *root_offset);

@@ -237,3 +237,35 @@ const char *fr_path_problem(const char *p, int single)
 	}
 	return NULL;
 }
+
+int fr_write_in(const char *root, const char *path, const char *text, mode_t mode, struct fr_err *err)
+{
+	char *p = fr_xasprintf("%s%s", root, path);
+	int r = fr_write_atomic(p, text, strlen(text), mode, 0, err);
+
+	free(p);
+	return r;
+}
+
+int fr_symlink_in(const char *root, const char *target, const char *path, struct fr_err *err)
+{
+	char *p = fr_xasprintf("%s%s", root, path);
+	int r = 0;
+
+	unlink(p);
+	if (symlink(target, p) < 0)
+		r = fr_err_set(err, FR_EIO, "cannot link %s: %s", p, strerror(errno));
+	free(p);
+	return r;
+}
+
+int fr_mkdir_in(const char *root, const char *path, mode_t mode, struct fr_err *err)
+{
+	char *p = fr_xasprintf("%s%s", root, path);
+	int r = fr_mkdir_p(p, mode, err);
+
+	if (r == 0 && chmod(p, mode) < 0)
+		r = fr_err_set(err, FR_EIO, "cannot chmod %s: %s", p, strerror(errno));
+	free(p);
+	return r;
+}

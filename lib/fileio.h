@@ -36,6 +36,12 @@ int fr_rm_rf(const char *path);
 /* mkdir -p with mode for the directories it creates. Returns 0 or FR_EIO. */
 int fr_mkdir_p(const char *path, mode_t mode, struct fr_err *err);
 
+/* In a root being made: write a file (atomically), a symbolic link (replacing one), a directory
+ * and its parents (mode set). path is absolute, as in the root. 0 or an error code. */
+int fr_write_in(const char *root, const char *path, const char *text, mode_t mode, struct fr_err *err);
+int fr_symlink_in(const char *root, const char *target, const char *path, struct fr_err *err);
+int fr_mkdir_in(const char *root, const char *path, mode_t mode, struct fr_err *err);
+
 /*
  * The one rule for a path that untrusted data names and farrow joins below
  * a directory of its own (bundle members, MANIFEST entries, upstream

@@ -289,38 +289,6 @@ static void say(const struct fr_image_opts *o, const char *fmt, ...)
 	va_end(ap);
 }
 
-int fr_image_write_in(const char *root, const char *path, const char *text, mode_t mode, struct fr_err *err)
-{
-	char *p = fr_xasprintf("%s%s", root, path);
-	int r = fr_write_atomic(p, text, strlen(text), mode, 0, err);
-
-	free(p);
-	return r;
-}
-
-int fr_image_symlink_in(const char *root, const char *target, const char *path, struct fr_err *err)
-{
-	char *p = fr_xasprintf("%s%s", root, path);
-	int r = 0;
-
-	unlink(p);
-	if (symlink(target, p) < 0)
-		r = fr_err_set(err, FR_EIO, "cannot link %s: %s", p, strerror(errno));
-	free(p);
-	return r;
-}
-
-int fr_image_mkdir_in(const char *root, const char *path, mode_t mode, struct fr_err *err)
-{
-	char *p = fr_xasprintf("%s%s", root, path);
-	int r = fr_mkdir_p(p, mode, err);
-
-	if (r == 0 && chmod(p, mode) < 0)
-		r = fr_err_set(err, FR_EIO, "cannot chmod %s: %s", p, strerror(errno));
-	free(p);
-	return r;
-}
-
 /* Remove every /etc/systemd/system/<target>.wants/<unit> link of the modules' units (what
  * `systemctl disable` does for a unit enabled by its package's preset). */
 static int disable_module_units(const char *root, struct fr_err *err)
@@ -559,8 +527,8 @@ int fr_image_root(const struct fr_image_opts *o, const char *work, struct fr_bun
 	unlink(p);
 	free(p);
 	p = fr_apt_bundle_source(topdir);
-	if ((r = fr_image_write_in(root, FR_APT_SOURCES, p, 0644, err)) < 0 || (r = fr_image_mkdir_in(root, FR_NODE_DIR "/bundles", 0755, err)) < 0 ||
-	    (r = fr_image_mkdir_in(root, FR_NODE_DIR "/keys", 0755, err)) < 0)
+	if ((r = fr_write_in(root, FR_APT_SOURCES, p, 0644, err)) < 0 || (r = fr_mkdir_in(root, FR_NODE_DIR "/bundles", 0755, err)) < 0 ||
+	    (r = fr_mkdir_in(root, FR_NODE_DIR "/keys", 0755, err)) < 0)
 		goto out;
 	free(p);
 	p = fr_xasprintf("%s%s", root, topdir);
@@ -574,23 +542,23 @@ int fr_image_root(const struct fr_image_opts *o, const char *work, struct fr_bun
 		goto out;
 	free(p);
 	p = fr_xasprintf("%s/usr/local/sbin/farrow-firstboot", root);
-	if ((r = fr_image_mkdir_in(root, "/usr/local/sbin", 0755, err)) < 0 || (r = fr_copy_file(o->firstboot, p, 0755, err)) < 0)
+	if ((r = fr_mkdir_in(root, "/usr/local/sbin", 0755, err)) < 0 || (r = fr_copy_file(o->firstboot, p, 0755, err)) < 0)
 		goto out;
-	if ((r = fr_image_mkdir_in(root, "/etc/systemd/system/multi-user.target.wants", 0755, err)) < 0 ||
-	    (r = fr_image_write_in(root, "/etc/systemd/system/farrow-firstboot.service", fr_firstboot_unit, 0644, err)) < 0 ||
-	    (r = fr_image_symlink_in(root, "../farrow-firstboot.service",
+	if ((r = fr_mkdir_in(root, "/etc/systemd/system/multi-user.target.wants", 0755, err)) < 0 ||
+	    (r = fr_write_in(root, "/etc/systemd/system/farrow-firstboot.service", fr_firstboot_unit, 0644, err)) < 0 ||
+	    (r = fr_symlink_in(root, "../farrow-firstboot.service",
 			    "/etc/systemd/system/multi-user.target.wants/farrow-firstboot.service", err)) < 0 ||
-	    (r = fr_image_write_in(root, "/etc/systemd/system/farrow-seed.service", fr_seed_unit, 0644, err)) < 0 ||
-	    (r = fr_image_symlink_in(root, "../farrow-seed.service",
+	    (r = fr_write_in(root, "/etc/systemd/system/farrow-seed.service", fr_seed_unit, 0644, err)) < 0 ||
+	    (r = fr_symlink_in(root, "../farrow-seed.service",
 			    "/etc/systemd/system/multi-user.target.wants/farrow-seed.service", err)) < 0 ||
-	    (r = fr_image_write_in(root, "/etc/systemd/system/farrow-node-keys.service", node_keys_unit, 0644, err)) < 0 ||
-	    (r = fr_image_symlink_in(root, "../farrow-node-keys.service",
+	    (r = fr_write_in(root, "/etc/systemd/system/farrow-node-keys.service", node_keys_unit, 0644, err)) < 0 ||
+	    (r = fr_symlink_in(root, "../farrow-node-keys.service",
 			    "/etc/systemd/system/multi-user.target.wants/farrow-node-keys.service", err)) < 0)
 		goto out;
 	/* the units firstboot's modules configure and enable themselves: disabled until they have */
 	if ((r = disable_module_units(root, err)) < 0)
 		goto out;
-	if ((r = fr_image_mkdir_in(root, "/etc/farrow", 0700, err)) < 0)
+	if ((r = fr_mkdir_in(root, "/etc/farrow", 0700, err)) < 0)
 		goto out;
 	if (o->profile) {
 		p = (free(p), fr_xasprintf("%s/etc/farrow/profile.yml", root));
@@ -619,12 +587,12 @@ int fr_image_root(const struct fr_image_opts *o, const char *work, struct fr_bun
 		free(p);
 		p = fr_xasprintf("%s\n", name ? name : "localhost");
 	}
-	if ((r = fr_image_write_in(root, "/etc/machine-id", "", 0444, err)) < 0 ||
-	    (r = fr_image_write_in(root, "/etc/hostname", p, 0644, err)) < 0 ||
-	    (r = fr_image_write_in(root, "/etc/resolv.conf", "", 0644, err)) < 0)
+	if ((r = fr_write_in(root, "/etc/machine-id", "", 0444, err)) < 0 ||
+	    (r = fr_write_in(root, "/etc/hostname", p, 0644, err)) < 0 ||
+	    (r = fr_write_in(root, "/etc/resolv.conf", "", 0644, err)) < 0)
 		goto out;
 	image_record(o, m, sha, profile, &rec);
-	if ((r = fr_image_write_in(root, "/etc/farrow/image.json", rec.buf, 0644, err)) < 0)
+	if ((r = fr_write_in(root, "/etc/farrow/image.json", rec.buf, 0644, err)) < 0)
 		goto out;
 out:
 	if (r == 0 && profile_out) {

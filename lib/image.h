@@ -51,12 +51,6 @@ struct fr_image_opts {
  * there is renamed into place; apt_path: its path must fit apt's source lines. NULL, err set. */
 char *fr_image_work_beside(const char *out, const char *what, int apt_path, struct fr_err *err);
 
-/* In a root being made: write a file (atomically), a symbolic link (replacing one), a directory
- * and its parents (mode set). path is absolute, as in the root. 0 or an error code. */
-int fr_image_write_in(const char *root, const char *path, const char *text, mode_t mode, struct fr_err *err);
-int fr_image_symlink_in(const char *root, const char *target, const char *path, struct fr_err *err);
-int fr_image_mkdir_in(const char *root, const char *path, mode_t mode, struct fr_err *err);
-
 struct fr_bundle_check;
 struct fr_node;
 

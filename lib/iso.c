@@ -20,6 +20,7 @@
 #include "fileio.h"
 #include "image.h"
 #include "iso.h"
+#include "live.h"
 #include "medium.h"
 #include "profile.h"
 #include "xalloc.h"
@@ -82,63 +83,14 @@ static char *live_hook(const char *script)
 			    script);
 }
 
-/* The live system's units: the medium checked before anything else, nothing that could write a
- * disk (nor a login) started when it fails; a node's own units kept from running live. On a
- * node installed from the medium, farrow.live is not on the command line: these do nothing. */
-static const char check_unit[] =
-	"[Unit]\n"
-	"Description=farrow live system: the install medium checked against its signed list\n"
-	"ConditionKernelCommandLine=farrow.live\n"
-	"Before=getty.target farrow-rescue.service\n"
-	"\n"
-	"[Service]\n"
-	"Type=oneshot\n"
-	"RemainAfterExit=yes\n"
-	"ExecStart=/usr/local/sbin/farrow-firstboot medium-check\n"
-	"StandardOutput=journal+console\n"
-	"StandardError=journal+console\n"
-	"\n"
-	"[Install]\n"
-	"WantedBy=multi-user.target\n";
-
-static const char rescue_unit[] =
-	"[Unit]\n"
-	"Description=farrow live system: a rescue shell on the console\n"
-	"ConditionKernelCommandLine=farrow.mode=rescue\n"
-	"Requires=farrow-medium-check.service\n"
-	"After=farrow-medium-check.service\n"
-	"Conflicts=getty@tty1.service serial-getty@ttyS0.service\n"
-	"\n"
-	"[Service]\n"
-	"ExecStart=/bin/sh -c 'echo \"farrow rescue shell: the medium is at " FR_MEDIUM_MOUNT "; nothing is written to a disk "
-	"unless you write it\"; exec /bin/bash -l'\n"
-	"StandardInput=tty\n"
-	"StandardOutput=tty\n"
-	"TTYPath=/dev/console\n"
-	"TTYReset=yes\n"
-	"TTYVHangup=yes\n"
-	"Restart=always\n"
-	"\n"
-	"[Install]\n"
-	"WantedBy=multi-user.target\n";
-
-static const char getty_dropin[] =
-	"# farrow live system: no login before the medium holds (a node skips farrow-medium-check)\n"
-	"[Unit]\n"
-	"Requires=farrow-medium-check.service\n"
-	"After=farrow-medium-check.service\n";
-
-static const char not_live_dropin[] =
-	"# farrow live system: a node's own units do not run on the install medium\n"
-	"[Unit]\n"
-	"ConditionKernelCommandLine=!farrow.live\n";
-
 /* The boot menu's entries: what the live system can do (each a farrow.mode), then each again
  * with the serial console as the main one. */
 static const struct {
 	const char *title, *mode;
+	int answer; /* only on a medium with an answer file */
 } entries[] = {
-	{ "farrow: rescue shell (the medium checked first)", "rescue" },
+	{ "farrow: install unattended (the medium's answer file: ERASES the disk it picks)", "unattended", 1 },
+	{ "farrow: rescue shell (the medium checked first)", "rescue", 0 },
 };
 
 static void say(const struct fr_iso_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -164,7 +116,7 @@ void fr_iso_label(const char *bundle_sha, char out[16])
 		out[i] = (char)toupper((unsigned char)out[i]);
 }
 
-static char *grub_cfg(const char *label)
+static char *grub_cfg(const char *label, int answer)
 {
 	struct fr_buf b = FR_BUF_INIT;
 	size_t i;
@@ -180,7 +132,8 @@ static char *grub_cfg(const char *label)
 		    label);
 	for (serial = 0; serial < 2; serial++)
 		for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
-			fr_buf_addf(&b,
+			if (answer || !entries[i].answer)
+				fr_buf_addf(&b,
 				    "menuentry '%s%s' {\n"
 				    "  linux /live/vmlinuz boot=farrow farrow.label=%s farrow.live farrow.mode=%s %s\n"
 				    "  initrd /live/initrd.img\n"
@@ -204,40 +157,6 @@ static char *only_file(const char *root, const char *pattern, struct fr_err *err
 	globfree(&g);
 	free(pat);
 	return p;
-}
-
-/* The live root's own pieces: units, drop-ins, the key the medium is checked with. */
-static int live_units(const char *root, struct fr_err *err)
-{
-	static const char *const dropins[] = { "getty@.service", "serial-getty@.service" };
-	static const char *const not_live[] = { "farrow-firstboot.service", "farrow-seed.service" };
-	size_t i;
-	int r = 0;
-
-	if ((r = fr_image_write_in(root, "/etc/systemd/system/farrow-medium-check.service", check_unit, 0644, err)) < 0 ||
-	    (r = fr_image_symlink_in(root, "../farrow-medium-check.service",
-				     "/etc/systemd/system/multi-user.target.wants/farrow-medium-check.service", err)) < 0 ||
-	    (r = fr_image_write_in(root, "/etc/systemd/system/farrow-rescue.service", rescue_unit, 0644, err)) < 0 ||
-	    (r = fr_image_symlink_in(root, "../farrow-rescue.service",
-				     "/etc/systemd/system/multi-user.target.wants/farrow-rescue.service", err)) < 0)
-		return r;
-	for (i = 0; r == 0 && i < sizeof(dropins) / sizeof(dropins[0]); i++) {
-		char *d = fr_xasprintf("/etc/systemd/system/%s.d", dropins[i]), *f = fr_xasprintf("%s/farrow-live.conf", d);
-
-		if ((r = fr_image_mkdir_in(root, d, 0755, err)) == 0)
-			r = fr_image_write_in(root, f, getty_dropin, 0644, err);
-		free(d);
-		free(f);
-	}
-	for (i = 0; r == 0 && i < sizeof(not_live) / sizeof(not_live[0]); i++) {
-		char *d = fr_xasprintf("/etc/systemd/system/%s.d", not_live[i]), *f = fr_xasprintf("%s/farrow-live.conf", d);
-
-		if ((r = fr_image_mkdir_in(root, d, 0755, err)) == 0)
-			r = fr_image_write_in(root, f, not_live_dropin, 0644, err);
-		free(d);
-		free(f);
-	}
-	return r;
 }
 
 /* GRUB's El Torito (BIOS) image and the EFI system image, from the live root's own modules. */
@@ -319,7 +238,7 @@ static int medium_files(const struct fr_iso_opts *o, const char *tree, struct fr
 			const char *from, *name;
 			mode_t mode;
 		} f[] = { { o->key, "bundle.gpg", 0644 },        { o->farrow, "farrow", 0755 },
-			  { o->firstboot, "farrow-firstboot", 0755 }, { o->answer, "answer.yml", 0600 },
+			  { o->firstboot, "farrow-firstboot", 0755 }, { o->answer, FR_MEDIUM_ANSWER, 0600 },
 			  { o->inventory, "inventory.yml", 0600 } };
 
 		for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
@@ -329,6 +248,11 @@ static int medium_files(const struct fr_iso_opts *o, const char *tree, struct fr
 			if ((r = fr_copy_file(f[i].from, p, f[i].mode, err)) < 0)
 				goto out;
 		}
+	}
+	if (o->profile) {
+		p = (free(p), fr_xasprintf("%s/farrow/" FR_MEDIUM_PROFILE, tree));
+		if ((r = fr_write_atomic(p, o->profile, o->profile_len, 0600, 0, err)) < 0)
+			goto out;
 	}
 	/* the profile templates farrow configure reads (farrow/templates/meta.yml, ha/trio.yml, ...) */
 	for (i = 0; fr_embedded[i].name; i++) {
@@ -409,15 +333,15 @@ int fr_iso_build(const struct fr_iso_opts *o, struct fr_err *err)
 	fr_iso_label(sha, label);
 	root = fr_xasprintf("%s/root", work);
 	tree = fr_xasprintf("%s/tree", work);
-	if ((r = live_units(root, err)) < 0)
+	if ((r = fr_live_units(root, err)) < 0)
 		goto out;
 	/* the tree of the medium: GRUB's menu, the kernel and initramfs, the squashed root, farrow/ */
 	/* boot/grub/i386-pc holds only the hidden El Torito image: made here, so its times are the tree's */
-	if ((r = fr_mkdir_p(tree, 0755, err)) < 0 || (r = fr_image_mkdir_in(tree, "/boot/grub/i386-pc", 0755, err)) < 0 ||
-	    (r = fr_image_mkdir_in(tree, "/live", 0755, err)) < 0)
+	if ((r = fr_mkdir_p(tree, 0755, err)) < 0 || (r = fr_mkdir_in(tree, "/boot/grub/i386-pc", 0755, err)) < 0 ||
+	    (r = fr_mkdir_in(tree, "/live", 0755, err)) < 0)
 		goto out;
-	p = grub_cfg(label);
-	if ((r = fr_image_write_in(tree, "/boot/grub/grub.cfg", p, 0644, err)) < 0)
+	p = grub_cfg(label, o->answer != NULL);
+	if ((r = fr_write_in(tree, "/boot/grub/grub.cfg", p, 0644, err)) < 0)
 		goto out;
 	free(p);
 	if ((p = only_file(root, "boot/vmlinuz-*", err)) == NULL || (q = only_file(root, "boot/initrd.img-*", err)) == NULL) {

@@ -18,6 +18,8 @@ struct fr_iso_opts {
 	const char *farrow;           /* the farrow binary copied onto the medium */
 	const char *answer;           /* an answer file for the medium (farrow/answer.yml), or NULL */
 	const char *inventory;        /* an inventory for the medium (farrow/inventory.yml), or NULL */
+	const char *profile;          /* the answer file's host's profile (farrow/profile.yml, 0600), or NULL */
+	size_t profile_len;
 	const char *out;              /* the ISO; it must not exist */
 	const char *farrow_version;
 	int quiet;
@@ -33,7 +35,8 @@ void fr_iso_label(const char *bundle_sha, char out[16]);
  * boot script in its initramfs), squashfs-compressed without the unpacked bundle (the medium
  * carries the bundle itself); GRUB's El Torito and EFI images from that root's own modules; the
  * bundles with their signatures, the public key, farrow, farrow-firstboot, the optional answer
- * file and inventory under farrow/; SHA256SUMS of every file signed with sign_key (and checked
+ * file, inventory and profile under farrow/ (with an answer file, the boot menu's first entry,
+ * the default, installs unattended); SHA256SUMS of every file signed with sign_key (and checked
  * with key before the ISO is written); xorriso's hybrid image (MBR and GPT, El Torito BIOS and
  * EFI). Times from the first bundle's epoch: the same inputs give the same bytes where
  * mksquashfs and xorriso allow. 0, or an error code with err set.

@@ -13,6 +13,10 @@
 #define FR_MEDIUM_SUMS "SHA256SUMS"         /* at the medium's top */
 #define FR_MEDIUM_SIG "SHA256SUMS.sig"      /* its detached signature */
 #define FR_MEDIUM_MOUNT "/run/farrow/medium" /* where the live system's initramfs mounts the medium */
+#define FR_MEDIUM_LOWER "/run/farrow/lower"  /* where it mounts the medium's squashed root */
+/* under farrow/ on the medium: what an unattended install reads */
+#define FR_MEDIUM_ANSWER "answer.yml"
+#define FR_MEDIUM_PROFILE "profile.yml"      /* the answer file's host's profile (0600) */
 
 /*
  * The list of the tree under dir: "<sha256>  <path>\n" for every regular file but the list and

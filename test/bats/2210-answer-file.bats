@@ -158,3 +158,46 @@ disk_image() {
 	assert_line "vda now: no partition table"
 	refute_output --partial holds
 }
+
+# medium DIR SELECTOR: the farrow/ of an install medium as iso build --answer writes it (answer
+# file, inventory, its host's profile); no bundle
+medium() {
+	mkdir -p "$1/farrow"
+	answer "$1/farrow/answer.yml" "$2"
+	cp inventory.yml "$1/farrow/inventory.yml"
+	farrow profile inventory.yml --host 10.10.10.10 --bundle-dir /var/lib/farrow/bundles/farrow-image-0.1.0.d12.x86_64 \
+		-o "$1/farrow/profile.yml" >/dev/null
+}
+
+@test "the live installer (farrow-firstboot install) refuses as answer match does, a line of JSON per step, before anything is written" {
+	local before
+	mkdir -p node/data/postgres/pg-meta-15/data dev sys/block/vda
+	echo 15 >node/data/postgres/pg-meta-15/data/PG_VERSION
+	disk_image dev/vda node
+	echo 131072 >sys/block/vda/size
+	echo 0 >sys/block/vda/ro
+	before=$(sha256sum <dev/vda)
+	medium m '{ name: vda }'
+	run -1 farrow-firstboot install --medium m --lower /nonexistent --sysfs sys --dev dev --work work --log inst.log --no-act
+	assert_line --regexp '^\{"farrow_install":1,"step":"answer","n":1,"of":6,"status":"done",.*"detail":"host 10.10.10.10; 10.10.10.10/24; then reboot"\}$'
+	assert_line --regexp '^\{"farrow_install":1,"step":"disk","n":2,"of":6,"status":"failed",.*vda holds PGDATA /data/postgres/pg-meta-15/data \(PostgreSQL 15\).*set erase_data: true'
+	assert_output --partial "FAILED at step disk (2/6); nothing more is written"
+	run -0 grep -c 'disk     failed' inst.log
+	# a selector that picks nothing: refused at the same step
+	answer m/farrow/answer.yml '{ serial: no-such-serial }'
+	run -1 farrow-firstboot install --medium m --lower /nonexistent --sysfs sys --dev dev --work work --log inst.log --no-act
+	assert_line --regexp '"step":"disk".*"status":"failed".*matches none'
+	# erase_data said: the disk may go, but the bundle is not on the medium: refused before the disk is touched
+	answer m/farrow/answer.yml '{ name: vda }'
+	echo 'erase_data: true' >>m/farrow/answer.yml
+	run -1 farrow-firstboot install --medium m --lower /nonexistent --sysfs sys --dev dev --work work --log inst.log --no-act
+	assert_line --regexp '"step":"disk".*"status":"done".*/vda: 64 MiB'
+	assert_line --regexp '"step":"bundle".*"status":"failed"'
+	# a profile for another host: refused at the first step
+	farrow configure -n -c meta -i 10.10.10.11 -g -o other.yml >/dev/null
+	farrow profile other.yml --host 10.10.10.11 -o m/farrow/profile.yml >/dev/null
+	run -1 farrow-firstboot install --medium m --lower /nonexistent --sysfs sys --dev dev --work work --log inst.log --no-act
+	assert_line --regexp '"step":"answer".*"status":"failed".*the medium.s profile is for 10.10.10.11, the answer file.s host is 10.10.10.10'
+	assert_equal "$(sha256sum <dev/vda)" "$before"
+	[ ! -e work/root ] || fail "the installer made a root before it had its disk and bundle"
+}
