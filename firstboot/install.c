@@ -47,6 +47,32 @@ struct inst {
 	time_t t0;
 };
 
+/* On the live system, each event on every console the kernel writes to (a screen and a serial
+ * line both: which one the operator watches is not known); standard output is the journal. */
+static void to_consoles(const char *line)
+{
+	char *text = NULL, *tok, *save = NULL;
+	size_t len = 0;
+	struct fr_err err = { 0 };
+
+	if (fr_read_file("/sys/class/tty/console/active", 4096, &text, &len, &err) < 0)
+		return;
+	for (tok = strtok_r(text, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+		char dev[64];
+		int fd;
+
+		if (strchr(tok, '/') || snprintf(dev, sizeof(dev), "/dev/%s", tok) >= (int)sizeof(dev))
+			continue;
+		if ((fd = open(dev, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) < 0)
+			continue;
+		if (write(fd, line, strlen(line)) < 0) {
+			/* a console that does not take it: the journal has the line */
+		}
+		close(fd);
+	}
+	free(text);
+}
+
 /* One event: a line of JSON on standard output, a line of text in the log. */
 static void event(struct inst *in, const char *status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void event(struct inst *in, const char *status, const char *fmt, ...)
@@ -65,6 +91,8 @@ static void event(struct inst *in, const char *status, const char *fmt, ...)
 	fr_buf_adds(&j, "}\n");
 	fputs(j.buf, stdout);
 	fflush(stdout);
+	if (in->o->act)
+		to_consoles(j.buf);
 	fr_buf_addf(&in->log, "[%4lld s] %d/%d %-8s %-6s %s\n", (long long)(time(NULL) - in->t0), in->step, NSTEPS,
 		    in->step_name, status, msg ? msg : "");
 	if (in->o->log) {
@@ -287,8 +315,11 @@ static int node_files(struct inst *in, const char *root, const struct fr_answerf
 	    (r = fr_symlink_in(root, "/lib/systemd/system/systemd-networkd.socket",
 			       "/etc/systemd/system/sockets.target.wants/systemd-networkd.socket", err)) < 0)
 		goto out;
-	event(in, "progress", "network: %s", net.buf + strlen("# written by the farrow installer from the answer file\n"
-								    "[Match]\nType=ether\nName=en* eth*\n\n[Network]\n"));
+	if (a->dhcp)
+		event(in, "progress", "network: DHCP on the first Ethernet port (systemd-networkd)");
+	else
+		event(in, "progress", "network: %s%s%s%s on the first Ethernet port (systemd-networkd)", a->address ? a->address : a->host,
+		      a->address ? "" : "/24", a->gateway ? ", gateway " : "", a->gateway ? a->gateway : "");
 	/* root's credentials: a hash, never a password in clear; keys for SSH */
 	if (a->password_hash && (r = set_root_hash(root, a->password_hash, err)) < 0)
 		goto out;
@@ -304,7 +335,7 @@ static int node_files(struct inst *in, const char *root, const struct fr_answerf
 		if (r < 0)
 			goto out;
 	}
-	event(in, "progress", "root: %s%s%zu SSH key%s", a->password_hash ? "a password hash, " : "", "", a->nssh_keys,
+	event(in, "progress", "root: %s%zu SSH key%s", a->password_hash ? "a password hash, " : "", a->nssh_keys,
 	      a->nssh_keys == 1 ? "" : "s");
 out:
 	fr_buf_release(&net);
@@ -461,8 +492,14 @@ int fb_install(const struct fb_install_opts *o)
 	} else {
 		static const char *const what[] = { "a shell on the console", "reboot", "power off" };
 
-		fprintf(stderr, "farrow-firstboot: install: FAILED at step %s (%d/%d); nothing more is written; the log is %s; "
-				"then: %s\n", in.step_name, in.step, NSTEPS, o->log ? o->log : "on the console", what[on_error]);
+		char *msg = fr_xasprintf("farrow-firstboot: install: FAILED at step %s (%d/%d); nothing more is written; the log "
+					 "is %s; then: %s\n", in.step_name, in.step, NSTEPS, o->log ? o->log : "on the console",
+					 what[on_error]);
+
+		fputs(msg, stderr);
+		if (o->act)
+			to_consoles(msg);
+		free(msg);
 		if (o->act) {
 			const char *shell[] = { "systemctl", "start", "--no-block", FR_LIVE_SHELL_UNIT, NULL };
 			const char *rb[] = { "systemctl", "reboot", NULL }, *po[] = { "systemctl", "poweroff", NULL };

@@ -65,7 +65,7 @@ static int write_at(int fd, const void *data, size_t len, off_t off, struct fr_e
 /* The used size of a tree in MiB (apparent sizes, as mke2fs -d copies them). */
 static long long tree_mib(const char *root, struct fr_err *err)
 {
-	const char *argv[] = { "du", "-sm", "--apparent-size", "-x", root, NULL };
+	const char *argv[] = { "du", "-sm", "--apparent-size", root, NULL };
 	struct fr_buf out = FR_BUF_INIT;
 	long long mib = -1;
 	int st = 0;

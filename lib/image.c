@@ -56,8 +56,9 @@ static const struct {
 /* What the ISO's live system adds to a node root (the same names in Debian 12/13 and Ubuntu):
  * busybox puts mount -o loop and losetup into the initramfs (initramfs-tools takes it when
  * installed), which farrow's live boot script needs to mount the squashfs; dialog draws the
- * live system's menus. */
-static const char *const iso_extra[] = { "busybox", "dialog", NULL };
+ * live system's menus; fdisk (sfdisk) and dosfstools (mkfs.vfat) are what the installer writes
+ * a disk with (lib/disk.c). */
+static const char *const iso_extra[] = { "busybox", "dialog", "fdisk", "dosfstools", NULL };
 
 const char *const *fr_iso_packages(void)
 {

@@ -65,8 +65,8 @@ static const char install_unit[] =
 	"[Service]\n"
 	"Type=oneshot\n"
 	"ExecStart=/usr/local/sbin/farrow-firstboot install\n"
-	"StandardOutput=journal+console\n"
-	"StandardError=journal+console\n"
+	"StandardOutput=journal\n"
+	"StandardError=journal\n"
 	"\n"
 	"[Install]\n"
 	"WantedBy=multi-user.target\n";

@@ -4,7 +4,11 @@
 # and with OVMF (UEFI) to GRUB's menu on the serial console and on to the live system, which
 # checks the medium against its signed list before anything else; a copy with one byte of the
 # bundle flipped stops at that check, names the bundle, and writes nothing to the disk beside it.
-# Two builds from the same inputs are compared byte for byte.
+# Two builds from the same inputs are compared byte for byte. A second ISO carries an answer file
+# for the meta node: its installer writes the node onto a disk (first on this host, from the ISO's
+# own tree and squashed root onto a sparse file; then under qemu, unattended, onto an empty
+# virtual disk), and the machine reboots into a node that farrow-firstboot converges: psql from
+# this host reaches PostgreSQL through 5432 and 5433 (qemu's user network: host and guest only).
 
 setup_file() {
 	load ../bats/helpers/common
@@ -21,6 +25,21 @@ setup_file() {
 	SECONDS=0
 	iso "$W/farrow.iso" --quiet
 	echo "ISO built in $SECONDS s ($(($(stat -c %s "$W/farrow.iso") >> 20)) MiB)" >&3
+	# the meta node's ISO: an inventory, its answer file (qemu's user network is 10.10.10.0/24 with
+	# qemu at .2; the disk picked by the serial qemu gives it)
+	mkdir -p "$W/inv"
+	farrow configure -n -c meta -i 10.10.10.10 -o "$W/inv/inventory.yml" >/dev/null
+	cat >"$W/inv/answer.yml" <<EOF
+farrow_answer: 1
+host: 10.10.10.10
+disk: { serial: FARROWDISK1, min_size: 4G }
+network: { address: 10.10.10.10/24, gateway: 10.10.10.2 }
+root: { password_hash: '$(openssl passwd -6 -salt farrowtest farrow-test)' }
+erase: true
+reboot: true
+on_error: shell
+EOF
+	iso "$W/answer.iso" --answer "$W/inv/answer.yml" --inventory "$W/inv/inventory.yml" --quiet
 }
 
 setup() {
@@ -174,4 +193,105 @@ iso_diff() {
 	run -0 qemu-img map --output=json "$W/bad.disk"
 	refute_output --partial '"data": true'
 	rm -f "$W/bad.iso"
+}
+
+@test "the installer writes the node from the ISO's own tree and squashed root onto a disk (on this host)" {
+	local off step
+	mkdir -p "$W/h/lower" "$W/h/sys/block/vda" "$W/h/dev"
+	run -0 xorriso -osirrox on -indev "$W/answer.iso" -extract / "$W/h/tree"
+	chmod -R u+w "$W/h/tree"
+	# the boot menu: install unattended first, the default; its serial-console twin
+	run -0 grep -m1 "^menuentry" "$W/h/tree/boot/grub/grub.cfg"
+	assert_output --partial "install unattended"
+	run -0 grep -c "farrow.mode=unattended" "$W/h/tree/boot/grub/grub.cfg"
+	assert_output 2
+	run -0 mount -t squashfs -o ro,loop "$W/h/tree/live/root.squashfs" "$W/h/lower"
+	truncate -s 6G "$W/h/dev/vda"
+	echo $((6 << 21)) >"$W/h/sys/block/vda/size"
+	echo 0 >"$W/h/sys/block/vda/ro"
+	echo FARROWDISK1 >"$W/h/sys/block/vda/serial"
+	run farrow-firstboot install --medium "$W/h/tree" --lower "$W/h/lower" \
+		--key "$W/h/lower/var/lib/farrow/keys/bundle.gpg" --sysfs "$W/h/sys" --dev "$W/h/dev" --work "$W/h/work" \
+		--log "$W/h/install.log" --no-act
+	umount "$W/h/lower"
+	echo "host-side install: ${lines[${#lines[@]} - 1]}" >&3
+	assert_success
+	for step in answer disk bundle root write done; do
+		assert_line --regexp "^\{\"farrow_install\":1,\"step\":\"$step\",.*\"status\":\"done\""
+	done
+	# the disk: farrow's layout; the node's root with its profile, bundle, network, root's hash, the log
+	off=$(sfdisk --json "$W/h/dev/vda" | python3 -c 'import json,sys; p=json.load(sys.stdin)["partitiontable"]["partitions"]; print(p[2]["start"] * 512 if len(p) == 3 and p[2].get("name") == "root" else "")')
+	[ -n "$off" ] || fail "not farrow's layout: $(sfdisk -d "$W/h/dev/vda")"
+	dbg() { debugfs -R "$1" "$W/h/dev/vda?offset=$off" 2>/dev/null; }
+	run -0 dbg "cat /etc/farrow/profile.yml"
+	assert_output --partial "host: 10.10.10.10"
+	run -0 dbg "stat /etc/farrow/profile.yml"
+	assert_output --regexp "Mode: +0600"
+	run -0 dbg "ls -l /var/lib/farrow/incoming"
+	assert_output --partial "$(basename "$IMAGE_BUNDLE").sig"
+	run -0 dbg "cat /etc/systemd/network/50-farrow.network"
+	assert_output --partial "Address=10.10.10.10/24"
+	run -0 dbg "cat /etc/shadow"
+	assert_output --partial 'root:$6$farrowtest$'
+	run -0 dbg "cat /var/log/farrow/install/install.log"
+	assert_output --partial "4/6 root"
+	# the live system's own units are not the node's
+	run -0 dbg "ls /etc/systemd/system"
+	refute_output --partial "farrow-medium-check"
+	refute_output --partial "farrow-install"
+	assert_output --partial "farrow-firstboot.service"
+	# the whole root came from the squashed one (PostgreSQL's binaries preinstalled)
+	run -0 dbg "ls /usr/lib/postgresql"
+	assert_output --regexp "[0-9]+"
+	rm -rf "$W/h"
+}
+
+# psql_meta PORT SQL: as the business user, through qemu's port forward on this host
+psql_meta() {
+	PGPASSWORD=DBUser.Meta psql "host=127.0.0.1 port=$1 user=dbuser_meta dbname=meta connect_timeout=5" -XAtc "$2"
+}
+
+@test "unattended under qemu (SeaBIOS): the answer ISO installs meta onto an empty disk, reboots into it, psql through 5432 and 5433" {
+	local pid rc p1 p2 out5432 out5433 st5432 st5433
+	p1=$((20000 + RANDOM % 20000))
+	p2=$((p1 + 1))
+	rm -f "$W/un.log" "$W/un.sock" "$W/un.mon" "$W/un.disk"
+	qemu-img create -q -f qcow2 "$W/un.disk" 8G
+	SECONDS=0
+	# the CD once: the reboot after the install boots the disk. The guest's network is qemu's
+	# user network, reachable from this host only through the two forwarded ports.
+	qemu-system-x86_64 -m 3072 -smp 2 -display none \
+		-drive "file=$W/answer.iso,format=raw,media=cdrom,readonly=on" -boot once=d \
+		-drive "file=$W/un.disk,format=qcow2,if=none,id=d0" -device virtio-blk-pci,drive=d0,serial=FARROWDISK1 \
+		-nic "user,model=virtio-net-pci,net=10.10.10.0/24,host=10.10.10.2,restrict=on,hostfwd=tcp:127.0.0.1:$p1-10.10.10.10:5432,hostfwd=tcp:127.0.0.1:$p2-10.10.10.10:5433" \
+		-serial "unix:$W/un.sock,server=on,wait=off" -monitor "unix:$W/un.mon,server,nowait" </dev/null >"$W/un.qemu" 2>&1 &
+	pid=$!
+	run python3 "$FARROW_ROOT/test/images/serial.py" "$W/un.sock" "$W/un.log" timeout:300 \
+		'expect:medium-check: the medium holds' timeout:1800 \
+		'expect:"step":"done","n":6,"of":6,"status":"done"' timeout:600 'expect:farrow node' \
+		'expect:Kernel command line:[^\n]*root=LABEL=farrow-root'
+	rc=$status
+	echo "unattended: $output" >&3
+	echo "unattended: boot, install, reboot into the node's kernel: $SECONDS s (TCG)" >&3
+	if [ "$rc" -eq 0 ]; then
+		for _ in $(seq 900); do
+			psql_meta "$p2" "select 1" >/dev/null 2>&1 && break
+			sleep 1
+		done
+		echo "unattended: from power-on to psql through 5433: $SECONDS s (TCG)" >&3
+	fi
+	run psql_meta "$p2" "select current_user"
+	st5433=$status out5433=$output
+	run psql_meta "$p1" "select pg_is_in_recovery()"
+	st5432=$status out5432=$output
+	python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"quit\n")' \
+		"$W/un.mon" 2>/dev/null || true
+	for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	[ "$rc" -eq 0 ] || fail "no install and reboot: $(grep -a farrow_install "$W/un.log" | tail -4; tail -c 3000 "$W/un.log")"
+	[ "$st5433" -eq 0 ] || fail "no psql through 5433 ($out5433): $(tail -c 3000 "$W/un.log")"
+	assert_equal "$out5433" dbuser_meta
+	[ "$st5432" -eq 0 ] || fail "no psql through 5432: $out5432"
+	assert_equal "$out5432" f
 }
