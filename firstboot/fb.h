@@ -131,6 +131,7 @@ int fb_medium_check(const char *dir, const char *key);
 /* farrow-firstboot install (install.c): the live system's unattended install. */
 struct fb_install_opts {
 	const char *medium, *lower, *key, *sysfs, *devdir, *work, *log;
+	const char *answer_dir; /* answer.yml, its inventory and profile.yml: NULL for <medium>/farrow (the wizard's own) */
 	int act; /* reboot, or on_error's shell/reboot/poweroff, at the end */
 };
 int fb_install(const struct fb_install_opts *o);

@@ -364,7 +364,7 @@ static int do_install(struct inst *in, int *reboot, enum fr_on_error *on_error)
 	struct fr_buf ptext = FR_BUF_INIT;
 	struct fr_bundle_check check;
 	struct fr_err err = { 0 };
-	char *dir = fr_xasprintf("%s/farrow", o->medium), *dev = NULL, *bundle = NULL, *root = NULL, *upper = NULL;
+	char *dir = fr_xasprintf("%s/farrow", o->medium), *adir = o->answer_dir ? fr_xstrdup(o->answer_dir) : fr_xstrdup(dir), *dev = NULL, *bundle = NULL, *root = NULL, *upper = NULL;
 	char *wk = NULL, *opts = NULL, *diskwork = NULL;
 	const char *bdir, *top;
 	int r = FR_EXIT_FAIL, mounted = 0;
@@ -372,11 +372,11 @@ static int do_install(struct inst *in, int *reboot, enum fr_on_error *on_error)
 
 	memset(&check, 0, sizeof(check));
 	begin(in, "answer", "the medium's answer file and its host's profile");
-	if ((a = load_answer(in, dir)) == NULL)
+	if ((a = load_answer(in, adir)) == NULL)
 		goto out;
 	*reboot = a->reboot;
 	*on_error = a->on_error;
-	if ((prof = load_profile(in, dir, a->host, &ptext)) == NULL)
+	if ((prof = load_profile(in, adir, a->host, &ptext)) == NULL)
 		goto out;
 	bdir = fr_node_str(fr_node_get(prof, "bundle"));
 	top = bdir && strncmp(bdir, FR_NODE_DIR "/bundles/", strlen(FR_NODE_DIR "/bundles/")) == 0
@@ -461,6 +461,7 @@ out:
 	fr_node_free(prof);
 	fr_buf_wipe(&ptext);
 	free(dir);
+	free(adir);
 	free(dev);
 	free(bundle);
 	free(root);

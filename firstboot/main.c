@@ -50,7 +50,7 @@
 	"                             [--profile <file>]\n"                                     \
 	"       farrow-firstboot medium-check [<dir>] [--key <public-key>]\n"                   \
 	"       farrow-firstboot install [--medium <dir>] [--lower <dir>] [--key <public-key>] [--sysfs <dir>]\n" \
-	"                                [--dev <dir>] [--work <dir>] [--log <file>] [--no-act]\n" \
+	"                                [--dev <dir>] [--work <dir>] [--log <file>] [--answer-dir <dir>] [--no-act]\n" \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
@@ -101,7 +101,9 @@
 	"           of JSON on standard output ({\"farrow_install\":1,\"step\":..,\"status\":..}); the log\n" \
 	"           (default /run/farrow/install.log) goes onto the node as\n"                 \
 	"           /var/log/farrow/install/install.log. Then the answer file's reboot, or on a\n" \
-	"           failure its on_error (shell, reboot, poweroff); --no-act does neither, and\n" \
+	"           failure its on_error (shell, reboot, poweroff); --no-act does neither.\n"   \
+	"           --answer-dir: answer.yml, its inventory and profile.yml from there (the\n"  \
+	"           wizard's), the bundles still from the medium. And\n"                       \
 	"           --sysfs, --dev and --work (default /run/farrow/install) are for tests\n"     \
 	"  render   print the configuration the pgsql module would write from the profile\n"  \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
@@ -612,7 +614,7 @@ out:
 /* The options every verb accepts (each verb checks the ones it needs), and its operands. */
 struct fb_args {
 	const char *key, *dest, *state, *profile, *only, *device, *host, *sha256;
-	const char *medium, *lower, *sysfs, *devdir, *work, *log;
+	const char *medium, *lower, *sysfs, *devdir, *work, *log, *answer_dir;
 	int verbose, show_secrets, json, no_act;
 	int nargs;
 	char **args;
@@ -640,6 +642,7 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 		{ "work", required_argument, NULL, 'W' },
 		{ "log", required_argument, NULL, 'G' },
 		{ "no-act", no_argument, NULL, 'N' },
+		{ "answer-dir", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -670,6 +673,7 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 		case 'W': a->work = optarg; break;
 		case 'G': a->log = optarg; break;
 		case 'N': a->no_act = 1; break;
+		case 'A': a->answer_dir = optarg; break;
 		case 'h': usage(stdout); return FR_EXIT_OK;
 		default: usage(stderr); return FR_EXIT_USAGE;
 		}
@@ -720,7 +724,8 @@ static int verb(int argc, char **argv)
 		struct fb_install_opts io = {
 			a.medium ? a.medium : FR_MEDIUM_MOUNT, a.lower ? a.lower : FR_MEDIUM_LOWER,
 			a.key ? a.key : FR_NODE_DIR "/keys/bundle.gpg", a.sysfs ? a.sysfs : "/sys", a.devdir ? a.devdir : "/dev",
-			a.work ? a.work : "/run/farrow/install", a.log ? a.log : "/run/farrow/install.log", !a.no_act,
+			a.work ? a.work : "/run/farrow/install", a.log ? a.log : "/run/farrow/install.log", a.answer_dir,
+			!a.no_act,
 		};
 
 		return fb_install(&io);

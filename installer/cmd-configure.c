@@ -25,7 +25,7 @@
 #define CONFIGURE_USAGE                                                                                      \
 	"usage: farrow configure [-c <template>] [-i <ip>] [--nodes <ip>,<ip>...] [-v <13-18>]\n"          \
 	"                        [-r default|china|europe] [-o <file>] [-p <port>] [-s] [-x] [-n] [-g]\n"  \
-	"                        [--show-secrets]\n"                                                       \
+	"                        [--show-secrets] [--live]\n"                                              \
 	"\n"                                                                                                \
 	"Write an inventory from a profile template, as Pigsty's ./configure does, with the same flags.\n"  \
 	"\n"                                                                                                \
@@ -47,6 +47,11 @@
 	"      --secrets-file <f>   with -g: credentials you choose, a YAML map (mode 0600) from the\n"     \
 	"                           names --show-secrets prints (pg_admin_password, DBUser.Meta, ...)\n"  \
 	"                           to values of 8-128 characters of A-Z a-z 0-9 . _ ~ -\n"              \
+	"      --live               the install medium's wizard (its \"install with the wizard\" entry):\n" \
+	"                           after the inventory, this machine's disk (what is on each now),\n"   \
+	"                           which node it is, its network and root's password, then a\n"        \
+	"                           confirmation naming the disk, and farrow-firstboot install writes\n" \
+	"                           the node to it (the wizard only: needs a terminal)\n"                \
 	"  -h, --help               this text\n"                                                            \
 	"\n"                                                                                                \
 	"exit status:\n"                                                                                    \
@@ -218,6 +223,7 @@ int cmd_configure(int argc, char **argv)
 		{ "nodes", required_argument, NULL, 'N' },
 		{ "show-secrets", no_argument, NULL, 'S' },
 		{ "secrets-file", required_argument, NULL, 'F' },
+		{ "live", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -229,7 +235,7 @@ int cmd_configure(int argc, char **argv)
 	size_t ngiven = 0;
 	char **nodes = NULL, *ipbuf = NULL, *end;
 	size_t nnodes = 0, i, j;
-	int opt, skip = 0, noninteractive = 0, show_secrets = 0, r = FR_EXIT_OK;
+	int opt, skip = 0, noninteractive = 0, show_secrets = 0, live = 0, r = FR_EXIT_OK;
 	long v;
 	struct stat st;
 
@@ -296,6 +302,9 @@ int cmd_configure(int argc, char **argv)
 		case 'F':
 			secrets_file = optarg;
 			break;
+		case 'L':
+			live = 1;
+			break;
 		case 'h':
 			fputs(CONFIGURE_USAGE, stdout);
 			goto out;
@@ -345,6 +354,10 @@ int cmd_configure(int argc, char **argv)
 		goto out;
 	}
 
+	if (live && (noninteractive || nnodes || secrets_file || !isatty(0) || !isatty(1))) {
+		r = usage_error("--live is the install medium's wizard: a terminal, and none of -n, --nodes, --secrets-file");
+		goto out;
+	}
 	/* on a terminal, without -n: the wizard, starting from what the flags said */
 	if (!noninteractive && isatty(0) && isatty(1) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0 &&
 	    nnodes == 0 && secrets_file == NULL) {
@@ -356,6 +369,7 @@ int cmd_configure(int argc, char **argv)
 		pre.region = c.region;
 		pre.output = output;
 		pre.ssh_port = c.ssh_port;
+		pre.live = live;
 		if (c.proxy) {
 			pre.proxy = 1;
 			pre.http_proxy = env2("HTTP_PROXY", "http_proxy");

@@ -58,11 +58,31 @@ static const struct {
  * installed), which farrow's live boot script needs to mount the squashfs; dialog draws the
  * live system's menus; fdisk (sfdisk) and dosfstools (mkfs.vfat) are what the installer writes
  * a disk with (lib/disk.c). */
-static const char *const iso_extra[] = { "busybox", "dialog", "fdisk", "dosfstools", NULL };
+#define ISO_COMMON "busybox", "dialog", "fdisk", "dosfstools"
+/* and the libraries of farrow itself, which runs its wizard from the medium (libyaml, libzstd,
+ * libssl, ncurses are a node root's already): Debian 13 and Ubuntu 24.04 renamed two for 64-bit time */
+static const struct {
+	const char *target;
+	const char *const pkgs[12];
+} iso_lists[] = {
+	{ "d12.x86_64", { ISO_COMMON, "libarchive13", "libssh2-1", "libsolvext1", NULL } },
+	{ "d12.aarch64", { ISO_COMMON, "libarchive13", "libssh2-1", "libsolvext1", NULL } },
+	{ "d13.x86_64", { ISO_COMMON, "libarchive13t64", "libssh2-1t64", "libsolvext1", NULL } },
+	{ "d13.aarch64", { ISO_COMMON, "libarchive13t64", "libssh2-1t64", "libsolvext1", NULL } },
+	{ "u22.x86_64", { ISO_COMMON, "libarchive13", "libssh2-1", "libsolvext1", NULL } },
+	{ "u22.aarch64", { ISO_COMMON, "libarchive13", "libssh2-1", "libsolvext1", NULL } },
+	{ "u24.x86_64", { ISO_COMMON, "libarchive13t64", "libssh2-1t64", "libsolvext1", NULL } },
+	{ "u24.aarch64", { ISO_COMMON, "libarchive13t64", "libssh2-1t64", "libsolvext1", NULL } },
+};
 
-const char *const *fr_iso_packages(void)
+const char *const *fr_iso_packages(const char *target)
 {
-	return iso_extra;
+	size_t i;
+
+	for (i = 0; target && i < sizeof(iso_lists) / sizeof(iso_lists[0]); i++)
+		if (strcmp(iso_lists[i].target, target) == 0)
+			return iso_lists[i].pkgs;
+	return NULL;
 }
 
 const char *const *fr_image_packages(const char *target)
@@ -392,7 +412,7 @@ int fr_image_root(const struct fr_image_opts *o, const char *work, struct fr_bun
 	struct fr_node *profile = NULL;
 	char *root = NULL, *bdir = NULL, *keyc = NULL, *p = NULL;
 	char *hook = NULL, *hookpath = NULL, *source = NULL, *topdir = NULL, **pk = NULL, epoch[32];
-	const char *const *fixed;
+	const char *const *fixed, *const *extra = NULL;
 	const struct fr_bundle_manifest *m;
 	const char *codename;
 	size_t npk = 0, i;
@@ -418,6 +438,7 @@ int fr_image_root(const struct fr_image_opts *o, const char *work, struct fr_bun
 	}
 	codename = fr_target_codename(m->target);
 	fixed = fr_image_packages(m->target);
+
 	if (codename == NULL || fixed == NULL) {
 		r = fr_err_set(err, FR_EINVALID, "images of %s bundles are not made yet (Debian and Ubuntu only)", m->target);
 		goto out;
@@ -459,8 +480,9 @@ int fr_image_root(const struct fr_image_opts *o, const char *work, struct fr_bun
 		fr_buf_addf(&include, "%s%s", include.len ? "," : "", fixed[i]);
 	for (i = 0; i < npk; i++)
 		fr_buf_addf(&include, "%s%s", include.len ? "," : "", pk[i]);
-	for (i = 0; o->extra_packages && o->extra_packages[i]; i++)
-		fr_buf_addf(&include, "%s%s", include.len ? "," : "", o->extra_packages[i]);
+	extra = o->format == FR_IMAGE_ISO ? fr_iso_packages(m->target) : NULL;
+	for (i = 0; extra && extra[i]; i++)
+		fr_buf_addf(&include, "%s%s", include.len ? "," : "", extra[i]);
 	{
 		const char *missing = NULL;
 
@@ -470,9 +492,9 @@ int fr_image_root(const struct fr_image_opts *o, const char *work, struct fr_bun
 		for (i = 0; i < npk && !missing; i++)
 			if (!has_pkg(m, pk[i]))
 				missing = pk[i];
-		for (i = 0; o->extra_packages && o->extra_packages[i] && !missing; i++)
-			if (!has_pkg(m, o->extra_packages[i]))
-				missing = o->extra_packages[i];
+		for (i = 0; extra && extra[i] && !missing; i++)
+			if (!has_pkg(m, extra[i]))
+				missing = extra[i];
 		if (missing) {
 			r = fr_err_set(err, FR_EINVALID, "the bundle has no package '%s', which the image needs", missing);
 			goto out;

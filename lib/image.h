@@ -20,9 +20,10 @@
  */
 const char *const *fr_image_packages(const char *target);
 
-/* What the ISO's live system needs beyond fr_image_packages, for every target that has those (an
- * image-capable bundle carries both); NULL-terminated, static. */
-const char *const *fr_iso_packages(void);
+/* What the ISO's live system needs beyond fr_image_packages (an image-capable bundle carries both):
+ * its boot, menus and disk tools, and farrow's own libraries; NULL-terminated, static; NULL for an
+ * rpm or unknown target. */
+const char *const *fr_iso_packages(const char *target);
 
 enum fr_image_format { FR_IMAGE_DIR, FR_IMAGE_TAR, FR_IMAGE_RAW, FR_IMAGE_QCOW2, FR_IMAGE_ISO /* farrow iso build's live root */ };
 
@@ -42,7 +43,6 @@ struct fr_image_opts {
 	const char *sign_key;          /* a secret key (repo-builder keygen's farrow-signing.key): when
 					* given, <out>.manifest and its signature <out>.manifest.sig */
 	int quiet;                     /* no progress lines on stderr */
-	const char *const *extra_packages; /* more packages for the root (NULL-terminated), or NULL */
 	const char *essential_hook;    /* a script mmdebstrap runs before the packages install, the root as $1,
 					* or NULL */
 };

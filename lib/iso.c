@@ -90,6 +90,7 @@ static const struct {
 	int answer; /* only on a medium with an answer file */
 } entries[] = {
 	{ "farrow: install unattended (the medium's answer file: ERASES the disk it picks)", "unattended", 1 },
+	{ "farrow: install with the wizard (asks before it erases a disk)", "wizard", 0 },
 	{ "farrow: rescue shell (the medium checked first)", "rescue", 0 },
 };
 
@@ -325,7 +326,6 @@ int fr_iso_build(const struct fr_iso_opts *o, struct fr_err *err)
 	io.farrow_version = o->farrow_version;
 	io.quiet = o->quiet;
 	io.essential_hook = hookp;
-	io.extra_packages = fr_iso_packages();
 	say(o, "verifying %s, then building the live root from it (a generic node root, and the live system)", o->bundles[0]);
 	if ((r = fr_image_root(&io, work, &check, sha, NULL, err)) < 0)
 		goto out;

@@ -18,7 +18,7 @@ static const char check_unit[] =
 	"[Unit]\n"
 	"Description=farrow live system: the install medium checked against its signed list\n"
 	"ConditionKernelCommandLine=farrow.live\n"
-	"Before=getty.target farrow-rescue.service " FR_LIVE_INSTALL_UNIT "\n"
+	"Before=getty.target farrow-rescue.service farrow-wizard.service " FR_LIVE_INSTALL_UNIT "\n"
 	"\n"
 	"[Service]\n"
 	"Type=oneshot\n"
@@ -71,6 +71,30 @@ static const char install_unit[] =
 	"[Install]\n"
 	"WantedBy=multi-user.target\n";
 
+/* the wizard: farrow's own, from the medium (its libraries are in the live root) */
+static const char wizard_unit[] =
+	"[Unit]\n"
+	"Description=farrow live system: the install wizard on the console\n"
+	"ConditionKernelCommandLine=farrow.mode=wizard\n"
+	"Requires=farrow-medium-check.service\n"
+	"After=farrow-medium-check.service systemd-udev-settle.service\n"
+	"Conflicts=getty@tty1.service serial-getty@ttyS0.service\n"
+	"\n"
+	"[Service]\n"
+	"RuntimeDirectory=farrow/wizard\n"
+	"RuntimeDirectoryMode=0700\n"
+	"WorkingDirectory=/run/farrow/wizard\n"
+	"ExecStart=" FR_MEDIUM_MOUNT "/farrow/farrow configure --live\n"
+	"StandardInput=tty\n"
+	"StandardOutput=tty\n"
+	"TTYPath=/dev/console\n"
+	"TTYReset=yes\n"
+	"TTYVHangup=yes\n"
+	"Restart=always\n"
+	"\n"
+	"[Install]\n"
+	"WantedBy=multi-user.target\n";
+
 static const char getty_dropin[] =
 	"# farrow live system: no login before the medium holds (a node skips farrow-medium-check)\n"
 	"[Unit]\n"
@@ -92,6 +116,7 @@ static const struct {
 	{ UNITS "farrow-medium-check.service", check_unit, 1 },
 	{ UNITS "farrow-rescue.service", rescue_unit, 1 },
 	{ UNITS FR_LIVE_INSTALL_UNIT, install_unit, 1 },
+	{ UNITS "farrow-wizard.service", wizard_unit, 1 },
 	{ UNITS FR_LIVE_SHELL_UNIT, shell_unit, 0 },
 	{ UNITS "getty@.service.d/farrow-live.conf", getty_dropin, 0 },
 	{ UNITS "serial-getty@.service.d/farrow-live.conf", getty_dropin, 0 },

@@ -105,7 +105,7 @@ static int cmp_str(const void *a, const void *b)
 static int request_image(struct fr_solv *sv, const struct rb_manifest *m, const char *target, struct rb_index *ix,
 			 size_t nix, struct fr_buf *problems, struct fr_err *err)
 {
-	const char *const *fixed = fr_image_packages(target), *const *live = fr_iso_packages();
+	const char *const *fixed = fr_image_packages(target), *const *live = fr_iso_packages(target);
 	const char **names = NULL;
 	struct fr_buf missing = FR_BUF_INIT;
 	size_t i, j, n = 0, alloc = 0, nmissing = 0;
@@ -127,7 +127,7 @@ static int request_image(struct fr_solv *sv, const struct rb_manifest *m, const 
 		FR_ALLOC_GROW(names, n + 1, alloc);
 		names[n++] = fixed[i];
 	}
-	for (i = 0; live[i]; i++) {
+	for (i = 0; live && live[i]; i++) {
 		FR_ALLOC_GROW(names, n + 1, alloc);
 		names[n++] = live[i];
 	}

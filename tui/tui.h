@@ -13,6 +13,7 @@ struct tui_prefill {
 	int proxy;
 	const char *http_proxy, *https_proxy, *all_proxy, *no_proxy;
 	int ssh_port;
+	int live;              /* the install medium's live system: the disk, this machine, erase + install */
 };
 
 /*

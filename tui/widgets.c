@@ -81,13 +81,13 @@ void tw_frame(struct wiz *w, const char *keys)
 	tw_paint_on(w, stdscr, C_TITLE, A_REVERSE);
 	mvhline(0, 0, ' ', COLS);
 	mvaddstr(0, 1, "farrow configure");
-	snprintf(right, sizeof(right), "%d/%d %s ", w->step + 1, tw_nscreens, tw_screens[w->step]->name);
+	snprintf(right, sizeof(right), "%d/%d %s ", w->step + 1, w->nscreens, w->screens[w->step]->name);
 	mvaddstr(0, COLS - (int)strlen(right) - 1, right);
 	mvhline(LINES - 1, 0, ' ', COLS);
 	mvaddnstr(LINES - 1, 1, keys ? keys : "Enter next   Esc back   F1 help   Ctrl-C quit", COLS - 2);
 	tw_paint_off(w, stdscr, C_TITLE, A_REVERSE);
 	attron(A_BOLD);
-	mvaddstr(2, 2, tw_screens[w->step]->name);
+	mvaddstr(2, 2, w->screens[w->step]->name);
 	attroff(A_BOLD);
 }
 
@@ -159,7 +159,7 @@ int tw_common_key(struct wiz *w, int k)
 	if (k == KEY_CTRL_C)
 		return tw_confirm_quit(w) ? R_QUIT : R_REDRAW;
 	if (k == KEY_F(1)) {
-		tw_dialog(w, "Help", tw_screens[w->step]->help);
+		tw_dialog(w, "Help", w->screens[w->step]->help);
 		return R_REDRAW;
 	}
 	if (k == KEY_ESC)

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "answerfile.h"
 #include "configure.h"
 #include "detect.h"
 #include "tui.h"
@@ -49,6 +50,17 @@ struct wiz {
 	/* install */
 	char ssh_key[PATH_MAX], inst_bundle[PATH_MAX], inst_key[PATH_MAX];
 	int accept_new;
+	/* the install medium's live system (--live): screen-disk.c */
+	struct fr_disk *disks;
+	size_t ndisks;
+	int disk;              /* the one picked */
+	char (*disk_desc)[160], (*disk_now)[300];
+	int *disk_data;        /* 1: holds a PGDATA or etcd member, -1: cannot be read */
+	char node_host[64], node_addr[64], node_gw[64], root_pw[2][130];
+	char answer_dir[PATH_MAX];
+	int reboot;            /* asked at the end */
+	const struct tw_screen *const *screens;
+	int nscreens;
 };
 
 /*
@@ -64,10 +76,11 @@ struct tw_screen {
 };
 
 extern const struct tw_screen tw_screen_welcome, tw_screen_template, tw_screen_network, tw_screen_pg,
-	tw_screen_credentials, tw_screen_review, tw_screen_write, tw_screen_install;
-/* the screens in order (wizard.c) */
-extern const struct tw_screen *const tw_screens[];
-extern const int tw_nscreens;
+	tw_screen_credentials, tw_screen_review, tw_screen_write, tw_screen_install, tw_screen_disk, tw_screen_machine,
+	tw_screen_erase;
+/* the screens in order (wizard.c): on an admin host, and on the install medium (--live) */
+extern const struct tw_screen *const tw_screens[], *const tw_live_screens[];
+extern const int tw_nscreens, tw_nlive_screens;
 /* the repository regions the PostgreSQL screen offers, and their --region values */
 extern const char *const tw_regions[4];
 extern const char *const tw_region_values[4];
@@ -121,5 +134,6 @@ void tw_load_nodes(struct wiz *w);
 void tw_answers(struct wiz *w, struct fr_configure *c, int with_given);
 int tw_load_labels(struct wiz *w, char *err_out, size_t errlen);
 char **tw_split_lines(const char *s, size_t len, int *n);
+void tw_disks_release(struct wiz *w);
 
 #endif

@@ -9,6 +9,8 @@
  */
 #define _GNU_SOURCE
 #include <locale.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +24,12 @@ const struct tw_screen *const tw_screens[] = {
 	&tw_screen_credentials, &tw_screen_review, &tw_screen_write, &tw_screen_install,
 };
 const int tw_nscreens = (int)(sizeof(tw_screens) / sizeof(tw_screens[0]));
+/* the install medium's: the inventory, then this machine's disk and node instead of SSH */
+const struct tw_screen *const tw_live_screens[] = {
+	&tw_screen_welcome, &tw_screen_template, &tw_screen_network, &tw_screen_pg, &tw_screen_credentials,
+	&tw_screen_review, &tw_screen_write, &tw_screen_disk, &tw_screen_machine, &tw_screen_erase,
+};
+const int tw_nlive_screens = (int)(sizeof(tw_live_screens) / sizeof(tw_live_screens[0]));
 
 const char *const tw_regions[4] = { "offline: the local bundle (keep the template's)", "default upstream mirrors",
 				    "china mirrors", "europe mirrors" };
@@ -44,6 +52,13 @@ int tui_configure(const struct tui_prefill *pre)
 
 	memset(&w, 0, sizeof(w));
 	w.pre = *pre;
+	w.screens = pre->live ? tw_live_screens : tw_screens;
+	w.nscreens = pre->live ? tw_nlive_screens : tw_nscreens;
+	if (pre->live) {
+		char cwd[PATH_MAX - 16];
+
+		snprintf(w.answer_dir, sizeof(w.answer_dir), "%s/answer", getcwd(cwd, sizeof(cwd)) ? cwd : "/run/farrow/wizard");
+	}
 	w.gen = 1;
 	w.pgsel = -1;
 	w.templates = names;
@@ -90,10 +105,10 @@ int tui_configure(const struct tui_prefill *pre)
 			r = R_QUIT;
 			break;
 		}
-		r = tw_screens[w.step]->run(&w);
+		r = w.screens[w.step]->run(&w);
 		if (r == R_QUIT || r == R_DONE)
 			break;
-		if (r == R_NEXT && w.step < tw_nscreens - 1)
+		if (r == R_NEXT && w.step < w.nscreens - 1)
 			w.step++;
 		else if (r == R_BACK && w.step > 0)
 			w.step--;
@@ -105,6 +120,21 @@ int tui_configure(const struct tui_prefill *pre)
 		printf("farrow configure: wrote %s (mode 0600)\n", w.output);
 	else
 		printf("farrow configure: quit; nothing written\n");
+	if (w.reboot) {
+		const char *argv[] = { "systemctl", "reboot", NULL };
+		pid_t pid = fork();
+
+		printf("farrow configure: rebooting into the installed node\n");
+		fflush(stdout);
+		if (pid == 0) {
+			execvp(argv[0], (char *const *)argv);
+			_exit(127);
+		}
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	fr_wipe(w.root_pw, sizeof(w.root_pw));
+	tw_disks_release(&w);
 	fr_configure_release(&w.c);
 	fr_strv_free(w.labels, w.nlabels);
 	if (w.pw)

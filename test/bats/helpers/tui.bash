@@ -13,7 +13,7 @@ tui_start() {
 	tmux -L "$TUI_SOCK" kill-server 2>/dev/null || true
 	tmux -L "$TUI_SOCK" -f /dev/null new-session -d -s w -x 80 -y 24 \
 		"cd '$BATS_TEST_TMPDIR' && stty -a >stty.before && env ${envs[*]} '$FARROW_BIN/farrow' configure ${args[*]}; echo \$? >exit.txt; stty -a >stty.after; sleep 3600"
-	tui_wait "1/8 Welcome"
+	tui_wait "1/${TUI_STEPS:-8} Welcome"
 }
 
 tui_stop() { tmux -L "$TUI_SOCK" kill-server 2>/dev/null || true; }
@@ -52,13 +52,13 @@ tui_clear_field() {
 # bundle, generated credentials) through the review to a written farrow.yml.
 tui_write_defaults() {
 	tui_keys Enter
-	tui_wait "4/8 PostgreSQL"
+	tui_wait "4/${TUI_STEPS:-8} PostgreSQL"
 	tui_keys Enter
-	tui_wait "5/8 Credentials"
+	tui_wait "5/${TUI_STEPS:-8} Credentials"
 	tui_keys Enter
-	tui_wait "6/8 Review"
+	tui_wait "6/${TUI_STEPS:-8} Review"
 	tui_keys Enter
-	tui_wait "7/8 Write"
+	tui_wait "7/${TUI_STEPS:-8} Write"
 	tui_keys Enter
 	tui_wait "written farrow.yml"
 }
