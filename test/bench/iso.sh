@@ -28,7 +28,8 @@ boot() { # boot NAME [qemu options]: prints "menu-seconds check-seconds" (serial
 		-serial "unix:$name.sock,server=on,wait=off" "$@" </dev/null >/dev/null 2>&1 &
 	pid=$!
 	out=$(python3 "$ROOT/test/images/serial.py" "$name.sock" "$name.log" timeout:120 'expect:automatically in [0-9]+s' \
-		send:down sleep:1 'send:\r' timeout:600 'expect:medium-check: (the medium holds|FAILED)' || true)
+		send:down sleep:1 send:down sleep:1 send:down sleep:1 'send:\r' timeout:600 \
+		'expect:medium-check: (the medium holds|FAILED)' || true)
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	awk -F' s: ' 'NR == 1 {m = $1} END {print m, $1}' <<<"$out"

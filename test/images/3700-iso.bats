@@ -85,8 +85,9 @@ iso_boot() {
 }
 
 # The steps of a boot: GRUB's menu counting down (a key sent while GRUB still draws can be lost),
-# its second entry (the serial console's) chosen, the kernel given its command line; then each test's own.
-boot_steps=(timeout:120 'expect:automatically in [0-9]+s' send:down sleep:1 'send:\r'
+# its fourth entry (the rescue shell with the serial console; before it the wizard, then each with
+# the serial console) chosen, the kernel given its command line; then each test's own.
+boot_steps=(timeout:120 'expect:automatically in [0-9]+s' send:down sleep:1 send:down sleep:1 send:down sleep:1 'send:\r'
 	'expect:Kernel command line:[^\n]*farrow\.mode=rescue console=tty0 console=ttyS0' timeout:600)
 
 @test "the ISO: El Torito BIOS and EFI, the medium's files, its list signed and good (gpgv, sha256sum -c)" {
@@ -109,9 +110,9 @@ boot_steps=(timeout:120 'expect:automatically in [0-9]+s' send:down sleep:1 'sen
 	run -0 bash -c "cd '$W/tree' && sha256sum --quiet -c SHA256SUMS"
 	run -0 farrow-firstboot medium-check "$W/tree" --key "$W/key/farrow-signing.gpg"
 	assert_output --regexp "the medium holds: [0-9]+ files, [0-9]+ MiB, match its signed list"
-	# the menu: the rescue shell, and the same with the serial console as the main one
+	# the menu: the wizard, the rescue shell, and each with the serial console as the main one
 	run -0 grep -c "^menuentry" "$W/tree/boot/grub/grub.cfg"
-	assert_output 2
+	assert_output 4
 	# the live root's squashfs leaves the unpacked bundle out (the medium carries the bundle)
 	run -0 unsquashfs -l "$W/tree/live/root.squashfs" var/lib/farrow/bundles
 	refute_output --partial ".deb"
@@ -205,6 +206,8 @@ iso_diff() {
 	assert_output --partial "install unattended"
 	run -0 grep -c "farrow.mode=unattended" "$W/h/tree/boot/grub/grub.cfg"
 	assert_output 2
+	run -0 grep -c "^menuentry" "$W/h/tree/boot/grub/grub.cfg"
+	assert_output 6
 	run -0 mount -t squashfs -o ro,loop "$W/h/tree/live/root.squashfs" "$W/h/lower"
 	truncate -s 6G "$W/h/dev/vda"
 	echo $((6 << 21)) >"$W/h/sys/block/vda/size"
@@ -294,4 +297,97 @@ psql_meta() {
 	assert_equal "$out5433" dbuser_meta
 	[ "$st5432" -eq 0 ] || fail "no psql through 5432: $out5432"
 	assert_equal "$out5432" f
+}
+
+# the guest's serial console as a tmux pane (serial-tty.py): wiz_wait TEXT SECONDS, wiz_keys KEYS...
+wiz_screen() { tmux -L "frwiz-$$" capture-pane -p -t g; }
+wiz_keys() { tmux -L "frwiz-$$" send-keys -t g "$@"; }
+wiz_wait() {
+	local i
+	for ((i = 0; i < $2 * 2; i++)); do
+		wiz_screen | grep -qF -- "$1" && return 0
+		sleep 0.5
+	done
+	echo "--- the guest's screen, waiting for '$1':" >&2
+	wiz_screen >&2
+	return 1
+}
+
+# wiz_drive: from power-on, GRUB's third entry (the wizard, serial console), through the
+# inventory's screens with their defaults, the disk step, this machine, the confirmation (yes),
+# to the installed screen; each screen saved beside the log; non-zero at the first that does not come
+wiz_drive() {
+	wiz_wait "automatically in" 120 || return 1
+	wiz_keys Down
+	sleep 1
+	wiz_keys Down
+	sleep 1
+	wiz_keys Enter
+	wiz_wait "1/10 Welcome" 400 || return 1
+	echo "$SECONDS" >"$W/wiz.first"
+	wiz_keys Enter
+	wiz_wait "2/10 Template" 30 || return 1
+	wiz_keys Enter
+	wiz_wait "3/10 Network" 30 || return 1
+	wiz_keys C-u 10.10.10.10 Enter
+	wiz_wait "4/10 PostgreSQL" 30 || return 1
+	wiz_keys Enter
+	wiz_wait "5/10 Credentials" 30 || return 1
+	wiz_keys Enter
+	wiz_wait "6/10 Review" 60 || return 1
+	wiz_keys Enter
+	wiz_wait "7/10 Write" 30 || return 1
+	wiz_keys Enter
+	wiz_wait "written farrow.yml" 30 || return 1
+	wiz_keys Enter
+	wiz_wait "8/10 Disk" 60 || return 1
+	wiz_wait "serial FARROWDISK1" 5 || return 1
+	wiz_screen >"$W/wiz.disk-step"
+	wiz_keys Enter
+	wiz_wait "9/10 Machine" 30 || return 1
+	wiz_keys Tab 10.10.10.1 Tab farrow-wizard-1 Tab farrow-wizard-1 Enter
+	wiz_wait "10/10 Erase and install" 30 || return 1
+	wiz_screen >"$W/wiz.erase-step"
+	wiz_keys Down Enter
+	wiz_wait "Installed: vda is 10.10.10.10" 900 || return 1
+	wiz_screen >"$W/wiz.end"
+}
+
+@test "the wizard over the serial console (tmux): the inventory, the disk step, its confirmation, and the node written" {
+	local pid rc off
+	rm -f "$W/wiz.sock" "$W/wiz.mon" "$W/wiz.disk" "$W/wiz.log" "$W/wiz.first"
+	qemu-img create -q -f qcow2 "$W/wiz.disk" 8G
+	qemu-system-x86_64 -m 3072 -smp 2 -display none -no-reboot -nic none \
+		-drive "file=$W/farrow.iso,format=raw,media=cdrom,readonly=on" -boot d \
+		-drive "file=$W/wiz.disk,format=qcow2,if=none,id=d0" -device virtio-blk-pci,drive=d0,serial=FARROWDISK1 \
+		-serial "unix:$W/wiz.sock,server=on,wait=off" -monitor "unix:$W/wiz.mon,server,nowait" </dev/null >"$W/wiz.qemu" 2>&1 &
+	pid=$!
+	tmux -L "frwiz-$$" -f /dev/null new-session -d -s g -x 80 -y 24 \
+		"python3 '$FARROW_ROOT/test/images/serial-tty.py' '$W/wiz.sock' '$W/wiz.log'; sleep 3600"
+	SECONDS=0
+	run wiz_drive
+	rc=$status
+	echo "wizard: power-on to its first screen $(cat "$W/wiz.first" 2>/dev/null || echo '?') s, to installed $SECONDS s (TCG)" >&3
+	tmux -L "frwiz-$$" kill-server 2>/dev/null || true
+	python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"quit\n")' \
+		"$W/wiz.mon" 2>/dev/null || true
+	for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	[ "$rc" -eq 0 ] || fail "the wizard did not install: $output; $(tail -c 2000 "$W/wiz.log")"
+	run -0 cat "$W/wiz.disk-step"
+	assert_output --regexp "vda +8\.0 GiB +.*serial FARROWDISK1"
+	assert_output --partial "now: no partition table, 0 partitions"
+	run -0 cat "$W/wiz.erase-step"
+	assert_output --partial "This will erase vda: (no model), 8.0 GiB, serial FARROWDISK1."
+	assert_output --partial "> No, go back"
+	# the disk: farrow's layout, the node's profile and the installer's log on it
+	qemu-img convert -O raw "$W/wiz.disk" "$W/wiz.raw"
+	off=$(sfdisk --json "$W/wiz.raw" | python3 -c 'import json,sys; p=json.load(sys.stdin)["partitiontable"]["partitions"]; print(p[2]["start"] * 512 if len(p) == 3 and p[2].get("name") == "root" else "")')
+	[ -n "$off" ] || fail "not farrow's layout: $(sfdisk -d "$W/wiz.raw")"
+	run -0 debugfs -R "cat /etc/farrow/profile.yml" "$W/wiz.raw?offset=$off"
+	assert_output --partial "host: 10.10.10.10"
+	run -0 debugfs -R "cat /var/log/farrow/install/install.log" "$W/wiz.raw?offset=$off"
+	assert_output --partial "2/6 disk     done"
+	rm -f "$W/wiz.raw"
 }
