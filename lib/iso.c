@@ -87,11 +87,12 @@ static char *live_hook(const char *script)
  * with the serial console as the main one. */
 static const struct {
 	const char *title, *mode;
-	int answer; /* only on a medium with an answer file */
+	int answer;        /* only on a medium with an answer file */
+	const char *extra; /* the wizard draws on the console: no boot status over it */
 } entries[] = {
-	{ "farrow: install unattended (the medium's answer file: ERASES the disk it picks)", "unattended", 1 },
-	{ "farrow: install with the wizard (asks before it erases a disk)", "wizard", 0 },
-	{ "farrow: rescue shell (the medium checked first)", "rescue", 0 },
+	{ "farrow: install unattended (the medium's answer file: ERASES the disk it picks)", "unattended", 1, "" },
+	{ "farrow: install with the wizard (asks before it erases a disk)", "wizard", 0, " quiet systemd.show_status=false" },
+	{ "farrow: rescue shell (the medium checked first)", "rescue", 0, "" },
 };
 
 static void say(const struct fr_iso_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -136,11 +137,12 @@ static char *grub_cfg(const char *label, int answer)
 			if (answer || !entries[i].answer)
 				fr_buf_addf(&b,
 				    "menuentry '%s%s' {\n"
-				    "  linux /live/vmlinuz boot=farrow farrow.label=%s farrow.live farrow.mode=%s %s\n"
+				    "  linux /live/vmlinuz boot=farrow farrow.label=%s farrow.live farrow.mode=%s %s%s\n"
 				    "  initrd /live/initrd.img\n"
 				    "}\n",
 				    entries[i].title, serial ? ", serial console" : "", label, entries[i].mode,
-				    serial ? "console=tty0 console=ttyS0,115200n8" : "console=ttyS0,115200n8 console=tty0");
+				    serial ? "console=tty0 console=ttyS0,115200n8" : "console=ttyS0,115200n8 console=tty0",
+				    entries[i].extra);
 	return fr_buf_detach(&b, NULL);
 }
 
@@ -277,13 +279,41 @@ out:
 	return r;
 }
 
+/* xorriso's --sort-weight-list for the tree: the boot images first (below the boot catalog's
+ * fixed weight), then the list's files and the list itself, each its own weight, in byte order. */
+static int sort_weights(const char *tree, const char *out, struct fr_err *err)
+{
+	struct fr_buf b = FR_BUF_INIT;
+	char *sums = fr_xasprintf("%s/" FR_MEDIUM_SUMS, tree), *text = NULL, *line, *save = NULL;
+	size_t len = 0;
+	long w = 800000000;
+	int r;
+
+	fr_buf_adds(&b, "900000000 /boot/grub/i386-pc/eltorito.img\n899999999 /boot/efi.img\n");
+	if ((r = fr_read_file(sums, 16u << 20, &text, &len, err)) < 0)
+		goto out;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *path = strstr(line, "  ");
+
+		if (path)
+			fr_buf_addf(&b, "%ld /%s\n", w--, path + 2);
+	}
+	fr_buf_addf(&b, "%ld /" FR_MEDIUM_SUMS "\n%ld /" FR_MEDIUM_SIG "\n", w, w - 1);
+	r = fr_write_atomic(out, b.buf, b.len, 0644, 0, err);
+out:
+	fr_buf_release(&b);
+	free(sums);
+	free(text);
+	return r;
+}
+
 int fr_iso_build(const struct fr_iso_opts *o, struct fr_err *err)
 {
 	static const char *const tools[] = { "mmdebstrap", "mksquashfs", "xorriso", "grub-mkimage", "mkfs.vfat", "mcopy", NULL };
 	struct fr_image_opts io;
 	struct fr_bundle_check check;
 	char *work = NULL, *root = NULL, *tree = NULL, *script = NULL, *hook = NULL, *hookp = NULL, *p = NULL, *q = NULL;
-	char *iso = NULL, sha[65], label[16];
+	char *iso = NULL, *weights = NULL, sha[65], label[16];
 	long long epoch = 0;
 	size_t i;
 	int r = 0;
@@ -399,6 +429,11 @@ int fr_iso_build(const struct fr_iso_opts *o, struct fr_err *err)
 	}
 	if ((r = fr_disk_clamp_times(tree, epoch, err)) < 0)
 		goto out;
+	/* the order of the files' data: xorriso's default follows the source files' inode numbers,
+	 * which differ between two builds; a weight per file, in the list's order, fixes it */
+	weights = fr_xasprintf("%s/sort-weights", work);
+	if ((r = sort_weights(tree, weights, err)) < 0)
+		goto out;
 	say(o, "writing the hybrid ISO (xorriso: El Torito BIOS and EFI, MBR and GPT)");
 	iso = fr_xasprintf("%s/farrow.iso", work);
 	{
@@ -413,7 +448,7 @@ int fr_iso_build(const struct fr_iso_opts *o, struct fr_err *err)
 				       "-boot-load-size", "4", "-boot-info-table", "--grub2-boot-info", "--grub2-mbr", mbr,
 				       "--efi-boot", "boot/efi.img", "-efi-boot-part", "--efi-boot-image",
 				       "--protective-msdos-label", "-c", "boot/boot.cat", "--boot-catalog-hide",
-				       "-hide", h1, "-hide", h2, g3, g1, g2, NULL };
+				       "-hide", h1, "-hide", h2, "--sort-weight-list", weights, g3, g1, g2, NULL };
 		const char *env[] = { sde, NULL };
 		time_t t = (time_t)epoch;
 		struct tm tm;
@@ -449,5 +484,6 @@ out:
 	free(p);
 	free(q);
 	free(iso);
+	free(weights);
 	return r;
 }

@@ -81,6 +81,7 @@ static const char wizard_unit[] =
 	"Conflicts=getty@tty1.service serial-getty@ttyS0.service\n"
 	"\n"
 	"[Service]\n"
+	"Type=idle\n"
 	"RuntimeDirectory=farrow/wizard\n"
 	"RuntimeDirectoryMode=0700\n"
 	"WorkingDirectory=/run/farrow/wizard\n"

@@ -7,6 +7,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -398,10 +399,15 @@ static int run_installer(struct wiz *w, char *last, size_t lastlen)
 	close(p[1]);
 	for (;;) {
 		char buf[4096], *e;
-		ssize_t n = read(p[0], buf, sizeof(buf));
+		struct pollfd pf = { p[0], POLLIN, 0 };
+		ssize_t n = 1;
 
-		if (n > 0)
-			fr_buf_addn(&acc, buf, (size_t)n);
+		/* a second at most between redraws: the clock moves while the disk is written */
+		if (poll(&pf, 1, 1000) > 0) {
+			n = read(p[0], buf, sizeof(buf));
+			if (n > 0)
+				fr_buf_addn(&acc, buf, (size_t)n);
+		}
 		while ((e = memchr(acc.buf, '\n', acc.len)) != NULL) {
 			struct fr_node *o;
 
@@ -484,9 +490,8 @@ static int step_erase(struct wiz *w)
 
 		if (w->disk_data[w->disk] > 0)
 			tw_text(y++, 4, "The data found on it is lost for good.");
-		tw_text(y + 1, 4, "Then %s becomes %s (%s), as %s says, from the medium's", d->name, w->node_host,
-			w->node_addr, w->output);
-		tw_text(y + 2, 4, "bundle; farrow-firstboot converges it at its first boot.");
+		tw_text(y + 1, 4, "Then %s becomes %s (%s) as %s says,", d->name, w->node_host, w->node_addr, w->output);
+		tw_text(y + 2, 4, "from the medium's bundle; farrow-firstboot converges it at its first boot.");
 		tw_list_open(&l, choices, NULL, 2, 0, y + 4, 4, 2, 40);
 	}
 	refresh();
