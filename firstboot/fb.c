@@ -419,3 +419,38 @@ int fb_pki_copy(struct fb *fb, const char *dir, const char *owner)
 	}
 	return changed;
 }
+
+/*
+ * The value of farrow.<name>= on the kernel command line: /proc/cmdline, and in a container
+ * (which has the host's) its init's own arguments, as systemd reads them there.
+ */
+int fb_cmdline_arg(const char *name, char *out, size_t n)
+{
+	static const char *const files[] = { "/proc/1/cmdline", "/proc/cmdline", NULL };
+	char key[64];
+	size_t i, kl;
+	int found = 0;
+
+	snprintf(key, sizeof(key), "farrow.%s=", name);
+	kl = strlen(key);
+	for (i = 0; files[i] && !found; i++) {
+		char *text = NULL, *p, *end;
+		size_t len = 0, wl;
+
+		if (i == 0 && access("/run/systemd/container", F_OK) != 0 && getenv("container") == NULL)
+			continue;
+		if (fr_read_file(files[i], 65536, &text, &len, NULL) < 0)
+			continue;
+		/* /proc/1/cmdline: arguments NUL-separated; /proc/cmdline: one line, space-separated */
+		for (p = text, end = text + len; p < end && !found; p += wl + 1) {
+			wl = i == 0 ? strnlen(p, (size_t)(end - p)) : strcspn(p, " \n");
+			if (wl > kl && strncmp(p, key, kl) == 0 && wl - kl < n) {
+				memcpy(out, p + kl, wl - kl);
+				out[wl - kl] = '\0';
+				found = 1;
+			}
+		}
+		free(text);
+	}
+	return found;
+}

@@ -128,10 +128,15 @@ int fb_seed(const char *profile_path, const char *device, const char *host, cons
  * the key (an exit status: 0, 1, 6 when the list's signature or a file does not hold). */
 int fb_medium_check(const char *dir, const char *key);
 
+/* farrow.<name>= from the kernel command line (in a container, its init's arguments) into out;
+ * 1 when found. */
+int fb_cmdline_arg(const char *name, char *out, size_t n);
+
 /* farrow-firstboot install (install.c): the live system's unattended install. */
 struct fb_install_opts {
 	const char *medium, *lower, *key, *sysfs, *devdir, *work, *log;
-	const char *answer_dir; /* answer.yml, its inventory and profile.yml: NULL for <medium>/farrow (the wizard's own) */
+	const char *answer_dir; /* answer.yml, its inventory and profile.yml here (the wizard's), or NULL: */
+	const char *answer_from, *answer_sha256; /* a FARROW-ANSWER volume or an https:// directory, its pin */
 	int act; /* reboot, or on_error's shell/reboot/poweroff, at the end */
 };
 int fb_install(const struct fb_install_opts *o);

@@ -31,6 +31,7 @@
 #include "fb.h"
 #include "fileio.h"
 #include "inventory.h"
+#include "tlsget.h"
 #include "live.h"
 #include "medium.h"
 #include "profile.h"
@@ -190,6 +191,108 @@ out:
 	free(path);
 	fr_diags_release(&d);
 	return root;
+}
+
+/*
+ * Where the answers come from, when not the wizard's (--answer-dir): --answer-from, else
+ * farrow.answer= on the kernel command line, else a volume labelled FARROW-ANSWER (farrow answer
+ * volume), else the medium's farrow/. A volume (a device) or an https:// URL of a directory
+ * (its server known by the SHA-256 of its certificate: --answer-sha256 or farrow.answer_sha256=;
+ * plain http is refused) gives answer.yml, inventory.yml and profile.yml, copied into dir (0700).
+ * The directory to read them from (dir, or the medium's), or NULL after a failed event.
+ */
+static char *answer_source(struct inst *in, const char *medium_dir, const char *dir)
+{
+	static const char *const names[] = { FR_MEDIUM_ANSWER, "inventory.yml", FR_MEDIUM_PROFILE };
+	static const char *const env[] = { "LC_ALL=C", NULL };
+	char src[512] = "", fp[256] = "";
+	struct fr_err err = { 0 };
+	unsigned char pin[32];
+	size_t i;
+	int https;
+
+	if (in->o->answer_from)
+		snprintf(src, sizeof(src), "%s", in->o->answer_from);
+	else if (!fb_cmdline_arg("answer", src, sizeof(src))) {
+		const char *argv[] = { "blkid", "-L", FR_ANSWER_LABEL, NULL };
+		struct fr_buf out = FR_BUF_INIT;
+		int st = 0;
+
+		if (fr_exec(argv, NULL, NULL, 0, &out, NULL, &st, &err) == 0 && st == 0 && out.len)
+			snprintf(src, sizeof(src), "%.*s", (int)strcspn(out.buf, "\n"), out.buf);
+		fr_buf_release(&out);
+	}
+	if (!*src)
+		return fr_xstrdup(medium_dir);
+	https = strncmp(src, "https://", 8) == 0;
+	if (strncmp(src, "http:", 5) == 0) {
+		event(in, "failed", "the answer %s: plain HTTP is refused (the profile holds credentials): give https:// and "
+			  "farrow.answer_sha256=", src);
+		return NULL;
+	}
+	if (!https && src[0] != '/') {
+		event(in, "failed", "the answer %s: neither a device path nor an https:// URL", src);
+		return NULL;
+	}
+	if (https) {
+		if (in->o->answer_sha256)
+			snprintf(fp, sizeof(fp), "%s", in->o->answer_sha256);
+		if ((!*fp && !fb_cmdline_arg("answer_sha256", fp, sizeof(fp))) || fr_fingerprint_parse(fp, pin) < 0) {
+			event(in, "failed", "the answer %s: an HTTPS answer needs farrow.answer_sha256=<the server certificate's "
+				  "SHA-256 fingerprint>%s", src, *fp ? " (this one is not 64 hex digits)" : "");
+			return NULL;
+		}
+	}
+	if (fr_mkdir_p(dir, 0700, &err) < 0 || chmod(dir, 0700) < 0) {
+		event(in, "failed", "cannot make %s: %s", dir, err.msg);
+		return NULL;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct fr_buf text = FR_BUF_INIT, errout = FR_BUF_INIT;
+		char *to = fr_xasprintf("%s/%s", dir, names[i]);
+		int ok = 0;
+
+		if (https) {
+			char *url = fr_xasprintf("%s%s%s", src, src[strlen(src) - 1] == '/' ? "" : "/", names[i]);
+			int g = FR_ENOTFOUND, tries;
+
+			/* the network may come up after this unit starts: a bounded wait, one minute */
+			for (tries = 0; tries < 30; tries++) {
+				fr_buf_wipe(&text);
+				if ((g = fr_https_get_pinned(url, pin, 1u << 20, 10, &text, &err)) != FR_ENOTFOUND)
+					break;
+				sleep(2);
+			}
+			if (g < 0)
+				event(in, "failed", "cannot take %s: %s%s", url, err.msg, g == FR_ECRYPTO ? ": refused" : "");
+			else
+				ok = 1;
+			free(url);
+		} else {
+			/* an ext2 volume (farrow answer volume), read with debugfs: nothing mounted */
+			char *cmd = fr_xasprintf("cat /%s", names[i]);
+			const char *argv[] = { "debugfs", "-R", cmd, src, NULL };
+			int st = 0;
+
+			if (fr_exec(argv, env, NULL, 0, &text, &errout, &st, &err) < 0 || st != 0 || text.len == 0)
+				event(in, "failed", "cannot read %s from the answer volume %s: %s", names[i], src,
+				      err.msg[0] ? err.msg : "debugfs found no such file (farrow answer volume writes it)");
+			else
+				ok = 1;
+			free(cmd);
+		}
+		if (ok && fr_write_atomic(to, text.buf ? text.buf : "", text.len, 0600, 0, &err) < 0) {
+			event(in, "failed", "%s", err.msg);
+			ok = 0;
+		}
+		fr_buf_wipe(&text);
+		fr_buf_release(&errout);
+		free(to);
+		if (!ok)
+			return NULL;
+	}
+	event(in, "progress", "the answers are from %s", src);
+	return fr_xstrdup(dir);
 }
 
 static void human(long long b, char out[16])
@@ -364,14 +467,24 @@ static int do_install(struct inst *in, int *reboot, enum fr_on_error *on_error)
 	struct fr_buf ptext = FR_BUF_INIT;
 	struct fr_bundle_check check;
 	struct fr_err err = { 0 };
-	char *dir = fr_xasprintf("%s/farrow", o->medium), *adir = o->answer_dir ? fr_xstrdup(o->answer_dir) : fr_xstrdup(dir), *dev = NULL, *bundle = NULL, *root = NULL, *upper = NULL;
+	char *dir = fr_xasprintf("%s/farrow", o->medium), *adir = NULL, *dev = NULL, *bundle = NULL, *root = NULL, *upper = NULL;
 	char *wk = NULL, *opts = NULL, *diskwork = NULL;
 	const char *bdir, *top;
 	int r = FR_EXIT_FAIL, mounted = 0;
 	long long need;
 
 	memset(&check, 0, sizeof(check));
-	begin(in, "answer", "the medium's answer file and its host's profile");
+	begin(in, "answer", "the answer file and its host's profile");
+	if (o->answer_dir)
+		adir = fr_xstrdup(o->answer_dir);
+	else {
+		char *fetched = fr_xasprintf("%s/answer", o->work);
+
+		adir = answer_source(in, dir, fetched);
+		free(fetched);
+		if (adir == NULL)
+			goto out;
+	}
 	if ((a = load_answer(in, adir)) == NULL)
 		goto out;
 	*reboot = a->reboot;

@@ -50,7 +50,8 @@
 	"                             [--profile <file>]\n"                                     \
 	"       farrow-firstboot medium-check [<dir>] [--key <public-key>]\n"                   \
 	"       farrow-firstboot install [--medium <dir>] [--lower <dir>] [--key <public-key>] [--sysfs <dir>]\n" \
-	"                                [--dev <dir>] [--work <dir>] [--log <file>] [--answer-dir <dir>] [--no-act]\n" \
+	"                                [--dev <dir>] [--work <dir>] [--log <file>] [--no-act]\n"  \
+	"                                [--answer-dir <dir> | --device <dev>|<https-url> [--sha256 <fp>]]\n" \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
@@ -102,8 +103,12 @@
 	"           (default /run/farrow/install.log) goes onto the node as\n"                 \
 	"           /var/log/farrow/install/install.log. Then the answer file's reboot, or on a\n" \
 	"           failure its on_error (shell, reboot, poweroff); --no-act does neither.\n"   \
-	"           --answer-dir: answer.yml, its inventory and profile.yml from there (the\n"  \
-	"           wizard's), the bundles still from the medium. And\n"                       \
+	"           The answers (answer.yml, inventory.yml, profile.yml): --answer-dir (the\n"    \
+	"           wizard's), else --device (a volume, or an https:// directory whose server is\n" \
+	"           known by --sha256) or farrow.answer= (and farrow.answer_sha256=) on the\n"   \
+	"           kernel command line, else the volume labelled " FR_ANSWER_LABEL " (farrow\n"   \
+	"           answer volume), else the medium's farrow/; the bundles always from the\n"     \
+	"           medium. And\n"                                                               \
 	"           --sysfs, --dev and --work (default /run/farrow/install) are for tests\n"     \
 	"  render   print the configuration the pgsql module would write from the profile\n"  \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
@@ -725,7 +730,7 @@ static int verb(int argc, char **argv)
 			a.medium ? a.medium : FR_MEDIUM_MOUNT, a.lower ? a.lower : FR_MEDIUM_LOWER,
 			a.key ? a.key : FR_NODE_DIR "/keys/bundle.gpg", a.sysfs ? a.sysfs : "/sys", a.devdir ? a.devdir : "/dev",
 			a.work ? a.work : "/run/farrow/install", a.log ? a.log : "/run/farrow/install.log", a.answer_dir,
-			!a.no_act,
+			a.device, a.sha256, !a.no_act,
 		};
 
 		return fb_install(&io);

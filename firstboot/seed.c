@@ -53,41 +53,6 @@ static void say(const char *fmt, ...)
 	}
 }
 
-/*
- * The value of farrow.<name>= on the kernel command line: /proc/cmdline, and in a container
- * (which has the host's) its init's own arguments, as systemd reads them there.
- */
-static int cmdline_arg(const char *name, char *out, size_t n)
-{
-	static const char *const files[] = { "/proc/1/cmdline", "/proc/cmdline", NULL };
-	char key[64];
-	size_t i, kl;
-	int found = 0;
-
-	snprintf(key, sizeof(key), "farrow.%s=", name);
-	kl = strlen(key);
-	for (i = 0; files[i] && !found; i++) {
-		char *text = NULL, *p, *end;
-		size_t len = 0, wl;
-
-		if (i == 0 && access("/run/systemd/container", F_OK) != 0 && getenv("container") == NULL)
-			continue;
-		if (fr_read_file(files[i], 65536, &text, &len, NULL) < 0)
-			continue;
-		/* /proc/1/cmdline: arguments NUL-separated; /proc/cmdline: one line, space-separated */
-		for (p = text, end = text + len; p < end && !found; p += wl + 1) {
-			wl = i == 0 ? strnlen(p, (size_t)(end - p)) : strcspn(p, " \n");
-			if (wl > kl && strncmp(p, key, kl) == 0 && wl - kl < n) {
-				memcpy(out, p + kl, wl - kl);
-				out[wl - kl] = '\0';
-				found = 1;
-			}
-		}
-		free(text);
-	}
-	return found;
-}
-
 /* This machine's addresses, space-separated, into out; 1 when host is one of them. */
 static int is_mine(const char *host, char *out, size_t n)
 {
@@ -137,7 +102,7 @@ int fb_seed(const char *profile_path, const char *device, const char *host, cons
 	/* which volume: --device, farrow.seed=, else the one labelled FARROW-SEED */
 	if (device)
 		snprintf(dev, sizeof(dev), "%s", device);
-	else if (!cmdline_arg("seed", dev, sizeof(dev))) {
+	else if (!fb_cmdline_arg("seed", dev, sizeof(dev))) {
 		const char *argv[] = { "blkid", "-L", FR_SEED_LABEL, NULL };
 		struct fr_buf out = FR_BUF_INIT;
 
@@ -163,7 +128,7 @@ int fb_seed(const char *profile_path, const char *device, const char *host, cons
 
 		if (sha256)
 			snprintf(fp, sizeof(fp), "%s", sha256);
-		if ((!*fp && !cmdline_arg("seed_sha256", fp, sizeof(fp))) || fr_fingerprint_parse(fp, pin) < 0) {
+		if ((!*fp && !fb_cmdline_arg("seed_sha256", fp, sizeof(fp))) || fr_fingerprint_parse(fp, pin) < 0) {
 			say("the seed %s: an HTTPS seed needs farrow.seed_sha256=<the server certificate's SHA-256 "
 			    "fingerprint> on the kernel command line%s", dev, *fp ? " (this one is not 64 hex digits)" : "");
 			return FR_EXIT_FAIL;
@@ -218,7 +183,7 @@ int fb_seed(const char *profile_path, const char *device, const char *host, cons
 	if (host)
 		snprintf(want, sizeof(want), "%s", host);
 	else
-		cmdline_arg("host", want, sizeof(want));
+		fb_cmdline_arg("host", want, sizeof(want));
 	if (*want ? strcmp(want, phost) != 0 : !is_mine(phost, mine, sizeof(mine))) {
 		if (*want)
 			say("the seed on %s is for %s, and this machine is %s (farrow.host=): refused, nothing written",

@@ -14,7 +14,10 @@
 #include "disksurvey.h"
 #include "err.h"
 #include "farrow.h"
+#include "crypto.h"
 #include "fileio.h"
+#include "image.h"
+#include "medium.h"
 #include "inventory.h"
 #include "xalloc.h"
 #include "yamlnode.h"
@@ -22,6 +25,7 @@
 #define ANSWER_USAGE                                                                                     \
 	"usage: farrow answer check <answer.yml> [--inventory <inv>]\n"                                   \
 	"       farrow answer match <answer.yml> [--sysfs <dir>] [--dev <dir>] [--json]\n"               \
+	"       farrow answer volume <answer.yml> --inventory <inv> --bundle <bundle> [--pki <dir>] -o <img>\n" \
 	"\n"                                                                                                \
 	"An answer file tells the install medium's live system what to install unattended:\n"           \
 	"\n"                                                                                                \
@@ -43,9 +47,14 @@
 	"installer refuses it before it writes anything. Then what is on that disk now (read from\n"   \
 	"/dev/<disk>, or <dir>/<disk> with --dev; nothing mounted): its partitions, and a PostgreSQL\n" \
 	"data directory or etcd member found on them, which refuses the disk unless erase_data: true.\n" \
+	"volume: a small ext2 volume labelled " FR_ANSWER_LABEL " (0600; dd it to a USB stick's partition or\n" \
+	"attach it as a disk) holding the checked answer file, the inventory as inventory.yml and the\n"  \
+	"host's profile for the medium's bundle (named by --bundle; the CA from --pki, default files/pki\n" \
+	"beside the inventory): booted with it beside an install medium, the medium's unattended entry\n" \
+	"installs from it. It carries the node's credentials: keep it as a secret.\n"               \
 	"\n"                                                                                                \
-	"exit status: 0 good (match: exactly one disk), 1 match: no disk or several, or a file\n"        \
-	"             cannot be read, 2 usage, 3 the answer file or its inventory has errors\n"
+	"exit status: 0 good (match: exactly one disk; volume: written), 1 match: no disk or several,\n" \
+	"             or a file cannot be read, 2 usage, 3 the answer file or its inventory has errors\n"
 
 struct fr_answerfile *farrow_answer_load(const char *path, const char *inventory, int with_inventory, int *rc)
 {
@@ -227,29 +236,89 @@ static int answer_match(const char *path, const char *sysfs, const char *devdir,
 	return m < 0 ? FR_EXIT_FAIL : sr;
 }
 
+/* farrow answer volume: the answer file, its inventory and its host's profile on a FARROW-ANSWER volume */
+static int answer_volume(const char *path, const char *inventory, const char *bundle, const char *pki, const char *out)
+{
+	struct fr_answerfile *a;
+	struct fr_buf prof = FR_BUF_INIT;
+	struct fr_err err = { 0 };
+	char *atext = NULL, *itext = NULL, *dir = NULL;
+	size_t alen = 0, ilen = 0;
+	int rc;
+
+	if ((a = farrow_answer_load(path, inventory, 1, &rc)) == NULL)
+		return rc;
+	rc = FR_EXIT_FAIL;
+	if (strcmp(a->inventory, "inventory.yml") != 0) {
+		fr_cli_error("answer volume: %s names the inventory '%s'; on the volume it is inventory.yml: drop inventory: "
+			     "or make it inventory.yml", path, a->inventory);
+		rc = FR_EXIT_INVALID;
+		goto out;
+	}
+	if ((dir = farrow_bundle_node_dir("answer volume", bundle)) == NULL) {
+		rc = FR_EXIT_USAGE;
+		goto out;
+	}
+	if ((rc = farrow_host_profile("answer volume", inventory, a->host, pki, dir, &prof)) != FR_EXIT_OK)
+		goto out;
+	rc = FR_EXIT_FAIL;
+	if (fr_read_file(path, 1 << 20, &atext, &alen, &err) < 0 || fr_read_file(inventory, 1 << 20, &itext, &ilen, &err) < 0) {
+		fr_cli_error("answer volume: %s", err.msg);
+		goto out;
+	}
+	{
+		const struct fr_vfat_file files[] = { { FR_MEDIUM_ANSWER, atext, alen },
+						      { "inventory.yml", itext, ilen },
+						      { FR_MEDIUM_PROFILE, prof.buf, prof.len } };
+
+		if (fr_ext_volume_build(FR_ANSWER_LABEL, files, 3, out, &err) < 0) {
+			fr_cli_error("answer volume: %s", err.msg);
+			goto out;
+		}
+	}
+	printf("%s: a volume labelled " FR_ANSWER_LABEL " for host %s (mode 0600: it holds the node's credentials)\n", out,
+	       a->host);
+	rc = FR_EXIT_OK;
+out:
+	if (itext)
+		fr_wipe(itext, ilen);
+	free(atext);
+	free(itext);
+	free(dir);
+	fr_buf_wipe(&prof);
+	fr_answerfile_free(a);
+	return rc;
+}
+
 int cmd_answer(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "inventory", required_argument, NULL, 'i' }, { "sysfs", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'J' },           { "dev", required_argument, NULL, 'd' },
+		{ "bundle", required_argument, NULL, 'b' },  { "pki", required_argument, NULL, 'P' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *verb = argc >= 2 ? argv[1] : "", *inventory = NULL, *sysfs = "/sys", *devdir = "/dev";
+	const char *bundle = NULL, *pki = NULL, *out = NULL;
 	int c, json = 0, rc;
 
 	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0) {
 		fputs(ANSWER_USAGE, stdout);
 		return FR_EXIT_OK;
 	}
-	if (strcmp(verb, "check") != 0 && strcmp(verb, "match") != 0) {
+	if (strcmp(verb, "check") != 0 && strcmp(verb, "match") != 0 && strcmp(verb, "volume") != 0) {
 		fputs(ANSWER_USAGE, stderr);
 		return FR_EXIT_USAGE;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc - 1, argv + 1, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': inventory = optarg; break;
+		case 'b': bundle = optarg; break;
+		case 'P': pki = optarg; break;
+		case 'o': out = optarg; break;
 		case 's': sysfs = optarg; break;
 		case 'd': devdir = optarg; break;
 		case 'J': json = 1; break;
@@ -259,6 +328,19 @@ int cmd_answer(int argc, char **argv)
 	}
 	if (argc - 1 - optind != 1 || (verb[0] == 'c' && (json || strcmp(sysfs, "/sys") != 0)) ||
 	    (verb[0] == 'c' && strcmp(devdir, "/dev") != 0) || (verb[0] == 'm' && inventory)) {
+		fputs(ANSWER_USAGE, stderr);
+		return FR_EXIT_USAGE;
+	}
+	if (verb[0] == 'v') {
+		if (inventory == NULL || bundle == NULL || out == NULL || json || strcmp(sysfs, "/sys") != 0 ||
+		    strcmp(devdir, "/dev") != 0) {
+			fputs(ANSWER_USAGE, stderr);
+			fr_cli_error("answer volume: give <answer.yml> --inventory, --bundle and -o");
+			return FR_EXIT_USAGE;
+		}
+		return answer_volume(argv[1 + optind], inventory, bundle, pki, out);
+	}
+	if (bundle || pki || out) {
 		fputs(ANSWER_USAGE, stderr);
 		return FR_EXIT_USAGE;
 	}

@@ -199,47 +199,123 @@ char *fr_image_work_beside(const char *out, const char *what, int apt_path, stru
 	return work;
 }
 
-int fr_seed_build(const char *profile, size_t len, const char *out, struct fr_err *err)
+int fr_vfat_volume_build(const char *label, const struct fr_vfat_file *files, size_t n, const char *out, struct fr_err *err)
 {
-	char *work = NULL, *img = NULL, *file = NULL;
+	char *work = NULL, *img = NULL;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	char epoch[48];
+	size_t i;
 	int r = 0;
 
 	if (!fr_exec_have("mkfs.vfat") || !fr_exec_have("mcopy")) {
 		r = fr_err_set(err, FR_EIO, "needs mkfs.vfat and mcopy (apt-get install dosfstools mtools; make deps installs them)");
 		goto out;
 	}
-	if ((work = fr_image_work_beside(out, "seed", 0, err)) == NULL) {
+	if ((work = fr_image_work_beside(out, "vol", 0, err)) == NULL) {
 		r = err->code;
 		goto out;
 	}
-	chmod(work, 0700); /* the profile is written in it */
-	img = fr_xasprintf("%s/seed.img", work);
-	file = fr_xasprintf("%s/%s", work, FR_SEED_PROFILE);
+	chmod(work, 0700); /* what goes on the volume is written in it */
+	img = fr_xasprintf("%s/volume.img", work);
 	snprintf(epoch, sizeof(epoch), "SOURCE_DATE_EPOCH=%s", sde && *sde && strspn(sde, "0123456789") == strlen(sde) ? sde : "946684800");
-	if ((r = fr_write_atomic(file, profile, len, 0600, 0, err)) < 0)
-		goto out;
 	{
 		/* 1 MiB; a fixed volume serial ("FARR"), --invariant: no time in the boot sector */
-		const char *mk[] = { "mkfs.vfat", "-C", "--invariant", "-i", "46415252", "-n", FR_SEED_LABEL, img, "1024", NULL };
-		const char *cp[] = { "mcopy", "-i", img, file, "::" FR_SEED_PROFILE, NULL };
+		const char *mk[] = { "mkfs.vfat", "-C", "--invariant", "-i", "46415252", "-n", label, img, "1024", NULL };
 		const char *env[] = { epoch, "MTOOLS_SKIP_CHECK=1", "LC_ALL=C", NULL };
 
-		if ((r = fr_exec_tool(mk, env, NULL, err)) < 0 || (r = fr_exec_tool(cp, env, NULL, err)) < 0)
+		if ((r = fr_exec_tool(mk, env, NULL, err)) < 0)
+			goto out;
+		for (i = 0; i < n && r == 0; i++) {
+			char *file = fr_xasprintf("%s/%s", work, files[i].name), *dst = fr_xasprintf("::%s", files[i].name);
+			const char *cp[] = { "mcopy", "-i", img, file, dst, NULL };
+
+			if ((r = fr_write_atomic(file, files[i].data, files[i].len, 0600, 0, err)) == 0)
+				r = fr_exec_tool(cp, env, NULL, err);
+			/* the plain file (a key, credentials) wiped before it is removed */
+			{
+				int fd = open(file, O_WRONLY);
+
+				if (fd >= 0) {
+					char zero[4096] = { 0 };
+					size_t left = files[i].len;
+
+					while (left > 0) {
+						ssize_t w = write(fd, zero, left < sizeof(zero) ? left : sizeof(zero));
+
+						if (w <= 0)
+							break;
+						left -= (size_t)w;
+					}
+					fsync(fd);
+					close(fd);
+				}
+			}
+			free(file);
+			free(dst);
+		}
+		if (r < 0)
 			goto out;
 	}
-	/* it holds the node's key and credentials */
 	if (chmod(img, 0600) < 0 || rename(img, out) < 0)
-		r = fr_err_set(err, FR_EIO, "cannot move the seed to %s: %s", out, strerror(errno));
+		r = fr_err_set(err, FR_EIO, "cannot move the volume to %s: %s", out, strerror(errno));
 out:
-	if (file) {
-		/* the plain profile is wiped before it is removed */
+	if (work)
+		fr_rm_rf(work);
+	free(work);
+	free(img);
+	return r;
+}
+
+int fr_ext_volume_build(const char *label, const struct fr_vfat_file *files, size_t n, const char *out, struct fr_err *err)
+{
+	char *work = NULL, *img = NULL, *dir = NULL, fake[48], sde[48], uuid[40], h[65];
+	const char *env_sde = getenv("SOURCE_DATE_EPOCH");
+	long long epoch = env_sde && *env_sde && strspn(env_sde, "0123456789") == strlen(env_sde) ? atoll(env_sde) : 946684800;
+	struct stat st;
+	size_t i;
+	int r = 0;
+
+	if (!fr_exec_have("mke2fs"))
+		return fr_err_set(err, FR_EIO, "needs mke2fs (apt-get install e2fsprogs)");
+	if (lstat(out, &st) == 0)
+		return fr_err_set(err, FR_EARG, "%s exists: remove it first, or give another -o", out);
+	if ((work = fr_image_work_beside(out, "vol", 0, err)) == NULL)
+		return err->code;
+	chmod(work, 0700);
+	img = fr_xasprintf("%s/volume.img", work);
+	dir = fr_xasprintf("%s/files", work);
+	snprintf(fake, sizeof(fake), "E2FSPROGS_FAKE_TIME=%lld", epoch);
+	snprintf(sde, sizeof(sde), "SOURCE_DATE_EPOCH=%lld", epoch);
+	fr_sha256_hex(label, strlen(label), h);
+	snprintf(uuid, sizeof(uuid), "%.8s-%.4s-4%.3s-8%.3s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
+	if ((r = fr_mkdir_p(dir, 0700, err)) < 0 || chmod(dir, 0700) < 0)
+		goto out;
+	for (i = 0; i < n && r == 0; i++) {
+		char *file = fr_xasprintf("%s/%s", dir, files[i].name);
+
+		r = fr_write_atomic(file, files[i].data, files[i].len, 0600, 0, err);
+		free(file);
+	}
+	if (r == 0 && (r = fr_disk_clamp_times(dir, epoch, err)) == 0) {
+		char *opts = fr_xasprintf("hash_seed=%s,root_owner=0:0", uuid);
+		const char *mk[] = { "mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-N", "32", "-m", "0", "-L", label, "-U", uuid,
+				     "-E", opts, "-d", dir, img, "2048", NULL };
+		const char *env[] = { fake, sde, NULL };
+
+		r = fr_exec_tool(mk, env, NULL, err);
+		free(opts);
+	}
+	if (r == 0 && (chmod(img, 0600) < 0 || rename(img, out) < 0))
+		r = fr_err_set(err, FR_EIO, "cannot move the volume to %s: %s", out, strerror(errno));
+out:
+	/* the plain files (a key, credentials) wiped before they are removed */
+	for (i = 0; dir && i < n; i++) {
+		char *file = fr_xasprintf("%s/%s", dir, files[i].name);
 		int fd = open(file, O_WRONLY);
 
 		if (fd >= 0) {
 			char zero[4096] = { 0 };
-			size_t left = len;
+			size_t left = files[i].len;
 
 			while (left > 0) {
 				ssize_t w = write(fd, zero, left < sizeof(zero) ? left : sizeof(zero));
@@ -251,13 +327,21 @@ out:
 			fsync(fd);
 			close(fd);
 		}
+		free(file);
 	}
 	if (work)
 		fr_rm_rf(work);
 	free(work);
 	free(img);
-	free(file);
+	free(dir);
 	return r;
+}
+
+int fr_seed_build(const char *profile, size_t len, const char *out, struct fr_err *err)
+{
+	const struct fr_vfat_file f = { FR_SEED_PROFILE, profile, len };
+
+	return fr_vfat_volume_build(FR_SEED_LABEL, &f, 1, out, err);
 }
 
 /* ---- building a root from a bundle ---- */

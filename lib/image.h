@@ -112,4 +112,16 @@ int fr_image_record_read(const char *image, struct fr_buf *out, struct fr_err *e
  */
 int fr_seed_build(const char *profile, size_t len, const char *out, struct fr_err *err);
 
+/* A small VFAT volume at out (0600, refused when out exists) labelled label, holding the files
+ * (their plain copies wiped on the way), made without mounting, the same bytes for the same
+ * files: a seed, an answer volume. */
+struct fr_vfat_file {
+	const char *name, *data;
+	size_t len;
+};
+int fr_vfat_volume_build(const char *label, const struct fr_vfat_file *files, size_t n, const char *out, struct fr_err *err);
+/* The same as a 2 MiB ext2 file system (mke2fs -d, nothing mounted; labels up to 16 characters,
+ * where VFAT's take 11), read back with debugfs: the answer volume. */
+int fr_ext_volume_build(const char *label, const struct fr_vfat_file *files, size_t n, const char *out, struct fr_err *err);
+
 #endif

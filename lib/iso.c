@@ -133,16 +133,26 @@ static char *grub_cfg(const char *label, int answer)
 			"search --no-floppy --label %s --set=root\n",
 		    label);
 	for (serial = 0; serial < 2; serial++)
-		for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
-			if (answer || !entries[i].answer)
-				fr_buf_addf(&b,
+		for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+			/* no answer file on the medium: the unattended entry only when GRUB finds a volume
+			 * labelled FARROW-ANSWER (farrow answer volume) beside it, and then first */
+			int volume = entries[i].answer && !answer;
+
+			if (volume)
+				fr_buf_adds(&b, "if search --no-floppy --label " FR_ANSWER_LABEL " --set=farrow_answer; then\n");
+			fr_buf_addf(&b,
 				    "menuentry '%s%s' {\n"
 				    "  linux /live/vmlinuz boot=farrow farrow.label=%s farrow.live farrow.mode=%s %s%s\n"
 				    "  initrd /live/initrd.img\n"
 				    "}\n",
-				    entries[i].title, serial ? ", serial console" : "", label, entries[i].mode,
+				    volume ? "farrow: install unattended (the " FR_ANSWER_LABEL " volume: ERASES the disk it picks)"
+					   : entries[i].title,
+				    serial ? ", serial console" : "", label, entries[i].mode,
 				    serial ? "console=tty0 console=ttyS0,115200n8" : "console=ttyS0,115200n8 console=tty0",
 				    entries[i].extra);
+			if (volume)
+				fr_buf_adds(&b, "fi\n");
+		}
 	return fr_buf_detach(&b, NULL);
 }
 

@@ -17,6 +17,8 @@
 /* under farrow/ on the medium: what an unattended install reads */
 #define FR_MEDIUM_ANSWER "answer.yml"
 #define FR_MEDIUM_PROFILE "profile.yml"      /* the answer file's host's profile (0600) */
+/* a volume beside the medium holding the same three (farrow answer volume), found by its label */
+#define FR_ANSWER_LABEL "FARROW-ANSWER"
 
 /*
  * The list of the tree under dir: "<sha256>  <path>\n" for every regular file but the list and

@@ -201,3 +201,64 @@ medium() {
 	assert_equal "$(sha256sum <dev/vda)" "$before"
 	[ ! -e work/root ] || fail "the installer made a root before it had its disk and bundle"
 }
+
+@test "answers from beside the medium: a FARROW-ANSWER volume (farrow answer volume), or an HTTPS directory pinned by its certificate" {
+	local port srv fp ofp
+	mkdir -p dev sys/block/vda m/farrow
+	truncate -s 64M dev/vda
+	echo 131072 >sys/block/vda/size
+	echo 0 >sys/block/vda/ro
+	answer a.yml '{ name: vda }'
+	# the volume: the checked answer file, the inventory, the host's profile for the bundle named
+	run -0 farrow answer volume a.yml --inventory inventory.yml --bundle dist/farrow-image-0.1.0.d12.x86_64.tar.zst -o vol.img
+	assert_output --partial "labelled FARROW-ANSWER for host 10.10.10.10"
+	[ "$(stat -c %a vol.img)" = 600 ]
+	run -0 blkid -o value -s LABEL vol.img
+	assert_output FARROW-ANSWER
+	run -1 farrow answer volume a.yml --inventory inventory.yml --bundle b.tar.zst -o vol.img
+	assert_output --partial "exists"
+	sed 's/^on_error: .*/on_error: explode/' a.yml >bad.yml
+	run -3 farrow answer volume bad.yml --inventory inventory.yml --bundle b.tar.zst -o bad.img
+	[ ! -e bad.img ] || fail "a volume was written for a bad answer file"
+	# the installer takes its answers from it (the medium has none), picks the disk, then wants the bundle
+	run -1 farrow-firstboot install --device "$PWD/vol.img" --medium m --sysfs sys --dev dev --work work --log inst.log --no-act
+	assert_line --regexp '"step":"answer".*"status":"progress".*the answers are from .*/vol.img'
+	assert_line --regexp '"step":"answer".*"status":"done".*host 10.10.10.10'
+	assert_line --regexp '"step":"disk".*"status":"done".*/vda'
+	assert_line --regexp '"step":"bundle".*"status":"failed"'
+	[ "$(stat -c %a work/answer)" = 700 ]
+	# over HTTPS: a directory with the same three files, the server known by its certificate alone
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=answer \
+		-keyout srv.key -out srv.crt 2>/dev/null
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=other \
+		-keyout other.key -out other.crt 2>/dev/null
+	fp=$(openssl x509 -in srv.crt -noout -fingerprint -sha256 | cut -d= -f2)
+	ofp=$(openssl x509 -in other.crt -noout -fingerprint -sha256 | cut -d= -f2)
+	mkdir -p www/node1
+	cp work/answer/answer.yml work/answer/inventory.yml work/answer/profile.yml www/node1/
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	python3 - "$port" <<'PY' 3>&- &
+import functools, http.server, ssl, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory="www")
+s = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), h)
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); c.load_cert_chain("srv.crt", "srv.key")
+s.socket = c.wrap_socket(s.socket, server_side=True)
+s.serve_forever()
+PY
+	srv=$!
+	for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break; sleep 0.1; done
+	rm -rf work
+	run -1 farrow-firstboot install --device "https://127.0.0.1:$port/node1/" --sha256 "$ofp" --medium m --sysfs sys \
+		--dev dev --work work --log inst.log --no-act
+	assert_line --regexp '"step":"answer".*"status":"failed".*refused'
+	run -1 farrow-firstboot install --device "http://127.0.0.1:$port/node1/" --medium m --sysfs sys --dev dev --work work \
+		--log inst.log --no-act
+	assert_output --partial "plain HTTP is refused"
+	run -1 farrow-firstboot install --device "https://127.0.0.1:$port/node1" --sha256 "$fp" --medium m --sysfs sys \
+		--dev dev --work work --log inst.log --no-act
+	kill "$srv"
+	assert_line --regexp '"step":"answer".*"status":"progress".*the answers are from https://127.0.0.1:[0-9]+/node1'
+	assert_line --regexp '"step":"disk".*"status":"done".*/vda'
+	assert_line --regexp '"step":"bundle".*"status":"failed"'
+	run -0 cmp work/answer/profile.yml www/node1/profile.yml
+}

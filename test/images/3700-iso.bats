@@ -110,9 +110,12 @@ boot_steps=(timeout:120 'expect:automatically in [0-9]+s' send:down sleep:1 send
 	run -0 bash -c "cd '$W/tree' && sha256sum --quiet -c SHA256SUMS"
 	run -0 farrow-firstboot medium-check "$W/tree" --key "$W/key/farrow-signing.gpg"
 	assert_output --regexp "the medium holds: [0-9]+ files, [0-9]+ MiB, match its signed list"
-	# the menu: the wizard, the rescue shell, and each with the serial console as the main one
+	# the menu: the wizard, the rescue shell, and each with the serial console as the main one; an
+	# unattended entry first, each way, only when GRUB finds a FARROW-ANSWER volume
 	run -0 grep -c "^menuentry" "$W/tree/boot/grub/grub.cfg"
-	assert_output 4
+	assert_output 6
+	run -0 grep -c "^if search --no-floppy --label FARROW-ANSWER --set=farrow_answer; then$" "$W/tree/boot/grub/grub.cfg"
+	assert_output 2
 	# the live root's squashfs leaves the unpacked bundle out (the medium carries the bundle)
 	run -0 unsquashfs -l "$W/tree/live/root.squashfs" var/lib/farrow/bundles
 	refute_output --partial ".deb"
