@@ -132,6 +132,10 @@ int fb_medium_check(const char *dir, const char *key);
  * 1 when found. */
 int fb_cmdline_arg(const char *name, char *out, size_t n);
 
+/* farrow-firstboot export-logs (live.c): the installer's log, the journal and the kernel's onto a
+ * FAT file system (device, else a removable disk that is not the medium), never formatting one. */
+int fb_export_logs(const char *device, const char *sysfs, const char *devdir, const char *log);
+
 /* farrow-firstboot install (install.c): the live system's unattended install. */
 struct fb_install_opts {
 	const char *medium, *lower, *key, *sysfs, *devdir, *work, *log;

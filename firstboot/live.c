@@ -6,12 +6,19 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "answerfile.h"
 #include "cli.h"
+#include "disksurvey.h"
 #include "err.h"
+#include "exec.h"
 #include "fb.h"
+#include "fileio.h"
 #include "medium.h"
+#include "xalloc.h"
 
 struct progress {
 	time_t last;
@@ -91,5 +98,151 @@ int fb_medium_check(const char *dir, const char *key)
 	fprintf(stderr, "farrow-firstboot: medium-check: the medium holds: %zu files, %lld MiB, match its signed list\n",
 		nfiles, pr.bytes >> 20);
 	fr_buf_release(&report);
+	return FR_EXIT_OK;
+}
+
+/* The disk the medium is on (its mount's source, /dev/sr0 or /dev/sdb1 -> "sr0", "sdb"), or "". */
+static void medium_disk(char *out, size_t n)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (fr_read_file("/proc/self/mounts", 1 << 20, &text, &len, NULL) < 0)
+		return;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char src[256], dst[256];
+
+		if (sscanf(line, "%255s %255s", src, dst) == 2 && strcmp(dst, FR_MEDIUM_MOUNT) == 0 &&
+		    strncmp(src, "/dev/", 5) == 0) {
+			snprintf(out, n, "%.60s", src + 5);
+			break;
+		}
+	}
+	free(text);
+}
+
+/* The FAT file system on dev: the whole disk's, else its first FAT partition's offset; -1 if none. */
+static long long fat_offset(const char *dev, char *why, size_t n)
+{
+	struct fr_disk_survey s;
+	struct fr_err err = { 0 };
+	long long off = -1;
+	size_t i;
+
+	if (fr_disk_survey(dev, &s, &err) < 0) {
+		snprintf(why, n, "%.200s cannot be read: %.300s", dev, err.msg);
+		return -1;
+	}
+	if (strcmp(s.whole, "vfat") == 0)
+		off = 0;
+	for (i = 0; off < 0 && i < s.nparts; i++)
+		if (strcmp(s.parts[i].fstype, "vfat") == 0)
+			off = s.parts[i].start;
+	if (off < 0)
+		snprintf(why, n, "%s has no FAT file system (nothing is formatted: give a stick with one)", dev);
+	fr_disk_survey_release(&s);
+	return off;
+}
+
+int fb_export_logs(const char *device, const char *sysfs, const char *devdir, const char *log)
+{
+	static const char *const env[] = { "MTOOLS_SKIP_CHECK=1", "LC_ALL=C", NULL };
+	struct fr_err err = { 0 };
+	char dev[512] = "", why[600] = "", mdisk[64], stamp[32], spec[600], dir[64];
+	long long off = -1;
+	time_t now = time(NULL);
+	struct tm tm;
+	int r = FR_EXIT_FAIL;
+
+	if (device) {
+		snprintf(dev, sizeof(dev), "%s", device);
+		off = fat_offset(dev, why, sizeof(why));
+	} else {
+		/* a removable disk that is not the medium, with a FAT file system on it */
+		struct fr_disk *v = NULL;
+		size_t nd = 0, i;
+
+		medium_disk(mdisk, sizeof(mdisk));
+		if (fr_disks_list(sysfs, &v, &nd, &err) < 0) {
+			fr_cli_error("export-logs: %s", err.msg);
+			return FR_EXIT_FAIL;
+		}
+		snprintf(why, sizeof(why), "no removable disk besides the medium: plug in a USB stick with a FAT file system");
+		for (i = 0; i < nd && off < 0; i++) {
+			if (!v[i].removable || (*mdisk && strncmp(mdisk, v[i].name, strlen(v[i].name)) == 0))
+				continue;
+			snprintf(dev, sizeof(dev), "%s/%s", devdir, v[i].name);
+			off = fat_offset(dev, why, sizeof(why));
+		}
+		free(v);
+	}
+	if (off < 0) {
+		fr_cli_error("export-logs: %s", why);
+		return FR_EXIT_FAIL;
+	}
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(dir, sizeof(dir), "farrow-logs-%s", stamp);
+	snprintf(spec, sizeof(spec), "%s@@%lld", dev, off);
+	{
+		char *to = fr_xasprintf("::%s", dir);
+		const char *md[] = { "mmd", "-i", spec, to, NULL };
+
+		r = fr_exec_tool(md, env, NULL, &err);
+		free(to);
+		if (r < 0) {
+			fr_cli_error("export-logs: %s", err.msg);
+			return FR_EXIT_FAIL;
+		}
+	}
+	{
+		/* the installer's log, this boot's journal and kernel messages, the command line */
+		const struct {
+			const char *name;
+			const char *const argv[6];
+			const char *file;
+		} items[] = {
+			{ "install.log", { NULL }, log },
+			{ "journal.txt", { "journalctl", "-b", "--no-pager", "-o", "short-iso", NULL }, NULL },
+			{ "dmesg.txt", { "dmesg", NULL }, NULL },
+			{ "cmdline.txt", { NULL }, "/proc/cmdline" },
+		};
+		size_t i, n = 0;
+
+		for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+			struct fr_buf out = FR_BUF_INIT;
+			char *tmp = fr_xasprintf("/tmp/farrow-export-%d-%s", (int)getpid(), items[i].name);
+			char *to = fr_xasprintf("::%s/%s", dir, items[i].name);
+			const char *cp[] = { "mcopy", "-i", spec, tmp, to, NULL };
+			char *data = NULL;
+			size_t len = 0;
+			int st = 0, have = 0;
+
+			if (items[i].file && fr_read_file(items[i].file, 64u << 20, &data, &len, NULL) == 0) {
+				fr_buf_addn(&out, data, len);
+				have = 1;
+			} else if (items[i].argv[0] && fr_exec(items[i].argv, NULL, NULL, 0, &out, NULL, &st, NULL) == 0 && st == 0)
+				have = 1;
+			free(data);
+			if (have && fr_write_atomic(tmp, out.buf ? out.buf : "", out.len, 0600, 0, &err) == 0 &&
+			    fr_exec_tool(cp, env, NULL, &err) == 0) {
+				printf("farrow-firstboot: export-logs: %s/%s (%zu bytes)\n", dir, items[i].name, out.len);
+				n++;
+			} else if (have)
+				fr_cli_error("export-logs: %s: %s", items[i].name, err.msg);
+			unlink(tmp);
+			free(tmp);
+			free(to);
+			fr_buf_release(&out);
+		}
+		if (n == 0) {
+			fr_cli_error("export-logs: nothing could be written to %s", dev);
+			return FR_EXIT_FAIL;
+		}
+	}
+	sync();
+	printf("farrow-firstboot: export-logs: written to %s (its FAT file system at byte %lld), folder %s: the stick can "
+	       "be removed\n", dev, off, dir);
 	return FR_EXIT_OK;
 }

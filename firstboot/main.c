@@ -52,6 +52,7 @@
 	"       farrow-firstboot install [--medium <dir>] [--lower <dir>] [--key <public-key>] [--sysfs <dir>]\n" \
 	"                                [--dev <dir>] [--work <dir>] [--log <file>] [--no-act]\n"  \
 	"                                [--answer-dir <dir> | --device <dev>|<https-url> [--sha256 <fp>]]\n" \
+	"       farrow-firstboot export-logs [--device <dev>] [--log <file>]\n"                 \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
@@ -110,6 +111,12 @@
 	"           answer volume), else the medium's farrow/; the bundles always from the\n"     \
 	"           medium. And\n"                                                               \
 	"           --sysfs, --dev and --work (default /run/farrow/install) are for tests\n"     \
+	"  export-logs  the live system's logs onto a USB stick (the rescue shell's, after a\n" \
+	"           failed install): the installer's log (--log, default /run/farrow/install.log),\n" \
+	"           this boot's journal, the kernel's messages and command line, into a new\n"   \
+	"           folder farrow-logs-<UTC time>/ of the FAT file system on --device, else on the\n" \
+	"           first removable disk that is not the medium (the whole disk's, or its first\n" \
+	"           FAT partition); written with mtools, nothing mounted, nothing formatted\n"   \
 	"  render   print the configuration the pgsql module would write from the profile\n"  \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
 	"\n"                                                                                      \
@@ -735,6 +742,9 @@ static int verb(int argc, char **argv)
 
 		return fb_install(&io);
 	}
+	if (strcmp(v, "export-logs") == 0 && a.nargs == 0)
+		return fb_export_logs(a.device, a.sysfs ? a.sysfs : "/sys", a.devdir ? a.devdir : "/dev",
+				      a.log ? a.log : "/run/farrow/install.log");
 	if (strcmp(v, "run") == 0 && a.nargs == 0)
 		return run(a.profile, a.only, a.state, a.verbose);
 	return bad_args(v);
@@ -746,7 +756,7 @@ int main(int argc, char **argv)
 		{ "verify", verb, NULL }, { "unpack", verb, NULL }, { "status", verb, NULL },
 		{ "unit", verb, NULL },   { "run", verb, NULL },    { "render", verb, NULL },
 		{ "health", verb, NULL }, { "vip", verb, NULL },    { "seed", verb, NULL },
-		{ "medium-check", verb, NULL }, { "install", verb, NULL },
+		{ "medium-check", verb, NULL }, { "install", verb, NULL }, { "export-logs", verb, NULL },
 	};
 
 	return fr_cli_dispatch("farrow-firstboot", NULL, cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv);

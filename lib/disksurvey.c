@@ -212,10 +212,8 @@ int fr_disk_survey(const char *dev, struct fr_disk_survey *s, struct fr_err *err
 	}
 	if (s->nparts == 0) {
 		/* no partition table: a file system on the whole disk is still data */
-		char t[16];
-
-		fstype_at(fd, 0, t);
-		if (strcmp(t, "ext4") == 0)
+		fstype_at(fd, 0, s->whole);
+		if (strcmp(s->whole, "ext4") == 0)
 			data_on(dev, 0, 0, s, &da);
 	}
 	for (i = 0; i < s->nparts; i++)

@@ -26,6 +26,7 @@ struct fr_disk_data {
 
 struct fr_disk_survey {
 	char label[8];           /* "gpt", "dos", "" when the disk has no partition table */
+	char whole[16];          /* with no partition table: the file system on the whole disk, or "" */
 	struct fr_disk_part *parts;
 	size_t nparts;
 	struct fr_disk_data *data;

@@ -262,3 +262,33 @@ PY
 	assert_line --regexp '"step":"bundle".*"status":"failed"'
 	run -0 cmp work/answer/profile.yml www/node1/profile.yml
 }
+
+@test "export-logs: the installer's log and the boot's onto a USB stick's FAT file system, found or given; never formatted" {
+	echo "[   0 s] 1/6 answer   failed a test's log" >inst.log
+	# a stick: a partition table, a FAT partition (the usual shape), removable, beside a fixed disk
+	mkdir -p sys/block/sdb sys/block/vda dev
+	truncate -s 64M dev/sdb dev/vda
+	printf 'label: dos\nstart=2048, type=c\n' | sfdisk -q dev/sdb
+	mkfs.vfat -n STICK --offset 2048 dev/sdb $(((64 * 1024 - 1024))) >/dev/null
+	for d in sdb vda; do
+		echo 131072 >"sys/block/$d/size"
+		echo 0 >"sys/block/$d/ro"
+	done
+	echo 1 >sys/block/sdb/removable
+	echo 0 >sys/block/vda/removable
+	before=$(sha256sum <dev/vda)
+	run -0 farrow-firstboot export-logs --sysfs sys --dev dev --log inst.log
+	assert_output --regexp "export-logs: farrow-logs-[0-9]{8}T[0-9]{6}Z/install.log \([0-9]+ bytes\)"
+	assert_output --partial "written to dev/sdb (its FAT file system at byte 1048576)"
+	run -0 mtype -i dev/sdb@@1M "::$(mdir -b -i dev/sdb@@1M :: | sed -n 's|^::/||p' | head -1)/install.log"
+	assert_output --partial "a test's log"
+	assert_equal "$(sha256sum <dev/vda)" "$before"
+	# no FAT file system on what is given: refused, nothing written, nothing formatted
+	run -1 farrow-firstboot export-logs --device dev/vda --log inst.log
+	assert_output --partial "has no FAT file system (nothing is formatted"
+	assert_equal "$(sha256sum <dev/vda)" "$before"
+	# no removable disk: said so
+	echo 0 >sys/block/sdb/removable
+	run -1 farrow-firstboot export-logs --sysfs sys --dev dev --log inst.log
+	assert_output --partial "no removable disk besides the medium"
+}
