@@ -31,7 +31,12 @@
 	"every file's SHA-256 (sha256sum's format) and " FR_MEDIUM_SIG " signs it. Booted, the live\n"    \
 	"system checks that list with the key it carries and every file against it before anything\n"   \
 	"else; a medium that fails stops there, on a full screen naming the files, and no disk is\n"   \
-	"written. The same inputs give the same bytes (times from the bundle's epoch). Needs root;\n"  \
+	"written. The boot menu: install unattended (with --answer, the default; or when GRUB finds a\n" \
+	"volume labelled FARROW-ANSWER: farrow answer volume), install with the wizard (farrow\n"   \
+	"configure --live, from the medium), a rescue shell; each also with the serial console as\n"  \
+	"the main one. Both installs erase the disk they pick and write the node to it\n"            \
+	"(farrow-firstboot install), then reboot into it. The same inputs give the same bytes\n"     \
+	"(times from the bundle's epoch; the files' data in the signed list's order). Needs root;\n" \
 	"about three minutes on two cores.\n"                                                               \
 	"\n"                                                                                                   \
 	"  --bundle <file>      a bundle, its .sig beside it; the first must be image-capable\n"            \
