@@ -39,7 +39,7 @@ static const char check_unit[] =
 	"\n"                                                                                                  \
 	"[Service]\n"                                                                                         \
 	"ExecStart=/bin/sh -c 'echo \"farrow rescue shell: the medium is at " FR_MEDIUM_MOUNT                 \
-	", the installer's log at /run/farrow/install.log (farrow-firstboot export-logs writes the logs to a "   \
+	", the log of the installer at /run/farrow/install.log (farrow-firstboot export-logs writes the logs to a "   \
 	"USB stick); nothing is written to a disk unless you write it\"; exec /bin/bash -l'\n"              \
 	"StandardInput=tty\n"                                                                                 \
 	"StandardOutput=tty\n"                                                                                \
