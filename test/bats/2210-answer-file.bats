@@ -204,6 +204,7 @@ medium() {
 
 @test "answers from beside the medium: a FARROW-ANSWER volume (farrow answer volume), or an HTTPS directory pinned by its certificate" {
 	local port srv fp ofp
+	rm -rf dev sys m work # the files' other tests left: an empty disk here
 	mkdir -p dev sys/block/vda m/farrow
 	truncate -s 64M dev/vda
 	echo 131072 >sys/block/vda/size
@@ -264,6 +265,8 @@ PY
 }
 
 @test "export-logs: the installer's log and the boot's onto a USB stick's FAT file system, found or given; never formatted" {
+	local before
+	rm -rf dev sys
 	echo "[   0 s] 1/6 answer   failed a test's log" >inst.log
 	# a stick: a partition table, a FAT partition (the usual shape), removable, beside a fixed disk
 	mkdir -p sys/block/sdb sys/block/vda dev
