@@ -135,6 +135,9 @@ int fb_cmdline_arg(const char *name, char *out, size_t n);
 /* farrow-firstboot export-logs (live.c): the installer's log, the journal and the kernel's onto a
  * FAT file system (device, else a removable disk that is not the medium), never formatting one. */
 int fb_export_logs(const char *device, const char *sysfs, const char *devdir, const char *log);
+/* farrow-firstboot rescue-menu (live.c): dialog's menu of the logs onto a stick, a shell, reboot,
+ * power off; a failed install's last step above it. Without dialog: a shell. Returns only on error. */
+int fb_rescue_menu(const char *log);
 
 /* farrow-firstboot install (install.c): the live system's unattended install. */
 struct fb_install_opts {

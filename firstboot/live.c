@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -245,4 +246,130 @@ int fb_export_logs(const char *device, const char *sysfs, const char *devdir, co
 	printf("farrow-firstboot: export-logs: written to %s (its FAT file system at byte %lld), folder %s: the stick can "
 	       "be removed\n", dev, off, dir);
 	return FR_EXIT_OK;
+}
+
+/* Run argv on the terminal (inherited), wait; its exit status, or -1. With out: its fd 3 there. */
+static int run_tty(const char *const *argv, struct fr_buf *out)
+{
+	int p[2] = { -1, -1 }, st = 0;
+	pid_t pid;
+
+	if (out && pipe(p) < 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		if (out) {
+			close(p[0]);
+			dup2(p[1], 3);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (out) {
+		char buf[256];
+		ssize_t n;
+
+		close(p[1]);
+		while (pid > 0 && (n = read(p[0], buf, sizeof(buf))) > 0)
+			fr_buf_addn(out, buf, (size_t)n);
+		close(p[0]);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int fb_rescue_menu(const char *log)
+{
+	char *text = NULL, *last = NULL;
+	size_t len = 0;
+
+	if (!fr_exec_have("dialog")) {
+		const char *sh[] = { "/bin/bash", "-l", NULL };
+
+		printf("farrow rescue shell (no dialog here): the medium is at " FR_MEDIUM_MOUNT "; farrow-firstboot export-logs "
+		       "writes the logs to a USB stick\n");
+		fflush(stdout);
+		execv(sh[0], (char *const *)sh);
+		return FR_EXIT_FAIL;
+	}
+	/* after a failed install: its last failed step, said above the menu */
+	if (fr_read_file(log, 16u << 20, &text, &len, NULL) == 0) {
+		char *line, *save = NULL;
+
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			if (strstr(line, " failed "))
+				last = line;
+	}
+	for (;;) {
+		struct fr_buf choice = FR_BUF_INIT, msg = FR_BUF_INIT;
+		const char *argv[24];
+		int n = 0, r;
+
+		fr_buf_addf(&msg, "%s%.300s%sThe medium is at " FR_MEDIUM_MOUNT ", the installer's log at %s. Nothing is "
+				  "written to a disk unless you write it.",
+			    last ? "The install FAILED:\n  " : "", last ? last : "", last ? "\n\n" : "", log);
+		argv[n++] = "dialog";
+		argv[n++] = "--output-fd";
+		argv[n++] = "3";
+		argv[n++] = "--backtitle";
+		argv[n++] = "farrow live system";
+		argv[n++] = "--no-cancel";
+		argv[n++] = "--cr-wrap";
+		argv[n++] = "--title";
+		argv[n++] = "Rescue";
+		argv[n++] = "--menu";
+		argv[n++] = msg.buf;
+		argv[n++] = "18";
+		argv[n++] = "76";
+		argv[n++] = "4";
+		argv[n++] = "logs";
+		argv[n++] = "Write the logs to a USB stick (its FAT file system)";
+		argv[n++] = "shell";
+		argv[n++] = "A root shell (exit comes back here)";
+		argv[n++] = "reboot";
+		argv[n++] = "Reboot";
+		argv[n++] = "poweroff";
+		argv[n++] = "Power off";
+		argv[n] = NULL;
+		r = run_tty(argv, &choice);
+		fr_buf_release(&msg);
+		if (r != 0 || choice.len == 0) {
+			fr_buf_release(&choice);
+			continue;
+		}
+		if (strcmp(choice.buf, "logs") == 0) {
+			/* export-logs in a child, its words in a box */
+			struct fr_buf said = FR_BUF_INIT, errs = FR_BUF_INIT;
+			char self[4096];
+			ssize_t sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
+			const char *ex[] = { self, "export-logs", "--log", log, NULL };
+			struct fr_err err = { 0 };
+			int st = 0;
+
+			self[sl > 0 ? sl : 0] = '\0';
+			fr_exec(ex, NULL, NULL, 0, &said, &errs, &st, &err);
+			if (errs.len)
+				fr_buf_addn(&said, errs.buf, errs.len);
+			fr_buf_release(&errs);
+			{
+				const char *box[] = { "dialog", "--backtitle", "farrow live system", "--title",
+						      st == 0 ? "The logs are on the stick" : "The logs were not written", "--msgbox",
+						      said.len ? said.buf : err.msg, "18", "76", NULL };
+
+				run_tty(box, NULL);
+			}
+			fr_buf_release(&said);
+		} else if (strcmp(choice.buf, "shell") == 0) {
+			const char *sh[] = { "/bin/bash", "-l", NULL };
+
+			printf("\033[2J\033[Hfarrow rescue shell: the medium is at " FR_MEDIUM_MOUNT "; exit returns to the menu\n");
+			fflush(stdout);
+			run_tty(sh, NULL);
+		} else if (strcmp(choice.buf, "reboot") == 0 || strcmp(choice.buf, "poweroff") == 0) {
+			const char *sc[] = { "systemctl", choice.buf, NULL };
+
+			run_tty(sc, NULL);
+		}
+		fr_buf_release(&choice);
+	}
 }

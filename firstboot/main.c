@@ -53,6 +53,7 @@
 	"                                [--dev <dir>] [--work <dir>] [--log <file>] [--no-act]\n"  \
 	"                                [--answer-dir <dir> | --device <dev>|<https-url> [--sha256 <fp>]]\n" \
 	"       farrow-firstboot export-logs [--device <dev>] [--log <file>]\n"                 \
+	"       farrow-firstboot rescue-menu [--log <file>]\n"                                  \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
@@ -117,6 +118,10 @@
 	"           folder farrow-logs-<UTC time>/ of the FAT file system on --device, else on the\n" \
 	"           first removable disk that is not the medium (the whole disk's, or its first\n" \
 	"           FAT partition); written with mtools, nothing mounted, nothing formatted\n"   \
+	"  rescue-menu  the live system's rescue menu on its terminal (dialog): the logs onto a\n" \
+	"           USB stick (export-logs), a root shell, reboot, power off; after a failed\n"   \
+	"           install its failed step above it (what farrow-rescue.service and\n"           \
+	"           farrow-shell.service run)\n"                                                  \
 	"  render   print the configuration the pgsql module would write from the profile\n"  \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
 	"\n"                                                                                      \
@@ -742,6 +747,8 @@ static int verb(int argc, char **argv)
 
 		return fb_install(&io);
 	}
+	if (strcmp(v, "rescue-menu") == 0 && a.nargs == 0)
+		return fb_rescue_menu(a.log ? a.log : "/run/farrow/install.log");
 	if (strcmp(v, "export-logs") == 0 && a.nargs == 0)
 		return fb_export_logs(a.device, a.sysfs ? a.sysfs : "/sys", a.devdir ? a.devdir : "/dev",
 				      a.log ? a.log : "/run/farrow/install.log");
@@ -757,6 +764,7 @@ int main(int argc, char **argv)
 		{ "unit", verb, NULL },   { "run", verb, NULL },    { "render", verb, NULL },
 		{ "health", verb, NULL }, { "vip", verb, NULL },    { "seed", verb, NULL },
 		{ "medium-check", verb, NULL }, { "install", verb, NULL }, { "export-logs", verb, NULL },
+		{ "rescue-menu", verb, NULL },
 	};
 
 	return fr_cli_dispatch("farrow-firstboot", NULL, cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv);

@@ -38,9 +38,9 @@ static const char check_unit[] =
 	"Conflicts=getty@tty1.service serial-getty@ttyS0.service\n"                                           \
 	"\n"                                                                                                  \
 	"[Service]\n"                                                                                         \
-	"ExecStart=/bin/sh -c 'echo \"farrow rescue shell: the medium is at " FR_MEDIUM_MOUNT                 \
-	", the log of the installer at /run/farrow/install.log (farrow-firstboot export-logs writes the logs to a "   \
-	"USB stick); nothing is written to a disk unless you write it\"; exec /bin/bash -l'\n"              \
+	"Type=idle\n"                                                                                         \
+	"Environment=FARROW_MEDIUM=" FR_MEDIUM_MOUNT "\n"                                                     \
+	"ExecStart=/usr/local/sbin/farrow-firstboot rescue-menu\n"                                            \
 	"StandardInput=tty\n"                                                                                 \
 	"StandardOutput=tty\n"                                                                                \
 	"TTYPath=/dev/console\n"                                                                              \
@@ -48,11 +48,12 @@ static const char check_unit[] =
 	"TTYVHangup=yes\n"                                                                                    \
 	"Restart=always\n"
 
-static const char rescue_unit[] = SHELL_UNIT("a rescue shell on the console", "ConditionKernelCommandLine=farrow.mode=rescue\n")
+/* the rescue menu (dialog): the logs onto a USB stick, a root shell, reboot, power off */
+static const char rescue_unit[] = SHELL_UNIT("the rescue menu on the console", "ConditionKernelCommandLine=farrow.mode=rescue\n")
 	"\n[Install]\nWantedBy=multi-user.target\n";
 
-/* the same shell, started by the installer when it fails and the answer file says on_error: shell */
-static const char shell_unit[] = SHELL_UNIT("a shell on the console after a failed install", "");
+/* the same menu, started by the installer when it fails and the answer file says on_error: shell */
+static const char shell_unit[] = SHELL_UNIT("the rescue menu on the console after a failed install", "");
 
 static const char install_unit[] =
 	"[Unit]\n"

@@ -159,7 +159,8 @@ iso_diff() {
 @test "BIOS (SeaBIOS, a CD): GRUB's menu on the serial console, the live system checks the medium" {
 	SECONDS=0
 	iso_boot bios "$W/farrow.iso" "${boot_steps[@]}" 'expect:medium-check: (the medium holds|FAILED)[^\n]*' \
-		timeout:120 'expect:farrow rescue shell: the medium is at /run/farrow/medium'
+		timeout:120 'expect:Write the logs to a USB stick' sleep:2 send:s sleep:1 'send:\r' \
+		'expect:farrow rescue shell: the medium is at /run/farrow/medium'
 	echo "BIOS: $output" >&3
 	echo "BIOS boot to the medium checked: $SECONDS s (TCG)" >&3
 	[ "$status" -eq 0 ] || fail "no medium check on the console: $(tail -c 2000 "$W/bios.log")"
@@ -190,7 +191,7 @@ iso_diff() {
 	run -1 cmp -s "$W/farrow.iso" "$W/bad.iso"
 	iso_boot bad "$W/bad.iso" "${boot_steps[@]}" 'expect:FAILED ITS CHECK' \
 		"expect:changed farrow/bundles/$(basename "$IMAGE_BUNDLE")" 'expect:Nothing was written to any disk' \
-		'expect:medium-check: FAILED: 1 difference' 'refute:30:login:|rescue shell:'
+		'expect:medium-check: FAILED: 1 difference' 'refute:30:login:|rescue shell:|Write the logs'
 	echo "flipped: $output" >&3
 	[ "$status" -eq 0 ] || fail "the check did not stop: $(tail -c 2000 "$W/bad.log")"
 	# no login, no installer: the disk beside the medium is as qemu-img made it (nothing allocated)
