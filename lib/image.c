@@ -199,6 +199,26 @@ char *fr_image_work_beside(const char *out, const char *what, int apt_path, stru
 	return work;
 }
 
+/* Zero a plain file's first len bytes (a key, credentials) and sync, before it is removed. */
+static void wipe_file(const char *path, size_t len)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd >= 0) {
+		char zero[4096] = { 0 };
+
+		while (len > 0) {
+			ssize_t w = write(fd, zero, len < sizeof(zero) ? len : sizeof(zero));
+
+			if (w <= 0)
+				break;
+			len -= (size_t)w;
+		}
+		fsync(fd);
+		close(fd);
+	}
+}
+
 int fr_vfat_volume_build(const char *label, const struct fr_vfat_file *files, size_t n, const char *out, struct fr_err *err)
 {
 	char *work = NULL, *img = NULL;
@@ -231,25 +251,7 @@ int fr_vfat_volume_build(const char *label, const struct fr_vfat_file *files, si
 
 			if ((r = fr_write_atomic(file, files[i].data, files[i].len, 0600, 0, err)) == 0)
 				r = fr_exec_tool(cp, env, NULL, err);
-			/* the plain file (a key, credentials) wiped before it is removed */
-			{
-				int fd = open(file, O_WRONLY);
-
-				if (fd >= 0) {
-					char zero[4096] = { 0 };
-					size_t left = files[i].len;
-
-					while (left > 0) {
-						ssize_t w = write(fd, zero, left < sizeof(zero) ? left : sizeof(zero));
-
-						if (w <= 0)
-							break;
-						left -= (size_t)w;
-					}
-					fsync(fd);
-					close(fd);
-				}
-			}
+			wipe_file(file, files[i].len);
 			free(file);
 			free(dst);
 		}
@@ -311,22 +313,8 @@ out:
 	/* the plain files (a key, credentials) wiped before they are removed */
 	for (i = 0; dir && i < n; i++) {
 		char *file = fr_xasprintf("%s/%s", dir, files[i].name);
-		int fd = open(file, O_WRONLY);
 
-		if (fd >= 0) {
-			char zero[4096] = { 0 };
-			size_t left = files[i].len;
-
-			while (left > 0) {
-				ssize_t w = write(fd, zero, left < sizeof(zero) ? left : sizeof(zero));
-
-				if (w <= 0)
-					break;
-				left -= (size_t)w;
-			}
-			fsync(fd);
-			close(fd);
-		}
+		wipe_file(file, files[i].len);
 		free(file);
 	}
 	if (work)
