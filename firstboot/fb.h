@@ -109,6 +109,9 @@ int fb_mod_node(struct fb *fb);
 int fb_mod_ca(struct fb *fb);
 int fb_mod_etcd(struct fb *fb);
 int fb_mod_pgsql(struct fb *fb);
+int fb_mod_redis(struct fb *fb);
+/* What the redis module writes (each file after a "# ==> path" line), credentials masked when fb->mask. */
+void fb_redis_render(struct fb *fb, struct fr_buf *out);
 
 /*
  * Health, for `farrow-firstboot health --json` (what `farrow status` reads): each appends
@@ -116,6 +119,7 @@ int fb_mod_pgsql(struct fb *fb);
  */
 void fb_etcd_health(struct fb *fb, struct fr_buf *json);
 void fb_pgsql_health(struct fb *fb, struct fr_buf *json);
+void fb_redis_health(struct fb *fb, struct fr_buf *json);
 
 /* The VIP keeper (firstboot/vip.c): until SIGTERM; -1 (logged) when the profile has no VIP. */
 int fb_vip(struct fb *fb);

@@ -54,7 +54,7 @@
 	"                                [--answer-dir <dir> | --device <dev>|<https-url> [--sha256 <fp>]]\n" \
 	"       farrow-firstboot export-logs [--device <dev>] [--log <file>]\n"                 \
 	"       farrow-firstboot rescue-menu [--log <file>]\n"                                  \
-	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip> [--profile <file>]\n" \
+	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip|redis> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
 	"  verify   check <bundle>.sig with the key (gpgv), then every file against MANIFEST\n" \
@@ -122,7 +122,8 @@
 	"           USB stick (export-logs), a root shell, reboot, power off; after a failed\n"   \
 	"           install its failed step above it (what farrow-rescue.service and\n"           \
 	"           farrow-shell.service run)\n"                                                  \
-	"  render   print the configuration the pgsql module would write from the profile\n"  \
+	"  render   print the configuration the pgsql module (or with redis, the redis module: each\n" \
+	"           instance's file, the exporter's) would write from the profile\n"           \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
 	"\n"                                                                                      \
 	"exit status: 0 ok, 1 failed, 2 usage, 3 the profile is refused (its owner or mode, or a\n"   \
@@ -169,6 +170,7 @@ static const struct {
 	{ "ca", fb_mod_ca },
 	{ "etcd", fb_mod_etcd },
 	{ "pgsql", fb_mod_pgsql },
+	{ "redis", fb_mod_redis },
 };
 
 static int (*runner(const char *name))(struct fb *)
@@ -446,6 +448,13 @@ static int render(const char *what, const char *profile, int show_secrets)
 		r = r == -2 ? FR_EXIT_INVALID : FR_EXIT_FAIL;
 		goto out;
 	}
+	if (strcmp(what, "redis") == 0) {
+		fb_redis_render(&fb, &out);
+		if (out.len == 0)
+			r = FR_EXIT_FAIL;
+		fwrite(out.buf, 1, out.len, stdout);
+		goto out;
+	}
 	if (pg_init(&fb, &pg) < 0) {
 		r = FR_EXIT_FAIL;
 		goto out;
@@ -463,7 +472,7 @@ static int render(const char *what, const char *profile, int show_secrets)
 	else if (strcmp(what, "vip") == 0)
 		pg_vip_unit(&fb, &pg, &out);
 	else {
-		fr_cli_error("render: '%s': one of patroni, hba, pgbouncer, haproxy, pgbackrest, vip", what);
+		fr_cli_error("render: '%s': one of patroni, hba, pgbouncer, haproxy, pgbackrest, vip, redis", what);
 		r = FR_EXIT_USAGE;
 	}
 	fwrite(out.buf, 1, out.len, stdout);
@@ -500,6 +509,7 @@ static int health(const char *profile)
 	fr_buf_add_json_str(&out, fb.host ? fb.host : "");
 	fb_etcd_health(&fb, &out);
 	fb_pgsql_health(&fb, &out);
+	fb_redis_health(&fb, &out);
 	fr_buf_adds(&out, "}\n");
 	fwrite(out.buf, 1, out.len, stdout);
 	fr_buf_release(&out);
@@ -562,8 +572,8 @@ static int run(const char *profile, const char *only, const char *state, int ver
 		fr_cli_error("another farrow-firstboot runs on this node (%s is locked)", lockp);
 		goto out;
 	}
-	if (fb_ident(&fb, "minio_instance") || fr_node_get(fb.ident, "redis_instances")) {
-		fr_cli_error("this node's profile asks for MinIO or Redis: those modules are not in this farrow-firstboot");
+	if (fb_ident(&fb, "minio_instance")) {
+		fr_cli_error("this node's profile asks for MinIO: that module is not in this farrow-firstboot");
 		goto out;
 	}
 	r = FR_EXIT_OK;

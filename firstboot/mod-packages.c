@@ -3,6 +3,7 @@
  * a node converges from its bundle, its profile and farrow-firstboot alone. */
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,7 +101,27 @@ int fb_mod_packages(struct fb *fb)
 		fb_log(fb, "%s reads the bundle's repository only (%s/repo)", pm->name, dir);
 		fb->changes++;
 	}
-	fr_node_packages(fb->root, &pk, &npk);
+	{
+		/* the optional packages (an exporter) where the bundle carries them: its Packages index */
+		char *index = NULL, *path = NULL;
+		size_t ilen = 0;
+		DIR *dd;
+		struct dirent *e;
+		char *bin = fr_xasprintf("%s/repo/dists/farrow/main", dir);
+
+		if ((dd = opendir(bin)) != NULL) {
+			while ((e = readdir(dd)) != NULL && path == NULL)
+				if (strncmp(e->d_name, "binary-", 7) == 0)
+					path = fr_xasprintf("%s/%s/Packages", bin, e->d_name);
+			closedir(dd);
+		}
+		if (path == NULL || fr_read_file(path, 256u << 20, &index, &ilen, NULL) < 0)
+			index = NULL;
+		fr_node_packages(fb->root, index, ilen, &pk, &npk);
+		free(index);
+		free(path);
+		free(bin);
+	}
 	if (pm->install(&io, pk, npk, &changed, &err) < 0) {
 		fb_fail(fb, "%s", err.msg);
 		goto out;

@@ -258,7 +258,7 @@ void install_host(const struct install_opts *o, const struct fr_inventory *inv, 
 		}
 		fr_diags_release(&d);
 	}
-	fr_node_packages(profile, &pk, &npk);
+	fr_node_packages(profile, o->pb.packages, o->pb.len, &pk, &npk);
 	/* the same survey as --plan, before anything changes: refuse what must not be touched */
 	if (!o->plan)
 		install_report_step(hr, "survey");

@@ -264,26 +264,179 @@ static void etcd_cluster(const struct fr_inventory *inv, const struct fr_health_
 	fr_buf_release(&lines);
 }
 
+/* The value of key in a "k=v,k=v" line (INFO's slave0: and master0:), into out; "" when absent. */
+static const char *kv(const char *line, const char *key, char *out, size_t n)
+{
+	size_t kl = strlen(key);
+	const char *p = line;
+
+	out[0] = '\0';
+	while (p && *p) {
+		if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+			size_t len = strcspn(p + kl + 1, ",");
+
+			snprintf(out, n, "%.*s", (int)len, p + kl + 1);
+			break;
+		}
+		p = strchr(p, ',');
+		p = p ? p + 1 : NULL;
+	}
+	return out;
+}
+
+/*
+ * A Redis cluster (redis_cluster: one name for its standalone primaries and replicas, its
+ * sentinels, or its native cluster's members), from each member's own instances: down when no
+ * instance answers (or a native cluster's state is fail everywhere), degraded when one does not,
+ * a replica's link is down, a sentinel's primary is not ok, or a native member's state is not ok.
+ */
+static void redis_cluster(const struct fr_inventory *inv, const struct fr_health_host *hosts, size_t n,
+			  const char *name, struct verdict *v, struct fr_buf *json, struct fr_buf *text)
+{
+	struct fr_buf rows = FR_BUF_INIT, lines = FR_BUF_INIT;
+	const char *mode = "standalone";
+	size_t i, j, k, total = 0, up = 0, primaries = 0, cluster_ok = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *cls = fr_inv_str(inv, hosts[i].host, "redis_cluster");
+		const struct fr_node *r = fr_node_get(hosts[i].report, "redis"), *ins = fr_node_get(r, "instances");
+
+		if (cls == NULL || strcmp(cls, name) != 0)
+			continue;
+		if (fr_inv_str(inv, hosts[i].host, "redis_mode"))
+			mode = fr_inv_str(inv, hosts[i].host, "redis_mode");
+		if (!fr_node_is_seq(ins)) {
+			reason(v, FR_DEGRADED, "%s did not report its Redis instances (unreachable?)", hosts[i].host->ip);
+			fr_buf_addf(&lines, "  %-20s %-21s no report (unreachable?)\n", "?", hosts[i].host->ip);
+			continue;
+		}
+		for (j = 0; j < ins->n; j++) {
+			const struct fr_node *in = ins->items[j], *reps = fr_node_get(in, "replicas");
+			const char *iname = str_or(in, "name", "?"), *role = str_or(in, "role", "-");
+			char addr[64], detail[512] = "";
+			int isup = is_true(fr_node_get(in, "up"));
+
+			snprintf(addr, sizeof(addr), "%s:%s", hosts[i].host->ip, str_or(in, "port", "?"));
+			total++;
+			if (!isup) {
+				reason(v, FR_DEGRADED, "%s (%s) does not answer", iname, addr);
+				snprintf(detail, sizeof(detail), "does not answer");
+			} else if (strcmp(role, "sentinel") == 0) {
+				const struct fr_node *mons = fr_node_get(in, "monitors");
+				size_t off = 0;
+
+				up++;
+				for (k = 0; fr_node_is_seq(mons) && k < mons->n; k++) {
+					const char *line = fr_node_str(mons->items[k]);
+					char mn[64], st[32], ad[64], sl[16], se[16];
+
+					if (line == NULL)
+						continue;
+					kv(line, "name", mn, sizeof(mn));
+					kv(line, "status", st, sizeof(st));
+					kv(line, "address", ad, sizeof(ad));
+					kv(line, "slaves", sl, sizeof(sl));
+					kv(line, "sentinels", se, sizeof(se));
+					if (strcmp(st, "ok") != 0)
+						reason(v, FR_DEGRADED, "%s: its primary %s is %s", iname, mn, st);
+					if (off < sizeof(detail))
+						off += (size_t)snprintf(detail + off, sizeof(detail) - off,
+									"%s%s %s at %s, %s replica(s), %s sentinel(s)",
+									k ? "; " : "", mn, st, ad, sl, se);
+				}
+				if (!fr_node_is_seq(mons) || mons->n == 0)
+					snprintf(detail, sizeof(detail), "monitors nothing");
+			} else {
+				const char *cs = str_or(in, "cluster_state", NULL);
+
+				up++;
+				if (strcmp(role, "master") == 0) {
+					size_t off = (size_t)snprintf(detail, sizeof(detail), "%zu replica(s)",
+								      fr_node_is_seq(reps) ? reps->n : 0);
+
+					primaries++;
+					for (k = 0; fr_node_is_seq(reps) && k < reps->n && off < sizeof(detail); k++) {
+						const char *line = fr_node_str(reps->items[k]);
+						char ip[64], port[16], st[32];
+
+						if (line == NULL)
+							continue;
+						off += (size_t)snprintf(detail + off, sizeof(detail) - off, "%s %s:%s %s",
+									k ? "," : ":", kv(line, "ip", ip, sizeof(ip)),
+									kv(line, "port", port, sizeof(port)),
+									kv(line, "state", st, sizeof(st)));
+					}
+				} else {
+					const char *link = str_or(in, "link", "?");
+
+					snprintf(detail, sizeof(detail), "of %s, link %s", str_or(in, "primary", "?"), link);
+					if (strcmp(link, "up") != 0)
+						reason(v, FR_DEGRADED, "%s: its link to %s is %s", iname,
+						       str_or(in, "primary", "?"), link);
+				}
+				if (cs) {
+					size_t l = strlen(detail);
+
+					snprintf(detail + l, sizeof(detail) - l, "; cluster %s, %s nodes known", cs,
+						 str_or(in, "cluster_known_nodes", "?"));
+					if (strcmp(cs, "ok") != 0)
+						reason(v, FR_DEGRADED, "%s: cluster state %s", iname, cs);
+					else
+						cluster_ok++;
+				}
+			}
+			fr_buf_addf(&rows, "%s{\"name\":", rows.len ? "," : "");
+			fr_buf_add_json_str(&rows, iname);
+			fr_buf_adds(&rows, ",\"address\":");
+			fr_buf_add_json_str(&rows, addr);
+			fr_buf_addf(&rows, ",\"up\":%s,\"role\":", isup ? "true" : "false");
+			fr_buf_add_json_str(&rows, isup ? role : "-");
+			fr_buf_adds(&rows, ",\"detail\":");
+			fr_buf_add_json_str(&rows, detail);
+			fr_buf_addc(&rows, '}');
+			fr_buf_addf(&lines, "  %-20s %-21s %-9s %s\n", iname, addr, isup ? (strcmp(role, "master") == 0 ? "primary" : strcmp(role, "slave") == 0 ? "replica" : role) : "-", detail);
+		}
+	}
+	if (up == 0)
+		reason(v, FR_DOWN, "no instance answers");
+	else if (strcmp(mode, "cluster") == 0 && cluster_ok == 0)
+		reason(v, FR_DOWN, "no member's cluster state is ok");
+	else if (strcmp(mode, "sentinel") != 0 && primaries == 0)
+		reason(v, FR_DOWN, "no instance is a primary");
+	json_head(json, "redis", name, v, NULL);
+	fr_buf_adds(json, ",\"mode\":");
+	fr_buf_add_json_str(json, mode);
+	fr_buf_addf(json, ",\"up\":%zu,\"instances\":[%s]}", up, rows.buf ? rows.buf : "");
+	fr_buf_addf(text, "%s (Redis %s): %s, %zu of %zu instances up%s%s\n", name, mode, state_word(v->state), up,
+		    total, v->why.len ? ": " : "", v->why.len ? v->why.buf : "");
+	fr_buf_adds(text, lines.buf ? lines.buf : "");
+	fr_buf_release(&rows);
+	fr_buf_release(&lines);
+}
+
 enum fr_health fr_health_clusters(const struct fr_inventory *inv, const struct fr_health_host *hosts, size_t n,
 				  struct fr_buf *json, struct fr_buf *text)
 {
-	/* the clusters, each once, in the order their first member appears: etcd ones, then PostgreSQL */
-	char **seen = fr_xcalloc(2 * n + 1, sizeof(*seen));
+	/* the clusters, each once, in the order their first member appears: etcd ones, PostgreSQL, Redis */
+	char **seen = fr_xcalloc(3 * n + 1, sizeof(*seen));
 	size_t nseen = 0, i, k, pass;
 	enum fr_health worst = FR_HEALTHY;
 
 	fr_buf_addc(json, '[');
-	for (pass = 0; pass < 2; pass++)
+	for (pass = 0; pass < 3; pass++)
 		for (i = 0; i < n; i++) {
 			struct fr_ident id;
 			char *key;
 			const char *ec = fr_inv_str(inv, hosts[i].host, "etcd_cluster");
+			const char *rc = fr_inv_str(inv, hosts[i].host, "redis_cluster");
 
 			fr_inv_identity(inv, hosts[i].host, &id);
 			if (pass == 0 && id.etcd_instance)
 				key = fr_xasprintf("etcd %s", ec ? ec : "etcd");
 			else if (pass == 1 && id.pg_cluster && id.pg_instance)
 				key = fr_xasprintf("pgsql %s", id.pg_cluster);
+			else if (pass == 2 && rc && id.nredis)
+				key = fr_xasprintf("redis %s", rc);
 			else
 				key = NULL;
 			fr_ident_release(&id);
@@ -300,8 +453,10 @@ enum fr_health fr_health_clusters(const struct fr_inventory *inv, const struct f
 				seen[nseen++] = key;
 				if (pass == 0)
 					etcd_cluster(inv, hosts, n, key + 5, &v, json, text);
-				else
+				else if (pass == 1)
 					pg_cluster(inv, hosts, n, key + 6, &v, json, text);
+				else
+					redis_cluster(inv, hosts, n, key + 6, &v, json, text);
 				if (v.state > worst)
 					worst = v.state;
 				fr_buf_release(&v.reasons);

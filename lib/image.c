@@ -545,9 +545,9 @@ int fr_image_root(const struct fr_image_opts *o, const char *work, struct fr_bun
 				       topdir);
 			goto out;
 		}
-		fr_node_packages(profile, &pk, &npk);
+		fr_node_packages(profile, NULL, 0, &pk, &npk); /* optional ones: at first boot */
 	} else
-		fr_all_module_packages(bundle_pg_version(m), &pk, &npk);
+		fr_all_module_packages(bundle_pg_version(m), NULL, 0, &pk, &npk);
 	for (i = 0; fixed[i]; i++)
 		fr_buf_addf(&include, "%s%s", include.len ? "," : "", fixed[i]);
 	for (i = 0; i < npk; i++)

@@ -12,26 +12,36 @@
 static const char *const etcd_ids[] = { "etcd_instance", NULL };
 static const char *const pg_ids[] = { "pg_instance", NULL };
 static const char *const ca_ids[] = { "etcd_instance", "pg_instance", NULL };
+static const char *const redis_ids[] = { "redis_instances", NULL };
 
 static const char *const etcd_secrets[] = { "etcd_root_password", NULL };
 static const char *const pgsql_secrets[] = { "patroni_password", "pg_replication_password", "pg_admin_password",
 					     "pg_monitor_password", "pg_etcd_password", "pg_users", "pgbackrest_repo",
 					     NULL };
 
+static const char *const redis_secrets[] = { "redis_password", "redis_sentinel_monitor", NULL };
 static const char *const etcd_pkgs[] = { "etcd-server", "etcd-client", NULL };
 static const char *const pgsql_pkgs[] = { "postgresql-$v", "postgresql-client-$v", "patroni", "python3-psycopg2",
 					  "python3-etcd", "pgbouncer", "pgbackrest", "haproxy", NULL };
+static const char *const redis_pkgs[] = { "redis-server", "redis-sentinel", "redis-tools", NULL };
+static const char *const redis_optional[] = { "prometheus-redis-exporter", NULL };
+/* the packages' own instances (6379 on 127.0.0.1, a sentinel on 26379): the module stops and
+ * disables them; its instances are the templates' (redis-server@<port>, redis-sentinel@<port>) */
+static const char *const redis_units[] = { "redis-server.service", "redis-sentinel.service",
+					    "prometheus-redis-exporter.service", NULL };
 static const char *const etcd_units[] = { "etcd.service", NULL };
 static const char *const pgsql_units[] = { "patroni.service", "pgbouncer.service", "haproxy.service", NULL };
 
 const struct fr_module_info fr_modules[] = {
 	{ "packages", "the bundle verified and unpacked, its repository only, the packages installed", NULL, NULL,
-	  NULL, NULL },
-	{ "node", "host name, /etc/hosts, sysctl and limits", NULL, NULL, NULL, NULL },
-	{ "ca", "the farrow CA and this node's certificate", ca_ids, NULL, NULL, NULL },
-	{ "etcd", "an etcd member with TLS and RBAC", etcd_ids, etcd_secrets, etcd_pkgs, etcd_units },
-	{ "pgsql", "patroni, PostgreSQL, pgbouncer, haproxy, pgbackrest", pg_ids, pgsql_secrets, pgsql_pkgs,
+	  NULL, NULL, NULL },
+	{ "node", "host name, /etc/hosts, sysctl and limits", NULL, NULL, NULL, NULL, NULL },
+	{ "ca", "the farrow CA and this node's certificate", ca_ids, NULL, NULL, NULL, NULL },
+	{ "etcd", "an etcd member with TLS and RBAC", etcd_ids, etcd_secrets, etcd_pkgs, NULL, etcd_units },
+	{ "pgsql", "patroni, PostgreSQL, pgbouncer, haproxy, pgbackrest", pg_ids, pgsql_secrets, pgsql_pkgs, NULL,
 	  pgsql_units },
+	{ "redis", "Redis instances (standalone, sentinel, native cluster), redis_exporter", redis_ids, redis_secrets,
+	  redis_pkgs, redis_optional, redis_units },
 };
 const size_t fr_nmodules = sizeof(fr_modules) / sizeof(fr_modules[0]);
 
@@ -51,9 +61,13 @@ int fr_module_wanted(const struct fr_module_info *m, const struct fr_node *ident
 
 	if (m->identities == NULL)
 		return 1;
-	for (i = 0; m->identities[i]; i++)
-		if (fr_node_str(fr_node_get(ident, m->identities[i])))
+	for (i = 0; m->identities[i]; i++) {
+		const struct fr_node *v = fr_node_get(ident, m->identities[i]);
+
+		/* a name (pg_instance), or a non-empty list of them (redis_instances) */
+		if (fr_node_str(v) || (fr_node_is_seq(v) && v->n > 0))
 			return 1;
+	}
 	return 0;
 }
 
@@ -114,32 +128,54 @@ static void add_pkg(char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = fr_xstrdup(s);
 }
 
-/* The packages of the modules a node with identities ident wants (all: of every module). */
-static void module_packages(int all, const struct fr_node *ident, long long ver, char ***out, size_t *n)
+int fr_packages_index_has(const char *index, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = index, *end = index ? index + len : NULL;
+
+	/* a stanza's "Package: <name>" line, at the start of the index or of a line */
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t line = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (line == 9 + n && strncmp(p, "Package: ", 9) == 0 && memcmp(p + 9, name, n) == 0)
+			return 1;
+		p = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+/* The packages of the modules a node with identities ident wants (all: of every module); the
+ * optional ones where index (a bundle's Packages, may be NULL) has them. */
+static void module_packages(int all, const struct fr_node *ident, long long ver, const char *index, size_t ilen,
+			    char ***out, size_t *n)
 {
 	size_t i, j;
 
 	for (i = 0; i < fr_nmodules; i++) {
-		if ((!all && !fr_module_wanted(&fr_modules[i], ident)) || fr_modules[i].packages == NULL)
+		if (!all && !fr_module_wanted(&fr_modules[i], ident))
 			continue;
-		for (j = 0; fr_modules[i].packages[j]; j++) {
+		for (j = 0; fr_modules[i].packages && fr_modules[i].packages[j]; j++) {
 			const char *p = fr_modules[i].packages[j], *dollar = strstr(p, "$v");
 			char *name = dollar ? fr_xasprintf("%.*s%lld%s", (int)(dollar - p), p, ver, dollar + 2) : fr_xstrdup(p);
 
 			add_pkg(out, n, name);
 			free(name);
 		}
+		for (j = 0; fr_modules[i].optional && fr_modules[i].optional[j]; j++)
+			if (fr_packages_index_has(index, ilen, fr_modules[i].optional[j]))
+				add_pkg(out, n, fr_modules[i].optional[j]);
 	}
 }
 
-void fr_all_module_packages(long long pg_version, char ***out, size_t *n)
+void fr_all_module_packages(long long pg_version, const char *index, size_t ilen, char ***out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	module_packages(1, NULL, pg_version, out, n);
+	module_packages(1, NULL, pg_version, index, ilen, out, n);
 }
 
-void fr_node_packages(const struct fr_node *root, char ***out, size_t *n)
+void fr_node_packages(const struct fr_node *root, const char *index, size_t ilen, char ***out, size_t *n)
 {
 	const struct fr_node *ident = fr_node_get(root, "identities"), *vars = fr_node_get(root, "vars");
 	const struct fr_node *extra = fr_node_get(vars, "node_packages");
@@ -149,7 +185,7 @@ void fr_node_packages(const struct fr_node *root, char ***out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	fr_node_int(fr_node_get(vars, "pg_version"), &ver);
-	module_packages(0, ident, ver, out, n);
+	module_packages(0, ident, ver, index, ilen, out, n);
 	for (i = 0; fr_node_is_seq(extra) && i < extra->n; i++)
 		if (fr_node_str(extra->items[i]))
 			add_pkg(out, n, extra->items[i]->str);

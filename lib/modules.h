@@ -18,6 +18,7 @@ struct fr_module_info {
 	const char *const *identities;      /* wanted when the node has one of these; NULL: every node */
 	const char *const *secrets;         /* the credential-holding parameters it reads */
 	const char *const *packages;        /* what it needs installed ($v: the profile's pg_version) */
+	const char *const *optional;        /* installed too where the bundle carries them (an exporter) */
 	const char *const *units;           /* the packages' systemd units it configures and then enables
 					     * itself (images ship them disabled: a unit started before
 					     * its module ran would run on the package's defaults) */
@@ -37,11 +38,14 @@ int fr_module_wanted_by(const struct fr_module_info *m, const struct fr_ident *i
 
 /*
  * The packages a node needs, from its profile (root: a version 1 profile's tree): those of every
- * module it wants, then its node_packages. *out is a list of *n strings (free each and it).
+ * module it wants, the modules' optional ones that index (the bundle's apt Packages index, ilen
+ * bytes; NULL: none) carries, then its node_packages. *out is a list of *n strings (free each and it).
  */
-void fr_node_packages(const struct fr_node *root, char ***out, size_t *n);
+void fr_node_packages(const struct fr_node *root, const char *index, size_t ilen, char ***out, size_t *n);
 /* The packages of every module ($v: pg_version), for a generic node image that may become any node. */
-void fr_all_module_packages(long long pg_version, char ***out, size_t *n);
+void fr_all_module_packages(long long pg_version, const char *index, size_t ilen, char ***out, size_t *n);
+/* 1 when an apt Packages index (len bytes) has a stanza for package name. */
+int fr_packages_index_has(const char *index, size_t len, const char *name);
 
 /*
  * 1 when parameter name holds credentials: by name (lib/params.c's list), because its

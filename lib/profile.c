@@ -181,6 +181,18 @@ static void peers(const struct fr_inventory *inv, const struct fr_host *h, struc
 					fr_node_bool(oq.value, &offline);
 				if (j == 0)
 					fr_buf_addf(out, ", pg_offline_query: %s", offline ? "true" : "false");
+				if (j == 3) {
+					/* a Redis member's instances: a native cluster is formed from all of them */
+					struct fr_var ri;
+					size_t k;
+
+					fr_buf_adds(out, ", ports: [");
+					if (fr_inv_resolve(inv, &inv->hosts[i], "redis_instances", &ri) && fr_node_is_map(ri.value))
+						for (k = 0; k < ri.value->n; k++)
+							if (fr_node_is_scalar(ri.value->keys[k]))
+								fr_buf_addf(out, "%s%s", k ? ", " : "", ri.value->keys[k]->str);
+					fr_buf_adds(out, "]");
+				}
 				fr_buf_adds(out, " }\n");
 			}
 		}

@@ -202,6 +202,9 @@ static const char *const pg_roles[] = { "primary", "replica", "standby", "offlin
 static const char *const regions[] = { "default", "china", "europe", NULL };
 static const char *const poolmodes[] = { "transaction", "session", "statement", NULL };
 static const char *const redis_modes[] = { "standalone", "cluster", "sentinel", NULL };
+static const char *const redis_types[] = { "redis", NULL }; /* valkey: in no bundle farrow builds yet */
+static const char *const redis_policies[] = { "volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu",
+					      "volatile-random", "allkeys-random", "volatile-ttl", "noeviction", NULL };
 static const char *const tunes[] = { "oltp", "olap", "tiny", "crit", NULL };
 static const char *const etcd_inits[] = { "new", "existing", NULL };
 static const char *const pg_confs[] = { "oltp.yml", "olap.yml", "crit.yml", "tiny.yml", NULL };
@@ -551,11 +554,145 @@ static void check_pgbackrest_repo(struct fr_diags *d, const char *param, const s
 	}
 }
 
+/* ---- Redis: what reaches redis.conf, sentinel.conf and the exporter's command line */
+
+/* A memory size as redis.conf takes it: digits, then b, k, kb, m, mb, g or gb (any case). */
+static const char *memsize_problem(const char *s)
+{
+	static const char *const units[] = { "", "b", "k", "kb", "m", "mb", "g", "gb", NULL };
+	size_t n = strspn(s, "0123456789");
+	char unit[3];
+	size_t i;
+
+	if (n == 0 || n > 15 || strlen(s + n) > 2)
+		return "is not a memory size (digits, then b, k, kb, m, mb, g or gb: 64MB)";
+	for (i = 0; s[n + i]; i++)
+		unit[i] = (char)tolower((unsigned char)s[n + i]);
+	unit[i] = '\0';
+	return one_of(unit, units) ? NULL : "is not a memory size (digits, then b, k, kb, m, mb, g or gb: 64MB)";
+}
+
+/* An rdb save point: "<seconds> <changes>" (redis.conf's save line). */
+static const char *save_problem(const char *s)
+{
+	size_t a = strspn(s, "0123456789"), b;
+
+	if (a == 0 || a > 9 || s[a] != ' ')
+		return "is not a save point ('<seconds> <changes>': '1200 1')";
+	b = strspn(s + a + 1, "0123456789");
+	return b > 0 && b <= 9 && s[a + 1 + b] == '\0' ? NULL : "is not a save point ('<seconds> <changes>': '1200 1')";
+}
+
+/* A Redis command name (rename-command's both sides; an empty new name disables the command). */
+static const char *command_problem(const char *s)
+{
+	return all_in(s, "_-|") && strlen(s) <= 64 ? NULL : "is not a command name ([A-Za-z0-9_|-], 0-64)";
+}
+
+/* replica_of: '<ipv4> <port>', as Pigsty writes it. */
+static const char *replica_of_problem(const char *s)
+{
+	char ip[64];
+	const char *sp = strchr(s, ' ');
+	long long port;
+	char *end;
+
+	if (sp == NULL || (size_t)(sp - s) >= sizeof(ip))
+		return "is not '<ipv4> <port>'";
+	memcpy(ip, s, (size_t)(sp - s));
+	ip[sp - s] = '\0';
+	port = strtoll(sp + 1, &end, 10);
+	if (!fr_is_ipv4(ip) || end == sp + 1 || *end || port < 1 || port > 65535)
+		return "is not '<ipv4> <port>'";
+	return NULL;
+}
+
+/* Words for a command line split on spaces (the exporter's options): nothing a shell or
+ * systemd would read as a quote, an escape, a variable or a specifier. */
+static const char *args_problem(const char *s)
+{
+	return strpbrk(s, "'\"\\$%`;&|<>") ? "holds a quote, backslash, $, %, ` or shell operator" : NULL;
+}
+
+static const char *bind_addr_problem(const char *s)
+{
+	return *s == '\0' || fr_is_ipv4(s) ? NULL : "is not an IPv4 address (or '': the node's own)";
+}
+
+/* redis_instances: { <port>: { replica_of: '<ip> <port>' } }, a port per key. */
+static void check_redis_instances(struct fr_diags *d, const char *param, const struct fr_node *v)
+{
+	static const char *const known[] = { "replica_of", NULL };
+	size_t i;
+
+	for (i = 0; fr_node_is_map(v) && i < v->n; i++) {
+		const struct fr_node *o = v->items[i];
+
+		if (port_problem(v->keys[i])) {
+			diag(d, FR_SEV_ERROR, v->keys[i], param, "'%s' %s",
+			     fr_node_is_scalar(v->keys[i]) ? v->keys[i]->str : "?", port_problem(v->keys[i]));
+			continue;
+		}
+		if (o == NULL || fr_node_is_null(o))
+			continue;
+		if (!item_map(d, param, o, "instance's options", known))
+			continue;
+		check_str(d, param, fr_node_get(o, "replica_of"), "replica_of", replica_of_problem);
+	}
+}
+
+/* redis_sentinel_monitor: [ { name, host, port, password, quorum } ]. */
+static void check_sentinel_monitor(struct fr_diags *d, const char *param, const struct fr_node *v)
+{
+	static const char *const known[] = { "name", "host", "port", "password", "quorum", NULL };
+	size_t i;
+
+	if (!fr_node_is_seq(v)) {
+		diag(d, FR_SEV_ERROR, v, param, "expected a list of primaries, got %s", fr_node_kind_name(v));
+		return;
+	}
+	for (i = 0; i < v->n; i++) {
+		const struct fr_node *m = v->items[i];
+		const struct fr_node *pw;
+
+		if (!item_map(d, param, m, "primary", known))
+			continue;
+		if (fr_node_get(m, "name") == NULL || fr_node_get(m, "host") == NULL || fr_node_get(m, "port") == NULL) {
+			diag(d, FR_SEV_ERROR, m, param, "each primary needs name, host and port");
+			continue;
+		}
+		check_str(d, param, fr_node_get(m, "name"), "name", fr_value_name_problem);
+		check_str(d, param, fr_node_get(m, "host"), "host", ipv4_problem);
+		if (port_problem(fr_node_get(m, "port")))
+			diag(d, FR_SEV_ERROR, fr_node_get(m, "port"), param, "port %s", port_problem(fr_node_get(m, "port")));
+		check_int(d, param, fr_node_get(m, "quorum"), "quorum", 1, 100);
+		if ((pw = fr_node_get(m, "password")) != NULL && !fr_node_is_null(pw) && !fr_node_is_scalar(pw))
+			diag(d, FR_SEV_ERROR, pw, param, "password: expected a string, got %s", fr_node_kind_name(pw));
+	}
+}
+
+/* redis_rename_commands: { <command>: <new name> }. */
+static void check_rename(struct fr_diags *d, const char *param, const struct fr_node *v)
+{
+	size_t i;
+
+	if (!fr_node_is_map(v)) {
+		diag(d, FR_SEV_ERROR, v, param, "expected a mapping of commands to new names, got %s", fr_node_kind_name(v));
+		return;
+	}
+	for (i = 0; i < v->n; i++) {
+		check_str(d, param, v->keys[i], "command", command_problem);
+		if (fr_node_is_scalar(v->keys[i]) && !*v->keys[i]->str)
+			diag(d, FR_SEV_ERROR, v->keys[i], param, "an empty command name");
+		check_str(d, param, v->items[i], "new name", command_problem);
+	}
+}
+
 /* ---- one parameter */
 
 enum kind {
 	K_ENUM, K_NAME, K_IDENT, K_PORT, K_IPV4, K_PATH, K_HOSTNAME, K_WORD, K_LISTEN, K_LIBS, K_HBA, K_USERS, K_DBS,
-	K_SERVICES, K_ETC_HOSTS, K_SETTINGS, K_PGBR_REPO, K_SEQ, K_RPO, K_PGVERSION, K_REDIS_PORTS, K_WORDS, K_DELAY, K_COUNT, K_VIP, K_IFACE, K_BLOCKDEV, K_ADDR,
+	K_SERVICES, K_ETC_HOSTS, K_SETTINGS, K_PGBR_REPO, K_SEQ, K_RPO, K_PGVERSION, K_REDIS_PORTS, K_REDIS_SAVE, K_REDIS_RENAME, K_SENTINEL, K_MEMSIZE, K_BIND, K_ARGS, K_REPLICAS, K_WORDS, K_DELAY, K_COUNT, K_VIP, K_IFACE, K_BLOCKDEV, K_ADDR,
 };
 
 struct rule {
@@ -627,10 +764,21 @@ static const struct rule rules[] = {
 	{ "pgbouncer_ignore_param", K_WORDS, NULL },
 	{ "pgbouncer_poolmode", K_ENUM, poolmodes },
 	{ "pgbouncer_port", K_PORT, NULL },
+	{ "redis_bind_address", K_BIND, NULL },
 	{ "redis_cluster", K_NAME, NULL },
+	{ "redis_cluster_replicas", K_REPLICAS, NULL },
+	{ "redis_exporter_options", K_ARGS, NULL },
+	{ "redis_exporter_port", K_PORT, NULL },
+	{ "redis_fs_main", K_PATH, NULL },
 	{ "redis_instances", K_REDIS_PORTS, NULL },
+	{ "redis_max_memory", K_MEMSIZE, NULL },
+	{ "redis_mem_policy", K_ENUM, redis_policies },
 	{ "redis_mode", K_ENUM, redis_modes },
 	{ "redis_node", K_SEQ, NULL },
+	{ "redis_rdb_save", K_REDIS_SAVE, NULL },
+	{ "redis_rename_commands", K_REDIS_RENAME, NULL },
+	{ "redis_sentinel_monitor", K_SENTINEL, NULL },
+	{ "redis_type", K_ENUM, redis_types },
 	{ "region", K_ENUM, regions },
 	{ "vip_interface", K_IFACE, NULL },
 };
@@ -659,7 +807,6 @@ static void check_rule(struct fr_diags *d, const struct rule *r, const struct fr
 {
 	const char *p = r->name;
 	long long n;
-	size_t i;
 
 	switch (r->kind) {
 	case K_ENUM:
@@ -751,10 +898,28 @@ static void check_rule(struct fr_diags *d, const struct rule *r, const struct fr
 			     FR_PG_VERSION_MAX);
 		break;
 	case K_REDIS_PORTS:
-		for (i = 0; fr_node_is_map(v) && i < v->n; i++)
-			if (port_problem(v->keys[i]))
-				diag(d, FR_SEV_ERROR, v->keys[i], p, "'%s' %s",
-				     fr_node_is_scalar(v->keys[i]) ? v->keys[i]->str : "?", port_problem(v->keys[i]));
+		check_redis_instances(d, p, v);
+		break;
+	case K_REDIS_SAVE:
+		check_list_of(d, p, v, "save point", save_problem);
+		break;
+	case K_REDIS_RENAME:
+		check_rename(d, p, v);
+		break;
+	case K_SENTINEL:
+		check_sentinel_monitor(d, p, v);
+		break;
+	case K_MEMSIZE:
+		check_str(d, p, v, NULL, memsize_problem);
+		break;
+	case K_BIND:
+		check_str(d, p, v, NULL, bind_addr_problem);
+		break;
+	case K_ARGS:
+		check_str(d, p, v, NULL, args_problem);
+		break;
+	case K_REPLICAS:
+		check_int(d, p, v, "replicas per primary", 0, 5);
 		break;
 	}
 }
@@ -888,6 +1053,17 @@ void fr_values_check_profile(const struct fr_node *root, struct fr_diags *d)
 			check_int(d, kind, fr_node_get(m, "seq"), "member seq", 0, 1000000);
 			check_enum(d, kind, fr_node_get(m, "role"), pg_roles);
 			check_bool(d, kind, fr_node_get(m, "pg_offline_query"), "pg_offline_query");
+			{
+				const struct fr_node *ports = fr_node_get(m, "ports");
+				size_t k;
+
+				if (ports && !fr_node_is_seq(ports))
+					diag(d, FR_SEV_ERROR, ports, kind, "member ports: a list of ports is expected");
+				for (k = 0; fr_node_is_seq(ports) && k < ports->n; k++)
+					if (port_problem(ports->items[k]))
+						diag(d, FR_SEV_ERROR, ports->items[k], kind, "member port %s",
+						     port_problem(ports->items[k]));
+			}
 		}
 	}
 }
