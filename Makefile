@@ -53,7 +53,7 @@ FB_SRCS := $(wildcard firstboot/*.c)
 UNIT_SRCS := $(wildcard test/unit/t-*.c)
 UNITS := $(UNIT_SRCS:test/unit/%.c=$(O)/test/%)
 PROGS := $(O)/farrow $(O)/repo-builder $(O)/farrow-firstboot
-PROFILES := $(wildcard profiles/*.yml profiles/ha/*.yml)
+PROFILES := $(wildcard profiles/*.yml profiles/ha/*.yml profiles/demo/*.yml)
 MANS := $(wildcard docs/man/*.[158])
 
 .SECONDARY:
@@ -150,7 +150,7 @@ $(O)/fuzz/fuzz-meta: test/fuzz/fuzz-meta.c $(RB_LIB_SRCS) $(LIB_SRCS) $(O)/embed
 fuzz: $(O)/embedded.c
 	$(MAKE) $(O)/fuzz/fuzz-inventory $(O)/fuzz/fuzz-bundle $(O)/fuzz/fuzz-meta
 	@mkdir -p $(O)/fuzz/corpus $(O)/fuzz/corpus-bundle $(O)/fuzz/corpus-meta
-	cp -n test/fuzz/corpora/inventory/* profiles/*.yml profiles/ha/*.yml $(O)/fuzz/corpus/ 2>/dev/null || true
+	cp -n test/fuzz/corpora/inventory/* profiles/*.yml profiles/ha/*.yml profiles/demo/*.yml $(O)/fuzz/corpus/ 2>/dev/null || true
 	n=0; while read -r spec; do n=$$((n + 1)); echo "$$spec" | \
 		python3 test/bats/helpers/craft-bundle.py --tar $(O)/fuzz/corpus-bundle/seed-$$n.tar; done <test/fuzz/seeds-bundle.txt
 	cp -n test/fuzz/corpora/meta/* $(O)/fuzz/corpus-meta/
@@ -179,11 +179,12 @@ demo: deps all
 	sh tools/demo.sh $(O)
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles/ha \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles/ha $(DESTDIR)$(DATADIR)/profiles/demo \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 0644 profiles/*.yml $(DESTDIR)$(DATADIR)/profiles/
 	install -m 0644 profiles/ha/*.yml $(DESTDIR)$(DATADIR)/profiles/ha/
+	install -m 0644 profiles/demo/*.yml $(DESTDIR)$(DATADIR)/profiles/demo/
 	for m in $(MANS); do s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
 # man pages, and bats assertions that cannot fail (a bare `! cmd` or an `a && b` before a test's end)

@@ -26,6 +26,8 @@
 	"                    [--trials <n>] [--timeout <seconds>] [--user <name>] [--dbname <db>]\n"    \
 	"                    [--down-cmd <cmd>] [--partition-cmd <cmd>] [--heal-cmd <cmd>]\n"          \
 	"                    [--ssh-key <file>] [--known-hosts <file>] [--json]\n"                      \
+	"       farrow drill <inventory> --kind redis --cluster <redis_cluster> [--trials <n>]\n"       \
+	"                    [--timeout <seconds>] [--ssh-key <file>] [--known-hosts <file>] [--json]\n" \
 	"\n"                                                                                             \
 	"Fail the cluster's leader while a client writes one row every 100 ms through the primary\n"    \
 	"service (5433) and reads through the replica service (5434) of every member, then measure:\n" \
@@ -46,6 +48,14 @@
 	"--dbname (default: the first database it owns), with the inventory's password (never on a\n"  \
 	"command line), into table farrow_drill. The drill runs only against a cluster the inventory\n" \
 	"names, and refuses a cluster of one member. --timeout (default 180) bounds each trial.\n"      \
+	"\n"                                                                                             \
+	"--kind redis: a standalone Redis primary and its replicas under Sentinel (a sentinel\n"        \
+	"cluster's redis_sentinel_monitor names it): kill -9 of the primary Sentinel names (its\n"    \
+	"redis-server@<port> unit masked meanwhile: systemd would restart it in 100 ms), then\n"      \
+	"  promoted  the kill to Sentinel naming another primary that says it is one (ROLE)\n"        \
+	"  rejoined  the kill to the old primary, started again, a connected replica of it\n"        \
+	"per trial (redis-cli on the nodes, the password on its standard input). 0 when every\n"     \
+	"trial promoted and rejoined within --timeout.\n"                                             \
 	"\n"                                                                                             \
 	"exit status: 0 every trial recovered with RPO 0 within the plan's bound, 1 a trial lost\n"     \
 	"             rows, exceeded the bound or did not recover, 2 usage, 3 invalid inventory,\n"     \
@@ -216,20 +226,28 @@ struct drill {
 	const char *cluster, *mode;
 };
 
-/* Run cmd on member i over SSH; 0 when it exited 0, its output in out (may be NULL). */
-static int on_member(struct drill *d, size_t i, const char *cmd, struct fr_buf *out, struct fr_err *err)
+/* Run cmd on host h over SSH, in (may be NULL) on its standard input; 0 when it exited 0, its
+ * output in out (may be NULL). */
+static int on_host(struct drill *d, const struct fr_host *h, const char *cmd, const char *in, struct fr_buf *out,
+		   struct fr_err *err)
 {
 	struct fr_ssh_opts so;
 	struct fr_ssh *s;
 	int st = -1;
 
-	fr_ssh_opts_for_host(d->inv, d->m[i].h, &d->base, &so);
+	fr_ssh_opts_for_host(d->inv, h, &d->base, &so);
 	if ((s = fr_ssh_connect(&so, err)) == NULL)
 		return -1;
-	if (fr_ssh_exec(s, cmd, NULL, 0, out, NULL, &st, err) < 0)
+	if (fr_ssh_exec(s, cmd, in, in ? strlen(in) : 0, out, NULL, &st, err) < 0)
 		st = -1;
 	fr_ssh_close(s);
 	return st == 0 ? 0 : -1;
+}
+
+/* Run cmd on member i. */
+static int on_member(struct drill *d, size_t i, const char *cmd, struct fr_buf *out, struct fr_err *err)
+{
+	return on_host(d, d->m[i].h, cmd, NULL, out, err);
 }
 
 /*
@@ -428,6 +446,285 @@ static int wait_healthy(struct drill *d, int timeout)
 	return leader;
 }
 
+/* ---- --kind redis: a Sentinel failover of a standalone primary/replica cluster */
+
+struct sentinel {
+	const struct fr_host *h;
+	long long port;
+	const char *password; /* the sentinel cluster's redis_password */
+};
+
+/*
+ * redis-cli on host h against ip:port, the password on its standard input (never argv); the
+ * reply (redis-cli's plain output) into out. 0 when it exited 0.
+ */
+static int redis_on(struct drill *d, const struct fr_host *h, const char *ip, long long port, const char *password,
+		    const char *args, struct fr_buf *out)
+{
+	struct fr_err err = { 0 };
+	char *cmd = fr_xasprintf("read -r REDISCLI_AUTH; export REDISCLI_AUTH; exec redis-cli --no-auth-warning -h %s "
+				 "-p %lld %s",
+				 ip, port, args);
+	char *in = fr_xasprintf("%s\n", password ? password : "");
+	int r;
+
+	fr_buf_reset(out);
+	r = on_host(d, h, cmd, in, out, &err);
+	fr_wipe(in, strlen(in));
+	free(in);
+	free(cmd);
+	return r;
+}
+
+/* The primary the sentinel names for the cluster ("ip:port" into addr); 0, or -1 when it does not answer. */
+static int sentinel_primary(struct drill *d, const struct sentinel *sn, char *addr, size_t n)
+{
+	struct fr_buf out = FR_BUF_INIT;
+	char *args = fr_xasprintf("SENTINEL get-master-addr-by-name %s", d->cluster);
+	char ip[64] = "", port[16] = "";
+	int r = -1;
+
+	if (redis_on(d, sn->h, sn->h->ip, sn->port, sn->password, args, &out) == 0 && out.buf &&
+	    sscanf(out.buf, "%63s %15s", ip, port) == 2 && fr_is_ipv4(ip)) {
+		snprintf(addr, n, "%s:%s", ip, port);
+		r = 0;
+	}
+	fr_buf_release(&out);
+	free(args);
+	return r;
+}
+
+/* ROLE of ip:port (one of the cluster's, reached from its own host h): "master", "slave <ip>:<port> connected", ... */
+static int redis_role(struct drill *d, const struct fr_host *h, const char *ip, long long port, const char *password,
+		      char *role, size_t n)
+{
+	struct fr_buf out = FR_BUF_INIT;
+	char r0[32] = "", mip[64] = "", mport[16] = "", state[32] = "";
+	int r = -1;
+
+	role[0] = '\0';
+	if (redis_on(d, h, ip, port, password, "ROLE", &out) == 0 && out.buf && sscanf(out.buf, "%31s", r0) == 1) {
+		if (strcmp(r0, "slave") == 0 && sscanf(out.buf, "%*s %63s %15s %31s", mip, mport, state) == 3)
+			snprintf(role, n, "slave %s:%s %s", mip, mport, state);
+		else
+			snprintf(role, n, "%s", r0);
+		r = 0;
+	}
+	fr_buf_release(&out);
+	return r;
+}
+
+static int drill_redis(struct drill *d, int trials, int timeout, int as_json)
+{
+	struct sentinel sn = { 0 };
+	const char *password = NULL;
+	const struct fr_host **hosts = fr_xcalloc(d->inv->nhosts + 1, sizeof(*hosts));
+	double *promo = fr_xcalloc((size_t)trials, sizeof(*promo)), *rejoin = fr_xcalloc((size_t)trials, sizeof(*rejoin));
+	size_t i, j, nh = 0, ninst = 0;
+	int t, code = FR_EXIT_OK;
+
+	for (i = 0; i < d->inv->nhosts; i++) {
+		const struct fr_host *h = &d->inv->hosts[i];
+		const char *cls = fr_inv_str(d->inv, h, "redis_cluster"), *mode = fr_inv_str(d->inv, h, "redis_mode");
+		struct fr_var v;
+
+		if (cls && strcmp(cls, d->cluster) == 0 && fr_inv_resolve(d->inv, h, "redis_instances", &v) &&
+		    fr_node_is_map(v.value)) {
+			if (mode && strcmp(mode, "standalone") != 0) {
+				fr_cli_error("drill: --kind redis drills a standalone primary and its replicas under Sentinel; "
+					     "%s is a %s cluster", d->cluster, mode);
+				code = FR_EXIT_USAGE;
+				goto out;
+			}
+			hosts[nh++] = h;
+			ninst += v.value->n;
+			password = fr_inv_str(d->inv, h, "redis_password");
+		}
+		/* a sentinel that watches it: its first instance answers for all */
+		if (sn.h == NULL && mode && strcmp(mode, "sentinel") == 0 &&
+		    fr_inv_resolve(d->inv, h, "redis_sentinel_monitor", &v) && fr_node_is_seq(v.value)) {
+			struct fr_var ins;
+
+			for (j = 0; j < v.value->n; j++) {
+				const char *name = fr_node_str(fr_node_get(v.value->items[j], "name"));
+
+				if (name && strcmp(name, d->cluster) == 0 && fr_inv_resolve(d->inv, h, "redis_instances", &ins) &&
+				    fr_node_is_map(ins.value) && ins.value->n && fr_node_int(ins.value->keys[0], &sn.port)) {
+					sn.h = h;
+					sn.password = fr_inv_str(d->inv, h, "redis_password");
+				}
+			}
+		}
+	}
+	if (nh == 0) {
+		fr_cli_error("drill: the inventory %s names no Redis cluster '%s': nothing is drilled", d->inv->path,
+			     d->cluster);
+		code = FR_EXIT_USAGE;
+		goto out;
+	}
+	if (ninst < 2) {
+		fr_cli_error("drill: %s has one instance: there is nothing to fail over to, so nothing is drilled",
+			     d->cluster);
+		code = FR_EXIT_USAGE;
+		goto out;
+	}
+	if (sn.h == NULL) {
+		fr_cli_error("drill: no sentinel of the inventory monitors %s (redis_sentinel_monitor: name: %s): without "
+			     "Sentinel nothing promotes a replica",
+			     d->cluster, d->cluster);
+		code = FR_EXIT_USAGE;
+		goto out;
+	}
+	if (!as_json)
+		printf("drill redis kill of %s (%zu instances), watched by Sentinel on %s:%lld, %d trial%s\n", d->cluster,
+		       ninst, sn.h->ip, sn.port, trials, trials == 1 ? "" : "s");
+	for (t = 0; t < trials; t++) {
+		char old[96] = "", now[96] = "", role[160], cmd[256], ip[64], *colon;
+		const struct fr_host *oh = NULL;
+		long long oport = 0;
+		struct timespec t0;
+		long promoted = -1, rejoined = -1, end;
+		time_t deadline = time(NULL) + timeout;
+
+		/* a primary the sentinel names, with a replica linked to it (bounded) */
+		while (time(NULL) < deadline) {
+			if (sentinel_primary(d, &sn, old, sizeof(old)) == 0) {
+				snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(old, ":"), old);
+				oport = (colon = strchr(old, ':')) ? atoll(colon + 1) : 0;
+				for (i = 0, oh = NULL; i < nh; i++)
+					if (strcmp(hosts[i]->ip, ip) == 0)
+						oh = hosts[i];
+				if (oh && redis_role(d, oh, ip, oport, password, role, sizeof(role)) == 0 &&
+				    strcmp(role, "master") == 0) {
+					struct fr_buf out = FR_BUF_INIT;
+
+					if (redis_on(d, oh, ip, oport, password, "INFO replication", &out) == 0 && out.buf &&
+					    strstr(out.buf, "state=online"))
+						j = 1;
+					else
+						j = 0;
+					fr_buf_release(&out);
+					if (j)
+						break;
+				}
+			}
+			oh = NULL;
+			sleep_ms(2000);
+		}
+		if (oh == NULL) {
+			fr_cli_error("drill: %s has no primary that Sentinel names with a replica online within %d s: not "
+				     "drilling",
+				     d->cluster, timeout);
+			code = FR_EXIT_FAIL;
+			break;
+		}
+		/* kill -9 of the primary's redis-server, its unit masked for the while: systemd would
+		 * start it again in 100 ms, long before Sentinel calls it down */
+		snprintf(cmd, sizeof(cmd),
+			 "systemctl mask --runtime --quiet redis-server@%lld.service && "
+			 "systemctl kill --kill-whom=main -s KILL redis-server@%lld.service",
+			 oport, oport);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		{
+			struct fr_err err = { 0 };
+
+			if (on_host(d, oh, cmd, NULL, NULL, &err) < 0) {
+				fr_cli_error("drill: the kill on %s failed: %s", oh->ip, err.msg[0] ? err.msg : "see its journal");
+				code = FR_EXIT_FAIL;
+				break;
+			}
+		}
+		/* until the sentinel names another primary, and that one says it is one */
+		while (since(&t0) < (long)timeout * 1000) {
+			sleep_ms(250);
+			if (sentinel_primary(d, &sn, now, sizeof(now)) == 0 && strcmp(now, old) != 0) {
+				char nip[64];
+				long long np = (colon = strchr(now, ':')) ? atoll(colon + 1) : 0;
+				const struct fr_host *nhost = NULL;
+
+				snprintf(nip, sizeof(nip), "%.*s", (int)strcspn(now, ":"), now);
+				for (i = 0; i < nh; i++)
+					if (strcmp(hosts[i]->ip, nip) == 0)
+						nhost = hosts[i];
+				if (nhost && redis_role(d, nhost, nip, np, password, role, sizeof(role)) == 0 &&
+				    strcmp(role, "master") == 0) {
+					promoted = since(&t0);
+					break;
+				}
+			}
+		}
+		/* the old primary back: Sentinel makes it a replica of the new one */
+		snprintf(cmd, sizeof(cmd), "systemctl unmask --runtime --quiet redis-server@%lld.service; "
+					   "systemctl start redis-server@%lld.service", oport, oport);
+		{
+			struct fr_err err = { 0 };
+
+			if (on_host(d, oh, cmd, NULL, NULL, &err) < 0)
+				fr_cli_warn("drill: starting %s again on %s failed: %s", old, oh->ip, err.msg);
+		}
+		end = since(&t0) + (long)timeout * 1000;
+		while (promoted >= 0 && since(&t0) < end) {
+			char want[160];
+
+			snprintf(want, sizeof(want), "slave %s connected", now);
+			if (redis_role(d, oh, ip, oport, password, role, sizeof(role)) == 0 && strcmp(role, want) == 0) {
+				rejoined = since(&t0);
+				break;
+			}
+			sleep_ms(500);
+		}
+		promo[t] = promoted < 0 ? -1 : promoted / 1000.0;
+		rejoin[t] = rejoined < 0 ? -1 : rejoined / 1000.0;
+		if (promoted < 0 || rejoined < 0)
+			code = FR_EXIT_FAIL;
+		if (as_json) {
+			printf("{\"trial\":%d,\"kind\":\"redis\",\"old_primary\":\"%s\",\"new_primary\":", t + 1, old);
+			if (promoted >= 0)
+				printf("\"%s\"", now);
+			else
+				printf("null");
+			if (promoted < 0)
+				printf(",\"promoted\":null");
+			else
+				printf(",\"promoted\":%.2f", promoted / 1000.0);
+			if (rejoined < 0)
+				printf(",\"rejoined\":null}\n");
+			else
+				printf(",\"rejoined\":%.2f}\n", rejoined / 1000.0);
+		} else {
+			printf("trial %d: kill -9 of %s-%s-%lld (%s): ", t + 1, d->cluster,
+			       fr_inv_str(d->inv, oh, "redis_node") ? fr_inv_str(d->inv, oh, "redis_node") : "?", oport, old);
+			if (promoted < 0)
+				printf("Sentinel promoted nothing within %d s\n", timeout);
+			else if (rejoined < 0)
+				printf("Sentinel promoted %s after %.1f s; the old primary has not rejoined\n", now,
+				       promoted / 1000.0);
+			else
+				printf("Sentinel promoted %s after %.1f s; old primary rejoined as a replica after %.1f s\n", now,
+				       promoted / 1000.0, rejoined / 1000.0);
+			fflush(stdout);
+		}
+	}
+	if (t == trials) {
+		char a[64], b[64];
+
+		spread(promo, (size_t)trials, a, sizeof(a));
+		spread(rejoin, (size_t)trials, b, sizeof(b));
+		if (as_json)
+			printf("{\"summary\":{\"kind\":\"redis\",\"trials\":%d,\"promoted\":\"%s\",\"rejoined\":\"%s\","
+			       "\"result\":\"%s\"}}\n",
+			       trials, a, b, code == FR_EXIT_OK ? "pass" : "fail");
+		else
+			printf("redis kill, %d trial%s, min / median / max: promoted after %s s, rejoined after %s s: %s\n",
+			       trials, trials == 1 ? "" : "s", a, b, code == FR_EXIT_OK ? "pass" : "FAIL");
+	}
+out:
+	free(hosts);
+	free(promo);
+	free(rejoin);
+	return code;
+}
+
 int cmd_drill(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -437,10 +734,11 @@ int cmd_drill(int argc, char **argv)
 		{ "down-cmd", required_argument, NULL, 'D' },    { "partition-cmd", required_argument, NULL, 'P' },
 		{ "heal-cmd", required_argument, NULL, 'H' },    { "ssh-key", required_argument, NULL, 'i' },
 		{ "known-hosts", required_argument, NULL, 'K' }, { "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },              { NULL, 0, NULL, 0 },
+		{ "kind", required_argument, NULL, 'k' },        { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const modes[] = { "crash", "kill-patroni", "switchover", "node-down", "partition", NULL };
-	const char *user = NULL, *db = NULL, *down = NULL, *part = NULL, *heal = NULL, *password;
+	const char *user = NULL, *db = NULL, *down = NULL, *part = NULL, *heal = NULL, *password, *kind = "pgsql";
 	struct drill d = { 0 };
 	struct fr_err err = { 0 };
 	struct fr_buf json = FR_BUF_INIT;
@@ -468,9 +766,33 @@ int cmd_drill(int argc, char **argv)
 		case 'i': d.base.key = optarg; break;
 		case 'K': d.base.known_hosts = optarg; break;
 		case 'J': as_json = 1; break;
+		case 'k': kind = optarg; break;
 		case 'h': fputs(DRILL_USAGE, stdout); return FR_EXIT_OK;
 		default: fputs(DRILL_USAGE, stderr); return FR_EXIT_USAGE;
 		}
+	}
+	if (strcmp(kind, "redis") == 0) {
+		if (argc - optind != 1 || !d.cluster || d.mode || trials < 1 || trials > 100 || timeout < 30) {
+			fputs(DRILL_USAGE, stderr);
+			return FR_EXIT_USAGE;
+		}
+		d.mode = "kill";
+		if (fr_inv_load_file(argv[optind], &d.inv, &err) < 0) {
+			fr_cli_error("%s", err.msg);
+			return FR_EXIT_FAIL;
+		}
+		if (fr_inv_validate(d.inv) > 0) {
+			fr_cli_print_diags(d.inv->path, &d.inv->diags, "inventory", 1);
+			fr_inv_free(d.inv);
+			return FR_EXIT_INVALID;
+		}
+		code = drill_redis(&d, trials, timeout, as_json);
+		fr_inv_free(d.inv);
+		return code;
+	}
+	if (strcmp(kind, "pgsql") != 0) {
+		fr_cli_error("drill: --kind '%s': pgsql (the default) or redis", kind);
+		return FR_EXIT_USAGE;
 	}
 	for (i = 0; d.mode && modes[i] && strcmp(modes[i], d.mode) != 0; i++)
 		;

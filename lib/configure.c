@@ -17,7 +17,7 @@
 #include "xalloc.h"
 #include "yamlnode.h"
 
-static const char *const templates[] = { "meta", "rich", "slim", "ha/dual", "ha/trio", "ha/full", NULL };
+static const char *const templates[] = { "meta", "rich", "slim", "ha/dual", "ha/trio", "ha/full", "demo/redis", NULL };
 
 static const char *const *keyed_secrets = fr_secret_keyed;
 static const char *const *valued_secrets = fr_secret_valued;

@@ -55,6 +55,52 @@ static enum fr_health judge(const char *r0, const char *r1, const char *r2, stru
 	return h;
 }
 
+static const char redis_inv[] =
+	"all:\n  children:\n"
+	"    redis-ms:\n      hosts:\n        10.10.10.10: { redis_node: 1, redis_instances: { 6379: {}, 6380: { replica_of: '10.10.10.10 6379' } } }\n"
+	"      vars: { redis_cluster: redis-ms }\n"
+	"    redis-meta:\n      hosts:\n        10.10.10.11: { redis_node: 1, redis_instances: { 26379: {}, 26380: {} } }\n"
+	"      vars: { redis_cluster: redis-meta, redis_mode: sentinel }\n"
+	"    redis-test:\n      hosts:\n        10.10.10.12: { redis_node: 1, redis_instances: { 6379: {} } }\n"
+	"      vars: { redis_cluster: redis-test, redis_mode: cluster }\n";
+
+#define RMS(link) "{\"redis\":{\"cluster\":\"redis-ms\",\"mode\":\"standalone\",\"instances\":["                 \
+	"{\"port\":6379,\"name\":\"redis-ms-1-6379\",\"up\":true,\"role\":\"master\",\"replicas\":"          \
+	"[\"ip=10.10.10.10,port=6380,state=online,offset=1,lag=0\"]},"                                     \
+	"{\"port\":6380,\"name\":\"redis-ms-1-6380\",\"up\":true,\"role\":\"slave\",\"primary\":\"10.10.10.10:6379\"," \
+	"\"link\":\"" link "\",\"replicas\":[]}]}}"
+#define SENT(status) "{\"redis\":{\"cluster\":\"redis-meta\",\"mode\":\"sentinel\",\"instances\":["             \
+	"{\"port\":26379,\"name\":\"redis-meta-1-26379\",\"up\":true,\"role\":\"sentinel\",\"monitors\":"      \
+	"[\"name=redis-ms,status=" status ",address=10.10.10.10:6379,slaves=1,sentinels=2\"]},"               \
+	"{\"port\":26380,\"name\":\"redis-meta-1-26380\",\"up\":false}]}}"
+#define RCL(state) "{\"redis\":{\"cluster\":\"redis-test\",\"mode\":\"cluster\",\"instances\":["                 \
+	"{\"port\":6379,\"name\":\"redis-test-1-6379\",\"up\":true,\"role\":\"master\",\"replicas\":[],"        \
+	"\"cluster_state\":\"" state "\",\"cluster_known_nodes\":6}]}}"
+
+static enum fr_health judge_redis(const char *r0, const char *r1, const char *r2, struct fr_buf *json, struct fr_buf *text)
+{
+	const char *texts[3] = { r0, r1, r2 };
+	struct fr_inventory *inv = NULL;
+	struct fr_health_host hh[3];
+	struct fr_node *nodes[3] = { NULL, NULL, NULL };
+	enum fr_health h;
+	size_t i;
+
+	fr_buf_reset(json);
+	fr_buf_reset(text);
+	fr_inv_load_text("r.yml", redis_inv, strlen(redis_inv), &inv, NULL);
+	for (i = 0; i < 3; i++) {
+		hh[i].host = &inv->hosts[i];
+		nodes[i] = texts[i] ? fr_yaml_parse(texts[i], strlen(texts[i]), NULL) : NULL;
+		hh[i].report = nodes[i];
+	}
+	h = fr_health_clusters(inv, hh, 3, json, text);
+	for (i = 0; i < 3; i++)
+		fr_node_free(nodes[i]);
+	fr_inv_free(inv);
+	return h;
+}
+
 int main(void)
 {
 	struct fr_buf json = FR_BUF_INIT, text = FR_BUF_INIT;
@@ -116,6 +162,30 @@ int main(void)
 	ASSERT_STR_CONTAINS(text.buf, "etcd-2         10.10.10.11     no report (unreachable?)");
 	ASSERT_STR_CONTAINS(json.buf, "\"reasons\":[\"etcd-2 (10.10.10.11) is not healthy\",\"etcd-3 (10.10.10.12) is not "
 				      "healthy\",\"1 of 3 members healthy: no quorum\"]");
+	TEST_DONE();
+
+	TEST_START("redis: a primary with its replica, sentinels, a native cluster; a down link, a sentinel, a failed cluster");
+	ASSERT_INT_EQ(judge_redis(RMS("up"), SENT("ok"), RCL("ok"), &json, &text), FR_DEGRADED);
+	ASSERT_STR_CONTAINS(text.buf, "redis-ms (Redis standalone): healthy, 2 of 2 instances up\n");
+	ASSERT_STR_CONTAINS(text.buf, "  redis-ms-1-6379      10.10.10.10:6379      primary   1 replica(s): 10.10.10.10:6380 online\n");
+	ASSERT_STR_CONTAINS(text.buf, "  redis-ms-1-6380      10.10.10.10:6380      replica   of 10.10.10.10:6379, link up\n");
+	ASSERT_STR_CONTAINS(text.buf, "redis-meta (Redis sentinel): DEGRADED, 1 of 2 instances up: redis-meta-1-26380 "
+				      "(10.10.10.11:26380) does not answer\n");
+	ASSERT_STR_CONTAINS(text.buf, "sentinel  redis-ms ok at 10.10.10.10:6379, 1 replica(s), 2 sentinel(s)");
+	ASSERT_STR_CONTAINS(text.buf, "redis-test (Redis cluster): healthy, 1 of 1 instances up\n");
+	ASSERT_STR_CONTAINS(text.buf, "cluster ok, 6 nodes known");
+	parsed = fr_yaml_parse(json.buf, json.len, NULL);
+	ASSERT_TRUE(fr_node_is_seq(parsed) && parsed->n == 3);
+	fr_node_free(parsed);
+	ASSERT_STR_CONTAINS(json.buf, "{\"kind\":\"redis\",\"name\":\"redis-ms\",\"state\":\"healthy\"");
+	ASSERT_INT_EQ(judge_redis(RMS("down"), SENT("odown"), RCL("fail"), &json, &text), FR_DOWN);
+	ASSERT_STR_CONTAINS(text.buf, "redis-ms (Redis standalone): DEGRADED, 2 of 2 instances up: redis-ms-1-6380: its link "
+				      "to 10.10.10.10:6379 is down\n");
+	ASSERT_STR_CONTAINS(text.buf, "redis-meta-1-26379: its primary redis-ms is odown");
+	ASSERT_STR_CONTAINS(text.buf, "redis-test (Redis cluster): DOWN");
+	ASSERT_STR_CONTAINS(text.buf, "no member's cluster state is ok");
+	ASSERT_INT_EQ(judge_redis(NULL, SENT("ok"), RCL("ok"), &json, &text), FR_DOWN);
+	ASSERT_STR_CONTAINS(text.buf, "redis-ms (Redis standalone): DOWN, 0 of 0 instances up: 10.10.10.10 did not report");
 	TEST_DONE();
 
 	fr_buf_release(&json);

@@ -135,6 +135,46 @@ int main(void)
 	ASSERT_STR_CONTAINS(out.buf, "pg_version: expected an integer, got string 'fifteen'");
 	TEST_DONE();
 
+	TEST_START("redis: what reaches redis.conf, sentinel.conf and the exporter's command line");
+	check("redis_instances: { 6379: {}, 6380: { replica_of: '10.10.10.10 6379' } }\n"
+	      "redis_sentinel_monitor: [ { name: redis-ms, host: 10.10.10.10, port: 6379, password: 'a \"b', quorum: 2 } ]\n"
+	      "redis_max_memory: 64MB\nredis_mem_policy: allkeys-lru\nredis_rdb_save: [ '1200 1', '60 10000' ]\n"
+	      "redis_rename_commands: { FLUSHALL: '', CONFIG: cfg-x }\nredis_bind_address: ''\n"
+	      "redis_cluster_replicas: 1\nredis_exporter_options: '-include-system-metrics'\n", &out);
+	ASSERT_STR_EQ(out.buf, "");
+	check("redis_instances: { 6380: { replica_of: '10.10.10.10' } }\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "replica_of '10.10.10.10' is not '<ipv4> <port>'");
+	check("redis_instances: { 6380: { replica_of: \"10.10.10.10 6379\\nslaveof x\" } }\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "control character");
+	check("redis_instances: { 6380: { replicaof: '10.10.10.10 6379' } }\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "unknown key 'replicaof'");
+	check("redis_instances: { 99999: {} }\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "'99999' is not a port number");
+	check("redis_max_memory: 64 MB\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "'64 MB' is not a memory size");
+	check("redis_max_memory: 1tb\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "is not a memory size");
+	check("redis_mem_policy: lru\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "'lru' is not one of volatile-lru");
+	check("redis_rdb_save: [ '1200' ]\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "save point '1200' is not a save point");
+	check("redis_rename_commands: { 'FLUSH ALL': x }\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "command 'FLUSH ALL' is not a command name");
+	check("redis_sentinel_monitor: [ { name: redis-ms, host: nowhere, port: 6379, quorum: 0 } ]\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "host 'nowhere' ");
+	ASSERT_STR_CONTAINS(out.buf, "quorum: expected an integer 1-100, got '0'");
+	check("redis_sentinel_monitor: [ { name: redis-ms, port: 6379 } ]\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "each primary needs name, host and port");
+	check("redis_exporter_options: '-redis.addr $(id)'\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "holds a quote, backslash, $");
+	check("redis_bind_address: 'localhost'\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "is not an IPv4 address (or '': the node's own)");
+	check("redis_type: valkey\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "'valkey' is not one of redis");
+	check("redis_cluster_replicas: 9\n", &out);
+	ASSERT_STR_CONTAINS(out.buf, "replicas per primary: expected an integer 0-5");
+	TEST_DONE();
+
 	fr_buf_release(&out);
 	fr_buf_release(&q);
 	fr_params_release();

@@ -215,22 +215,22 @@ fr_apt_opts() { # fr_apt_opts <dir> -> prints options
 		"-o Acquire::Check-Date=true -o Acquire::Check-Valid-Until=true -o APT::Sandbox::User=root"
 }
 
-# fr_node_fixture <dir> [nodes]: for the sandbox suites, that many nodes up (default 1, after a
-# clean teardown) and the default bundle in <dir>/dist with its key in <dir>/key; exports SANDBOX
-# and BUNDLE. The bundle
+# fr_node_fixture <dir> [nodes] [meta|full]: for the sandbox suites, that many nodes up (default 1,
+# after a clean teardown) and the default bundle (or with full, the whole sandbox's: Redis too) in
+# <dir>/dist with its key in <dir>/key; exports SANDBOX and BUNDLE. The bundle
 # is built by the plain repo-builder: a sanitizer build of its resolver takes minutes over the
 # whole Debian archive (bats 1010 runs that one).
 fr_node_fixture() {
-	local dir=$1 nodes=${2:-1} rb="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/repo-builder"
+	local dir=$1 nodes=${2:-1} kind=${3:-meta} rb="${FARROW_NODE_BIN:-$FARROW_ROOT/build}/repo-builder"
 	fr_dist_vars
 	export FARROW_SANDBOX=${FARROW_SANDBOX:-/var/tmp/farrow-sandbox}
 	export SANDBOX="$FARROW_ROOT/test/sandbox/sandbox.sh"
 	"$SANDBOX" down
 	FARROW_BIN=${FARROW_BIN:-$FARROW_ROOT/build} "$SANDBOX" up "$nodes" >&3
 	"$rb" keygen --out "$dir/key" >/dev/null
-	"$rb" build "$FARROW_ROOT/profiles/bundles/$FR_TARGET-meta.yml" --key "$dir/key/farrow-signing.key" \
+	"$rb" build "$FARROW_ROOT/profiles/bundles/$FR_TARGET-$kind.yml" --key "$dir/key/farrow-signing.key" \
 		--out "$dir/dist" --cache "$FR_TEST_CACHE/rb-cache" --quiet >/dev/null
-	export BUNDLE=$dir/dist/farrow-pkg-0.1.0.$FR_TARGET.x86_64.tar.zst
+	export BUNDLE=$dir/dist/farrow-$([ "$kind" = meta ] && echo pkg || echo "$kind")-0.1.0.$FR_TARGET.x86_64.tar.zst
 }
 
 # The release the node suites run on: FARROW_TEST_DIST=bookworm (the default: Debian 12 nodes,
