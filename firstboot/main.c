@@ -73,7 +73,8 @@
 	"  health   this node's members as one JSON object (what farrow status reads): its etcd\n" \
 	"           member (health, leader, members), its Patroni cluster (/cluster), on the\n"  \
 	"           leader pg_stat_replication and pgBackRest's last backup, haproxy's servers;\n" \
-	"           reads only\n"                                                              \
+	"           its Redis instances (role, replicas, link, sentinel's primaries, cluster\n"  \
+	"           state); reads only\n"                                                      \
 	"  vip      keep pg_vip_address on pg_vip_interface while this member's Patroni leads\n" \
 	"           (its /primary), announced by gratuitous ARP; removed when it does not and on\n" \
 	"           SIGTERM (what farrow-vip.service runs)\n"                                  \

@@ -562,7 +562,7 @@ static int dropins(struct fb *fb, const struct redis *r)
 		char *body = fr_xasprintf("# farrow: redis module\n[Service]\nReadWritePaths=%s\n", r->fs_main);
 		int c;
 
-		snprintf(dir, sizeof(dir), "/etc/systemd/system/%sservice.d", tmpl[i]);
+		snprintf(dir, sizeof(dir), "/etc/systemd/system/%s.service.d", tmpl[i]);
 		snprintf(path, sizeof(path), "%s/farrow.conf", dir);
 		c = fb_dir(fb, dir, 0755, NULL) < 0 ? -1 : fb_file(fb, path, body, strlen(body), 0644, NULL);
 		free(body);

@@ -60,8 +60,10 @@ redis_install() {
 	for ip in 10.10.10.10 10.10.10.11 10.10.10.12 10.10.10.13; do
 		assert_line --regexp "^${ip//./\\.} +ok: installed "
 	done
-	for _ in $(seq 60); do
-		farrow status "$W/redis.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts" >/dev/null && break
+	# healthy, and the sentinels have found each other and the replica (their hello messages, every 2 s)
+	for _ in $(seq 90); do
+		out=$(farrow status "$W/redis.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts") &&
+			[ "$(grep -c "1 replica(s), 3 sentinel(s)" <<<"$out")" = 3 ] && break
 		sleep 1
 	done
 	run -0 farrow status "$W/redis.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts"
@@ -117,7 +119,7 @@ redis_install() {
 	for node in 1 2 3 4; do
 		run -0 "$SANDBOX" exec "$node" farrow-firstboot run
 		run -0 "$SANDBOX" exec "$node" farrow-firstboot status --json
-		run -0 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(" ".join("%s:%s:%s" % (m["name"], m["state"], m["changes"]) for m in d["modules"] if m["state"] != "skipped"))' "$output"
+		run -0 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(" ".join("%s:%s:%s" % (m["name"], m["state"], m.get("changes", "-")) for m in d["modules"]))' "$output"
 		assert_output --regexp "redis:done:0"
 		refute_output --regexp ":[1-9][0-9]*( |$)"
 	done
