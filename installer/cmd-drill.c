@@ -532,7 +532,7 @@ static int drill_redis(struct drill *d, int trials, int timeout, int as_json)
 		    fr_node_is_map(v.value)) {
 			if (mode && strcmp(mode, "standalone") != 0) {
 				fr_cli_error("drill: --kind redis drills a standalone primary and its replicas under Sentinel; "
-					     "%s is a %s cluster", d->cluster, mode);
+					     "%s's redis_mode is %s", d->cluster, mode);
 				code = FR_EXIT_USAGE;
 				goto out;
 			}

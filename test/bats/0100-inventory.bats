@@ -173,4 +173,20 @@ bad() { # bad <old> <new> <expected message>
 	assert_output --partial "usage: farrow drill"
 	run -0 farrow drill --help
 	assert_output --partial "RPO      acknowledged rows missing at the end"
+	assert_output --partial "promoted  the kill to Sentinel naming another primary"
+	# --kind redis: a standalone cluster under a sentinel the inventory has, nothing else
+	farrow configure -n -c demo/redis --nodes 10.10.10.10,10.10.10.11,10.10.10.12,10.10.10.13 -g -o redis.yml >/dev/null
+	run -2 farrow drill redis.yml --kind redis --cluster redis-test
+	assert_output "farrow: drill: --kind redis drills a standalone primary and its replicas under Sentinel; redis-test's redis_mode is cluster"
+	run -2 farrow drill redis.yml --kind redis --cluster redis-nope
+	assert_output "farrow: drill: the inventory redis.yml names no Redis cluster 'redis-nope': nothing is drilled"
+	run -2 farrow drill trio.yml --kind redis --cluster pg-meta
+	assert_output --partial "names no Redis cluster 'pg-meta'"
+	fr_mutate redis.yml "          - { name: redis-ms," "          - { name: redis-other," nosentinel.yml
+	run -2 farrow drill nosentinel.yml --kind redis --cluster redis-ms
+	assert_output --partial "no sentinel of the inventory monitors redis-ms"
+	run -2 farrow drill redis.yml --kind redis --cluster redis-ms --mode crash
+	assert_output --partial "usage: farrow drill"
+	run -2 farrow drill redis.yml --kind mongo --cluster redis-ms
+	assert_output "farrow: drill: --kind 'mongo': pgsql (the default) or redis"
 }
