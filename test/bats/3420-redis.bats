@@ -143,6 +143,10 @@ redis_install() {
 	run -1 "$SANDBOX" exec 2 systemctl is-enabled redis-server.service redis-sentinel.service
 	assert_output "disabled
 disabled"
+	# the check finds a password where it is: in the instance's own file
+	run grep_node 1 "$(pw redis-ms)" /etc/redis
+	assert_line /etc/redis/redis-6379.conf
+	assert_line "grep: 0"
 	for node in 1 2 3 4; do
 		case $node in 1) c=redis-ms ;; 2) c=redis-meta ;; *) c=redis-test ;; esac
 		secret=$(pw "$c")
