@@ -235,7 +235,7 @@ plan_values() {
 	run -2 farrow-firstboot render nginx --profile p.yml
 	assert_output --partial "render: 'nginx': one of patroni, hba, pgbouncer, haproxy, pgbackrest"
 	run -2 farrow-firstboot run --only nginx --profile p.yml
-	assert_output --partial "--only 'nginx': no such module (packages, node, ca, etcd, pgsql)"
+	assert_output --partial "--only 'nginx': no such module (packages, node, ca, etcd, pgsql, redis)"
 	chmod 644 p.yml
 	run -0 farrow-firstboot render pgbackrest --profile p.yml
 	assert_output --partial "warning: p.yml holds credentials but is mode 0644 (want 0600)"
@@ -345,4 +345,42 @@ PY
 	assert_output --partial "is for 10.10.10.11, and this machine is 10.10.10.12"
 	run -1 test -e x
 	kill "$srv"
+}
+
+@test "render redis: each instance's file in redis.conf's grammar, the sentinel's monitors, the exporter; passwords masked, quoted" {
+	farrow configure -n -c demo/redis --nodes 10.10.10.10,10.10.10.11,10.10.10.12,10.10.10.13 -o redis.yml >/dev/null
+	# a password with a quote, a backslash and a space: one argument of redis.conf's grammar
+	fr_mutate redis.yml "redis_password: 'redis.ms'" "redis_password: 'a \"b\\c d'" r.yml
+	fr_mutate r.yml "password: redis.ms," "password: 'a \"b\\c d'," r2.yml
+	farrow profile r2.yml --host 10.10.10.10 -o ms.yml --pki "$BATS_TEST_TMPDIR/pki"
+	farrow profile r2.yml --host 10.10.10.11 -o meta.yml --pki "$BATS_TEST_TMPDIR/pki"
+	farrow profile r2.yml --host 10.10.10.12 -o test.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -0 farrow-firstboot render redis --profile ms.yml
+	assert_line "# ==> /etc/redis/redis-6379.conf"
+	assert_line 'dir "/data/redis/redis-ms-1-6380"'
+	assert_line 'requirepass "********"'
+	assert_line "replicaof 10.10.10.10 6379"
+	assert_line "maxmemory 64MB"
+	assert_line "save 1200 1"
+	refute_output --partial 'a \"b'
+	run -0 farrow-firstboot render redis --profile ms.yml --show-secrets
+	assert_line 'requirepass "a \"b\\c d"'
+	assert_line 'masterauth "a \"b\\c d"'
+	assert_output --partial '{"redis://10.10.10.10:6379": "a \"b\\c d", "redis://10.10.10.10:6380": "a \"b\\c d"}'
+	run -0 farrow-firstboot render redis --profile meta.yml --show-secrets
+	assert_line "# ==> /etc/redis/sentinel-26381.conf"
+	assert_line "sentinel monitor redis-ms 10.10.10.10 6379 2"
+	assert_line 'sentinel auth-pass redis-ms "a \"b\\c d"'
+	assert_line "sentinel down-after-milliseconds redis-ms 10000"
+	run -0 farrow-firstboot render redis --profile test.yml
+	assert_line "cluster-enabled yes"
+	assert_line "cluster-config-file nodes-6381.conf"
+	assert_output --partial "-redis.addr redis://10.10.10.12:6379 -is-cluster"
+	# a node with no Redis identity renders nothing
+	run -1 farrow-firstboot render redis --profile p.yml
+	assert_output --partial "this node has no Redis identity"
+	# a value that would add a line to redis.conf is refused where it is written
+	fr_mutate redis.yml "redis_max_memory: 64MB" "redis_max_memory: '64MB save 1 1'" bad.yml
+	run -3 farrow profile bad.yml --host 10.10.10.10 -o b.yml
+	assert_output --regexp "bad\.yml:[0-9]+:[0-9]+: .*redis_max_memory.*is not a memory size"
 }
