@@ -415,6 +415,11 @@ static int has_pkg(const struct fr_bundle_manifest *m, const char *name)
 	return 0;
 }
 
+static int carried(void *m, const char *name)
+{
+	return has_pkg(m, name);
+}
+
 /* The PostgreSQL major version a bundle carries (its highest postgresql-NN), 0 when none. */
 static long long bundle_pg_version(const struct fr_bundle_manifest *m)
 {
@@ -547,7 +552,7 @@ int fr_image_root(const struct fr_image_opts *o, const char *work, struct fr_bun
 		}
 		fr_node_packages(profile, NULL, 0, &pk, &npk); /* optional ones: at first boot */
 	} else
-		fr_all_module_packages(bundle_pg_version(m), NULL, 0, &pk, &npk);
+		fr_all_module_packages(bundle_pg_version(m), carried, (void *)m, &pk, &npk);
 	for (i = 0; fixed[i]; i++)
 		fr_buf_addf(&include, "%s%s", include.len ? "," : "", fixed[i]);
 	for (i = 0; i < npk; i++)

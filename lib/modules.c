@@ -168,11 +168,36 @@ static void module_packages(int all, const struct fr_node *ident, long long ver,
 	}
 }
 
-void fr_all_module_packages(long long pg_version, const char *index, size_t ilen, char ***out, size_t *n)
+void fr_all_module_packages(long long ver, int (*carried)(void *ctx, const char *name), void *ctx, char ***out,
+			    size_t *n)
 {
+	size_t i, j;
+
 	*out = NULL;
 	*n = 0;
-	module_packages(1, NULL, pg_version, index, ilen, out, n);
+	for (i = 0; i < fr_nmodules; i++) {
+		char **names = NULL;
+		size_t nn = 0;
+		int all = 1;
+
+		for (j = 0; fr_modules[i].packages && fr_modules[i].packages[j]; j++) {
+			const char *p = fr_modules[i].packages[j], *dollar = strstr(p, "$v");
+			char *name = dollar ? fr_xasprintf("%.*s%lld%s", (int)(dollar - p), p, ver, dollar + 2) : fr_xstrdup(p);
+
+			add_pkg(&names, &nn, name);
+			all &= carried(ctx, name);
+			free(name);
+		}
+		/* a module the bundle cannot serve is left out: a node of it fails in firstboot's packages module */
+		for (j = 0; all && j < nn; j++)
+			add_pkg(out, n, names[j]);
+		for (j = 0; all && fr_modules[i].optional && fr_modules[i].optional[j]; j++)
+			if (carried(ctx, fr_modules[i].optional[j]))
+				add_pkg(out, n, fr_modules[i].optional[j]);
+		for (j = 0; j < nn; j++)
+			free(names[j]);
+		free(names);
+	}
 }
 
 void fr_node_packages(const struct fr_node *root, const char *index, size_t ilen, char ***out, size_t *n)

@@ -42,8 +42,11 @@ int fr_module_wanted_by(const struct fr_module_info *m, const struct fr_ident *i
  * bytes; NULL: none) carries, then its node_packages. *out is a list of *n strings (free each and it).
  */
 void fr_node_packages(const struct fr_node *root, const char *index, size_t ilen, char ***out, size_t *n);
-/* The packages of every module ($v: pg_version), for a generic node image that may become any node. */
-void fr_all_module_packages(long long pg_version, const char *index, size_t ilen, char ***out, size_t *n);
+/* The packages of every module ($v: pg_version) whose packages all are carried (carried(ctx, name):
+ * 1 when the bundle has it), with their optional ones it carries: for a generic node image that
+ * may become any node its bundle can serve. */
+void fr_all_module_packages(long long pg_version, int (*carried)(void *ctx, const char *name), void *ctx,
+			    char ***out, size_t *n);
 /* 1 when an apt Packages index (len bytes) has a stanza for package name. */
 int fr_packages_index_has(const char *index, size_t len, const char *name);
 
