@@ -121,6 +121,12 @@ void fb_etcd_health(struct fb *fb, struct fr_buf *json);
 void fb_pgsql_health(struct fb *fb, struct fr_buf *json);
 void fb_redis_health(struct fb *fb, struct fr_buf *json);
 
+/* pitr.c: farrow pitr's node side (exit statuses). backups: this member's backups as JSON;
+ * pitr-aside: a replica's data set aside; pitr-restore: the leader restored to a target. */
+int fb_backups_json(struct fb *fb);
+int fb_pitr_aside(struct fb *fb, const char *stamp);
+int fb_pitr_restore(struct fb *fb, const char *set, const char *type, const char *target, const char *stamp);
+
 /* The VIP keeper (firstboot/vip.c): until SIGTERM; -1 (logged) when the profile has no VIP. */
 int fb_vip(struct fb *fb);
 

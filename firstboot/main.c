@@ -54,6 +54,10 @@
 	"                                [--answer-dir <dir> | --device <dev>|<https-url> [--sha256 <fp>]]\n" \
 	"       farrow-firstboot export-logs [--device <dev>] [--log <file>]\n"                 \
 	"       farrow-firstboot rescue-menu [--log <file>]\n"                                  \
+	"       farrow-firstboot backups --json [--profile <file>]\n"                               \
+	"       farrow-firstboot pitr-aside --stamp <stamp> [--profile <file>]\n"                   \
+	"       farrow-firstboot pitr-restore --set <label> --type time|lsn|name|default [--target <t>]\n" \
+	"                                     --stamp <stamp> [--profile <file>]\n"               \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip|redis> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
@@ -123,6 +127,15 @@
 	"           USB stick (export-logs), a root shell, reboot, power off; after a failed\n"   \
 	"           install its failed step above it (what farrow-rescue.service and\n"           \
 	"           farrow-shell.service run)\n"                                                  \
+	"  backups  this PostgreSQL member's pgBackRest backups, archive range, WAL position and\n" \
+	"           clock as one JSON object (what farrow pitr plans from); reads only\n"       \
+	"  pitr-aside   farrow pitr's step on a replica, Patroni paused: Patroni stopped,\n"     \
+	"           PostgreSQL stopped, the data directory renamed <pg_data>-pitr-<stamp>\n"     \
+	"  pitr-restore farrow pitr's step on the leader, Patroni paused: PostgreSQL stopped, the\n" \
+	"           data directory renamed aside, pgBackRest's restore of --set to the target,\n"  \
+	"           recovery and promotion with no TCP listener, the recovery targets reset,\n"   \
+	"           PostgreSQL stopped for Patroni to start; a line of JSON a step. Nothing is\n"  \
+	"           deleted: the directories set aside stay until you remove them\n"            \
 	"  render   print the configuration the pgsql module (or with redis, the redis module: each\n" \
 	"           instance's file, the exporter's) would write from the profile\n"           \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
@@ -643,6 +656,7 @@ out:
 struct fb_args {
 	const char *key, *dest, *state, *profile, *only, *device, *host, *sha256;
 	const char *medium, *lower, *sysfs, *devdir, *work, *log, *answer_dir;
+	const char *set, *type, *target, *stamp;
 	int verbose, show_secrets, json, no_act;
 	int nargs;
 	char **args;
@@ -671,6 +685,10 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 		{ "log", required_argument, NULL, 'G' },
 		{ "no-act", no_argument, NULL, 'N' },
 		{ "answer-dir", required_argument, NULL, 'A' },
+		{ "set", required_argument, NULL, 'b' },
+		{ "type", required_argument, NULL, 'y' },
+		{ "target", required_argument, NULL, 't' },
+		{ "stamp", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -702,6 +720,10 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 		case 'G': a->log = optarg; break;
 		case 'N': a->no_act = 1; break;
 		case 'A': a->answer_dir = optarg; break;
+		case 'b': a->set = optarg; break;
+		case 'y': a->type = optarg; break;
+		case 't': a->target = optarg; break;
+		case 'm': a->stamp = optarg; break;
 		case 'h': usage(stdout); return FR_EXIT_OK;
 		default: usage(stderr); return FR_EXIT_USAGE;
 		}
@@ -710,6 +732,41 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 	a->args = argv + optind;
 	*done = 0;
 	return 0;
+}
+
+/* backups --json, pitr-aside, pitr-restore (firstboot/pitr.c): the profile as run reads it, the
+ * log /var/log/farrow/pitr.log, standard output for data only. */
+static int pitr(const char *v, const struct fb_args *a)
+{
+	struct fb fb;
+	int r;
+
+	memset(&fb, 0, sizeof(fb));
+	fb.log_fd = -1;
+	fb.quiet = 1;
+	fb.module = "pitr";
+	if (chdir("/") < 0)
+		return FR_EXIT_FAIL;
+	if ((r = load_profile(&fb, a->profile, 0)) < 0) {
+		fr_node_free(fb.root);
+		fr_params_release();
+		return r == -2 ? FR_EXIT_INVALID : FR_EXIT_FAIL;
+	}
+	if (strcmp(v, "backups") != 0) {
+		fr_mkdir_p("/var/log/farrow", 0700, NULL);
+		fb.log_fd = open("/var/log/farrow/pitr.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	}
+	if (strcmp(v, "backups") == 0)
+		r = fb_backups_json(&fb);
+	else if (strcmp(v, "pitr-aside") == 0)
+		r = fb_pitr_aside(&fb, a->stamp);
+	else
+		r = fb_pitr_restore(&fb, a->set, a->type, a->target, a->stamp);
+	if (fb.log_fd >= 0)
+		close(fb.log_fd);
+	fr_node_free(fb.root);
+	fr_params_release();
+	return r;
 }
 
 static int bad_args(const char *verb)
@@ -765,6 +822,9 @@ static int verb(int argc, char **argv)
 				      a.log ? a.log : "/run/farrow/install.log");
 	if (strcmp(v, "run") == 0 && a.nargs == 0)
 		return run(a.profile, a.only, a.state, a.verbose);
+	if (((strcmp(v, "backups") == 0 && a.json) || strcmp(v, "pitr-aside") == 0 || strcmp(v, "pitr-restore") == 0) &&
+	    a.nargs == 0)
+		return pitr(v, &a);
 	return bad_args(v);
 }
 
@@ -775,7 +835,8 @@ int main(int argc, char **argv)
 		{ "unit", verb, NULL },   { "run", verb, NULL },    { "render", verb, NULL },
 		{ "health", verb, NULL }, { "vip", verb, NULL },    { "seed", verb, NULL },
 		{ "medium-check", verb, NULL }, { "install", verb, NULL }, { "export-logs", verb, NULL },
-		{ "rescue-menu", verb, NULL },
+		{ "rescue-menu", verb, NULL }, { "backups", verb, NULL }, { "pitr-aside", verb, NULL },
+		{ "pitr-restore", verb, NULL },
 	};
 
 	return fr_cli_dispatch("farrow-firstboot", NULL, cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv);

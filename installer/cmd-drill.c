@@ -226,22 +226,11 @@ struct drill {
 	const char *cluster, *mode;
 };
 
-/* Run cmd on host h over SSH, in (may be NULL) on its standard input; 0 when it exited 0, its
- * output in out (may be NULL). */
+/* Run cmd on host h over SSH (installer/remote.c). */
 static int on_host(struct drill *d, const struct fr_host *h, const char *cmd, const char *in, struct fr_buf *out,
 		   struct fr_err *err)
 {
-	struct fr_ssh_opts so;
-	struct fr_ssh *s;
-	int st = -1;
-
-	fr_ssh_opts_for_host(d->inv, h, &d->base, &so);
-	if ((s = fr_ssh_connect(&so, err)) == NULL)
-		return -1;
-	if (fr_ssh_exec(s, cmd, in, in ? strlen(in) : 0, out, NULL, &st, err) < 0)
-		st = -1;
-	fr_ssh_close(s);
-	return st == 0 ? 0 : -1;
+	return farrow_on_host(d->inv, h, &d->base, cmd, in, out, err);
 }
 
 /* Run cmd on member i. */

@@ -20,6 +20,7 @@ static const struct fr_cli_cmd cmds[] = {
 	{ "install", cmd_install, "lay a bundle down on the inventory's nodes over SSH" },
 	{ "status", cmd_status, "every node's module states and every cluster's health, over SSH" },
 	{ "drill", cmd_drill, "fail a cluster's leader under a writing client; measure RTO and RPO" },
+	{ "pitr", cmd_pitr, "restore a PostgreSQL cluster to a point in time with pgBackRest" },
 	{ "image", cmd_image, "build a node image from an image-capable bundle; inspect one" },
 	{ "seed", cmd_seed, "write a seed volume: one node's profile for a generic image" },
 	{ "answer", cmd_answer, "check an answer file for unattended installs; which disk it picks here" },

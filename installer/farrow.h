@@ -26,6 +26,16 @@ int cmd_drill(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_iso(int argc, char **argv);
 int cmd_answer(int argc, char **argv);
+int cmd_pitr(int argc, char **argv);
+
+/* Run cmd on host h over SSH (base: key, known hosts, timeout; the inventory's ansible_* per
+ * host), in (may be NULL) on its standard input; 0 when it exited 0, its output in out (may be
+ * NULL). installer/remote.c. */
+struct fr_ssh_opts;
+struct fr_buf;
+struct fr_err;
+int farrow_on_host(const struct fr_inventory *inv, const struct fr_host *h, const struct fr_ssh_opts *base,
+		   const char *cmd, const char *in, struct fr_buf *out, struct fr_err *err);
 
 /* An answer file loaded and checked as `farrow answer check` does (diagnostics printed); with
  * with_inventory, its host must be in the inventory (the one given, else the one the answer file

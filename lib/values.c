@@ -1,6 +1,8 @@
 /* values.c -- what a parameter's value may be: its type, and the grammar of the files it lands in. */
 /* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
 #include <ctype.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1066,4 +1068,87 @@ void fr_values_check_profile(const struct fr_node *root, struct fr_diags *d)
 			}
 		}
 	}
+}
+
+/* ---- point-in-time recovery targets (farrow pitr): what reaches pgBackRest's --target */
+
+const char *fr_pitr_time_problem(const char *s, long long *epoch)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, sec, n = 0, zh = 0, zm = 0, sign = 1;
+	const char *p;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
+		return "is not a time (YYYY-MM-DD HH:MM:SS with its zone: +00, +08:00, Z)";
+	p = s + n;
+	if (*p == '.') {
+		size_t f = strspn(p + 1, "0123456789");
+
+		if (f == 0 || f > 6)
+			return "has a fraction of a second that is not 1-6 digits";
+		p += 1 + f;
+	}
+	if (*p == 'Z' && p[1] == '\0')
+		;
+	else if ((*p == '+' || *p == '-') && strspn(p + 1, "0123456789") >= 2) {
+		sign = *p == '-' ? -1 : 1;
+		zh = (p[1] - '0') * 10 + (p[2] - '0');
+		p += 3;
+		if (*p == ':')
+			p++;
+		if (*p) {
+			if (strspn(p, "0123456789") != 2 || p[2])
+				return "has a zone that is not +HH, +HHMM or +HH:MM";
+			zm = (p[0] - '0') * 10 + (p[1] - '0');
+		}
+		if (zh > 14 || zm > 59)
+			return "has a zone out of range";
+	} else
+		return "has no time zone: say which (+00 for UTC, +08:00, Z): the nodes' and this machine's may differ";
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || y < 1970)
+		return "is not a valid date and time";
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return "is not a valid date and time";
+	{
+		struct tm back;
+
+		gmtime_r(&t, &back);
+		if (back.tm_mday != d)
+			return "is not a valid date (that month has fewer days)";
+	}
+	if (epoch)
+		*epoch = (long long)t - sign * (zh * 3600LL + zm * 60LL);
+	return NULL;
+}
+
+const char *fr_pitr_lsn_problem(const char *s, unsigned long long *lsn)
+{
+	size_t a = strspn(s, "0123456789abcdefABCDEF"), b;
+	unsigned long long hi, lo;
+
+	if (a == 0 || a > 8 || s[a] != '/')
+		return "is not an LSN (hex/hex: 0/3000060)";
+	b = strspn(s + a + 1, "0123456789abcdefABCDEF");
+	if (b == 0 || b > 8 || s[a + 1 + b])
+		return "is not an LSN (hex/hex: 0/3000060)";
+	hi = strtoull(s, NULL, 16);
+	lo = strtoull(s + a + 1, NULL, 16);
+	if (lsn)
+		*lsn = hi << 32 | lo;
+	return NULL;
+}
+
+const char *fr_pitr_name_problem(const char *s)
+{
+	return *s && strlen(s) <= 63 && all_in(s, "_.-:") ? NULL
+							     : "is not a restore point name ([A-Za-z0-9_.:-], 1-63)";
 }

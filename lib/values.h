@@ -42,4 +42,13 @@ const char *fr_value_name_problem(const char *s);
  */
 void fr_values_check_profile(const struct fr_node *root, struct fr_diags *d);
 
+/*
+ * farrow pitr's targets, checked before they reach pgBackRest (and postgresql.auto.conf): a time
+ * "YYYY-MM-DD HH:MM:SS[.f]" with its zone (+00, +08:00, Z; none is refused: whose clock?) into
+ * *epoch (UTC); an LSN hex/hex into *lsn; a restore point's name. NULL, or why not.
+ */
+const char *fr_pitr_time_problem(const char *s, long long *epoch);
+const char *fr_pitr_lsn_problem(const char *s, unsigned long long *lsn);
+const char *fr_pitr_name_problem(const char *s);
+
 #endif
