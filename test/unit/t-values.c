@@ -175,6 +175,34 @@ int main(void)
 	ASSERT_STR_CONTAINS(out.buf, "replicas per primary: expected an integer 0-5");
 	TEST_DONE();
 
+	TEST_START("pitr targets: a time with its zone, an LSN, a restore point's name");
+	{
+		long long e = 0;
+		unsigned long long l = 0;
+
+		ASSERT_TRUE(fr_pitr_time_problem("2026-12-03 11:40:00+00", &e) == NULL);
+		ASSERT_INT_EQ(e, 1796298000LL);
+		ASSERT_TRUE(fr_pitr_time_problem("2026-12-03 19:40:00+08:00", &e) == NULL);
+		ASSERT_INT_EQ(e, 1796298000LL);
+		ASSERT_TRUE(fr_pitr_time_problem("2026-12-03 06:10:00.25-0530", &e) == NULL);
+		ASSERT_INT_EQ(e, 1796298000LL);
+		ASSERT_TRUE(fr_pitr_time_problem("2026-12-03 11:40:00Z", &e) == NULL);
+		ASSERT_STR_CONTAINS(fr_pitr_time_problem("2026-12-03 11:40:00", NULL), "has no time zone");
+		ASSERT_STR_CONTAINS(fr_pitr_time_problem("2026-02-30 11:40:00+00", NULL), "fewer days");
+		ASSERT_STR_CONTAINS(fr_pitr_time_problem("2026-12-03 11:40:00+00'; DROP", NULL), "zone");
+		ASSERT_STR_CONTAINS(fr_pitr_time_problem("yesterday", NULL), "is not a time");
+		ASSERT_TRUE(fr_pitr_lsn_problem("0/3000060", &l) == NULL);
+		ASSERT_TRUE(l == 0x3000060ULL);
+		ASSERT_TRUE(fr_pitr_lsn_problem("1/0", &l) == NULL);
+		ASSERT_TRUE(l == 1ULL << 32);
+		ASSERT_TRUE(fr_pitr_lsn_problem("0/", NULL) != NULL);
+		ASSERT_TRUE(fr_pitr_lsn_problem("0/3000060'", NULL) != NULL);
+		ASSERT_TRUE(fr_pitr_name_problem("before-upgrade_1") == NULL);
+		ASSERT_TRUE(fr_pitr_name_problem("a'b") != NULL);
+		ASSERT_TRUE(fr_pitr_name_problem("") != NULL);
+	}
+	TEST_DONE();
+
 	fr_buf_release(&out);
 	fr_buf_release(&q);
 	fr_params_release();
