@@ -362,6 +362,9 @@ int fb_mod_pgsql(struct fb *fb)
 	fr_buf_reset(&b);
 	if (fb_bool(fb, "pgbackrest_enabled", 1) && leads(&pg) && backup(fb, &pg) < 0)
 		goto out;
+	/* pg_crontab: the scheduled backups (and whatever else it names), on every member */
+	if (pg_crontab(fb, &pg) < 0)
+		goto out;
 
 	/* pgbouncer */
 	pg_pgbouncer_ini(fb, &pg, &b);

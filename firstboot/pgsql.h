@@ -33,6 +33,8 @@ long pg_haproxy_nofile(void);
 long pg_haproxy_maxconn(void);
 void pg_haproxy_cfg(struct fb *fb, const struct pg *pg, struct fr_buf *out);
 void pg_pgbackrest_conf(struct fb *fb, const struct pg *pg, struct fr_buf *out);
+/* pg_crontab as systemd timers and /pg/bin/pg-backup (firstboot/pg-cron.c). 0 or -1 (logged). */
+int pg_crontab(struct fb *fb, const struct pg *pg);
 /* farrow-vip.service, the VIP keeper's unit (firstboot/vip.c). */
 void pg_vip_unit(struct fb *fb, const struct pg *pg, struct fr_buf *out);
 

@@ -241,7 +241,8 @@ int fb_pitr_restore(struct fb *fb, const char *set, const char *type, const char
 {
 	static const char *const types[] = { "time", "lsn", "name", "default", NULL };
 	struct pg pg;
-	char aside[600], ctl[160], v[64], stanza[160], setarg[160], typearg[32], *targetarg = NULL, *opts = NULL;
+	char aside[600], ctl[160], v[64], stanza[160], setarg[160], typearg[32], pglog[96], *targetarg = NULL,
+		*opts = NULL;
 	const char *ownr;
 	size_t i;
 	int r = FR_EXIT_FAIL;
@@ -316,9 +317,10 @@ int fb_pitr_restore(struct fb *fb, const char *set, const char *type, const char
 	/* recovery to the target: no TCP listener (nobody writes to it before Patroni takes it back),
 	 * no hot standby (Patroni's max_connections and the like are on its command line, not in the file) */
 	opts = fr_xasprintf("-c listen_addresses= -c hot_standby=off -c port=%lld", pg.port);
+	/* the dbsu writes it: in the instance's log directory, not farrow's */
+	snprintf(pglog, sizeof(pglog), "/pg/log/postgres/pitr-%s.log", stamp);
 	{
-		const char *argv[] = { ctl, "-D", pg.data, "start", "-w", "-t", "60", "-o", opts, "-l",
-				       "/var/log/farrow/pitr-postgres.log", NULL };
+		const char *argv[] = { ctl, "-D", pg.data, "start", "-w", "-t", "60", "-o", opts, "-l", pglog, NULL };
 
 		step("recover", "running", target ? target : "the end of the archive");
 		fb_run_as(fb, pg.dbsu, argv, NULL, NULL); /* -w returns at once in recovery without hot standby */
@@ -328,9 +330,12 @@ int fb_pitr_restore(struct fb *fb, const char *set, const char *type, const char
 		if (sql1(fb, &pg, "SELECT pg_is_in_recovery()", v, sizeof(v)) == 0 && strcmp(v, "f") == 0)
 			break;
 		if (!pg_running(fb, &pg)) {
-			step("recover", "failed",
-			     "PostgreSQL stopped during recovery (a target past the archived WAL?): see "
-			     "/var/log/farrow/pitr-postgres.log on this member");
+			char msg[256];
+
+			snprintf(msg, sizeof(msg),
+				 "PostgreSQL stopped during recovery (a target past the archived WAL?): see %s on this member",
+				 pglog);
+			step("recover", "failed", msg);
 			goto out;
 		}
 		if (time(NULL) - t0 > PITR_RECOVERY_WAIT) {

@@ -382,10 +382,18 @@ int cmd_pitr(int argc, char **argv)
 			     p.m[leader].name, fr_node_str(fr_node_get(bk, "data")), stamp, p.cluster);
 		goto out;
 	}
-	snprintf(cmd, sizeof(cmd), "patronictl -c /etc/patroni/config.yml resume %s --wait", p.cluster);
-	if (farrow_on_host(p.inv, p.m[leader].h, &p.base, cmd, NULL, NULL, &err) < 0) {
-		fr_cli_error("pitr: patronictl resume failed on %s", p.m[leader].name);
-		goto out;
+	/* no --wait: it waits for the stopped replicas too, whose member keys outlive them */
+	snprintf(cmd, sizeof(cmd), "patronictl -c /etc/patroni/config.yml resume %s 2>&1", p.cluster);
+	{
+		struct fr_buf said = FR_BUF_INIT;
+		int r = farrow_on_host(p.inv, p.m[leader].h, &p.base, cmd, NULL, &said, &err);
+
+		if (r < 0)
+			fr_cli_error("pitr: patronictl resume failed on %s: %.*s", p.m[leader].name,
+				     said.len ? (int)said.len : (int)strlen(err.msg), said.len ? said.buf : err.msg);
+		fr_buf_release(&said);
+		if (r < 0)
+			goto out;
 	}
 	printf("  %-14s patroni  resumed\n", p.m[leader].name);
 	for (i = 0; i < 60 && leader_of(&p) != leader; i++)

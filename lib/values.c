@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cron.h"
 #include "fileio.h"
 #include "inventory.h"
 #include "params.h"
@@ -556,6 +557,14 @@ static void check_pgbackrest_repo(struct fr_diags *d, const char *param, const s
 	}
 }
 
+/* A pg_crontab line: what lib/cron.c turns into a systemd timer. */
+static const char *cron_problem(const char *s)
+{
+	struct fr_cron c;
+
+	return fr_cron_parse(s, &c);
+}
+
 /* ---- Redis: what reaches redis.conf, sentinel.conf and the exporter's command line */
 
 /* A memory size as redis.conf takes it: digits, then b, k, kb, m, mb, g or gb (any case). */
@@ -694,7 +703,7 @@ static void check_rename(struct fr_diags *d, const char *param, const struct fr_
 
 enum kind {
 	K_ENUM, K_NAME, K_IDENT, K_PORT, K_IPV4, K_PATH, K_HOSTNAME, K_WORD, K_LISTEN, K_LIBS, K_HBA, K_USERS, K_DBS,
-	K_SERVICES, K_ETC_HOSTS, K_SETTINGS, K_PGBR_REPO, K_SEQ, K_RPO, K_PGVERSION, K_REDIS_PORTS, K_REDIS_SAVE, K_REDIS_RENAME, K_SENTINEL, K_MEMSIZE, K_BIND, K_ARGS, K_REPLICAS, K_WORDS, K_DELAY, K_COUNT, K_VIP, K_IFACE, K_BLOCKDEV, K_ADDR,
+	K_SERVICES, K_ETC_HOSTS, K_SETTINGS, K_PGBR_REPO, K_SEQ, K_RPO, K_PGVERSION, K_REDIS_PORTS, K_REDIS_SAVE, K_REDIS_RENAME, K_SENTINEL, K_MEMSIZE, K_BIND, K_ARGS, K_REPLICAS, K_CRON, K_WORDS, K_DELAY, K_COUNT, K_VIP, K_IFACE, K_BLOCKDEV, K_ADDR,
 };
 
 struct rule {
@@ -728,6 +737,7 @@ static const struct rule rules[] = {
 	{ "pg_admin_username", K_IDENT, NULL },
 	{ "pg_cluster", K_NAME, NULL },
 	{ "pg_conf", K_ENUM, pg_confs },
+	{ "pg_crontab", K_CRON, NULL },
 	{ "pg_data", K_PATH, NULL },
 	{ "pg_databases", K_DBS, NULL },
 	{ "pg_dbsu", K_IDENT, NULL },
@@ -922,6 +932,9 @@ static void check_rule(struct fr_diags *d, const struct rule *r, const struct fr
 		break;
 	case K_REPLICAS:
 		check_int(d, p, v, "replicas per primary", 0, 5);
+		break;
+	case K_CRON:
+		check_list_of(d, p, v, "crontab line", cron_problem);
 		break;
 	}
 }

@@ -93,3 +93,31 @@ pitr() {
 	run -0 farrow status "$W/trio.yml" --ssh-key "$KEY" --known-hosts "$W/known_hosts"
 	assert_output --partial "pg-meta (PostgreSQL): healthy, leader pg-meta-1"
 }
+
+@test "pg_crontab: a timer on every member; on a replica pg-backup does nothing, on the leader it backs up; re-run changes nothing" {
+	for n in 1 2 3; do
+		run -0 "$SANDBOX" exec "$n" systemctl list-timers 'farrow-pg-cron-*' --no-pager
+		assert_output --regexp "01:00:00 UTC .* farrow-pg-cron-1.timer +farrow-pg-cron-1.service"
+		run -0 "$SANDBOX" exec "$n" systemctl is-enabled farrow-pg-cron-1.timer
+	done
+	run -0 "$SANDBOX" exec 1 cat /pg/bin/pg-cron-1.sh
+	assert_output --partial "/pg/bin/pg-backup full"
+	before=$("$SANDBOX" exec 1 runuser -u postgres -- pgbackrest --stanza=pg-meta info --output=json | grep -o '"label":' | wc -l)
+	# the timer's own service, as the timer starts it: on a replica, nothing
+	run -0 "$SANDBOX" exec 2 systemctl start farrow-pg-cron-1.service
+	run -0 "$SANDBOX" exec 2 journalctl -u farrow-pg-cron-1 --no-pager -q
+	assert_output --partial "pg-meta-2 is a replica of pg-meta: the primary takes the backups; nothing done"
+	# on the leader: a full backup
+	run -0 "$SANDBOX" exec 1 systemctl start farrow-pg-cron-1.service
+	run -0 "$SANDBOX" exec 1 journalctl -u farrow-pg-cron-1 --no-pager -q
+	assert_output --partial "pg-backup: full backup of pg-meta"
+	# by hand, as root (it becomes the dbsu), with no type: incremental
+	run -0 "$SANDBOX" exec 1 /pg/bin/pg-backup
+	run -0 "$SANDBOX" exec 1 runuser -u postgres -- pgbackrest --stanza=pg-meta info --output=json
+	assert_equal "$(grep -o '"label":' <<<"$output" | wc -l)" "$((before + 2))"
+	assert_output --regexp '"type":"incr"'
+	run -2 "$SANDBOX" exec 1 /pg/bin/pg-backup weekly
+	assert_output --partial "usage: pg-backup [full|diff|incr]"
+	run -0 "$SANDBOX" exec 1 farrow-firstboot run --only pgsql
+	assert_output --partial "converged, 0 changes"
+}

@@ -305,6 +305,7 @@ fr_node_suite_setup_file() {
 
 fr_node_suite_teardown_file() {
 	[ "$(id -u)" = 0 ] || return 0
+	[ -z "${FR_KEEP_NODES:-}" ] || return 0 # a developer looking at the nodes after a failure
 	"$FARROW_ROOT/test/sandbox/sandbox.sh" down
 }
 
