@@ -25,6 +25,9 @@ int fb_mod_ca(struct fb *fb)
 
 		if (r < 0)
 			return -1;
+		/* and where Pigsty keeps it (pgbackrest_repo's storage_ca_file, MinIO's clients): public */
+		if (fb_dir(fb, "/etc/pki", 0755, NULL) < 0 || fb_file(fb, "/etc/pki/ca.crt", pem, strlen(pem), 0644, NULL) < 0)
+			return -1;
 		if (r == 1) {
 			const char *argv[] = { "update-ca-certificates", NULL };
 

@@ -514,18 +514,39 @@ void pg_haproxy_cfg(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 
 void pg_pgbackrest_conf(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 {
-	const struct fr_node *repo = fr_node_get(fb_var(fb, "pgbackrest_repo"), fb_str(fb, "pgbackrest_method", "local"));
-	const char *type = fr_node_str(fr_node_get(repo, "retention_full_type"));
-	long long full = 2;
+	const char *method = fb_str(fb, "pgbackrest_method", "local");
+	const struct fr_node *repo = fr_node_get(fb_var(fb, "pgbackrest_repo"), method);
+	size_t i;
 
-	fr_node_int(fr_node_get(repo, "retention_full"), &full);
 	fr_buf_addf(out,
 		    "# /etc/pgbackrest/pgbackrest.conf: written by farrow-firstboot (pgsql module) for %s\n"
-		    "[global]\nrepo1-path=%s\nrepo1-retention-full-type=%s\nrepo1-retention-full=%lld\n"
+		    "# repo1 is pgbackrest_repo.%s (pgbackrest_method), each key as repo1-<key>, as Pigsty renders it\n"
+		    "[global]\n",
+		    pg->instance, method);
+	if (!fr_node_is_map(repo) || fr_node_get(repo, "path") == NULL)
+		fr_buf_addf(out, "repo1-path=%s\n", pg->backup_path);
+	for (i = 0; fr_node_is_map(repo) && i < repo->n; i++) {
+		const char *k = fr_node_str(repo->keys[i]), *v = fr_node_str(repo->items[i]);
+		const char *p;
+
+		if (k == NULL || v == NULL)
+			continue; /* the profile check refuses both */
+		fr_buf_adds(out, "repo1-");
+		for (p = k; *p; p++)
+			fr_buf_addc(out, *p == '_' ? '-' : *p);
+		/* YAML's booleans as pgBackRest's y/n */
+		if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
+			v = *v == 't' ? "y" : "n";
+		fr_buf_addf(out, "=%s\n", v);
+	}
+	if (fr_node_get(repo, "retention_full_type") == NULL)
+		fr_buf_adds(out, "repo1-retention-full-type=count\n");
+	if (fr_node_get(repo, "retention_full") == NULL)
+		fr_buf_adds(out, "repo1-retention-full=2\n");
+	fr_buf_addf(out,
 		    "log-path=%s\nlog-level-console=warn\nlog-level-file=info\nstart-fast=y\nstop-auto=y\n"
 		    "process-max=2\ncompress-type=zst\n\n[%s]\npg1-path=%s\npg1-socket-path=/var/run/postgresql\n"
 		    "pg1-port=%lld\npg1-user=%s\n",
-		    pg->instance, pg->backup_path, type ? type : "count", full,
 		    fb_str(fb, "pgbackrest_log_dir", "/pg/log/pgbackrest"), pg->stanza, pg->data, pg->port, pg->dbsu);
 }
 

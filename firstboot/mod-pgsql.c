@@ -45,7 +45,8 @@ static int layout(struct fb *fb, struct pg *pg)
 			r = -1;
 		free(p);
 	}
-	if (r == 0 && fb_dir(fb, pg->backup_path, 0700, owner) < 0)
+	/* a posix repository is a directory here; an s3 one's path is a prefix in its bucket */
+	if (r == 0 && strcmp(pg->repo_type, "posix") == 0 && fb_dir(fb, pg->backup_path, 0700, owner) < 0)
 		r = -1;
 	free(home);
 	return r;
@@ -241,6 +242,7 @@ int pg_init(struct fb *fb, struct pg *pg)
 	pg->members = fr_node_get(fb->peers, "pg_cluster");
 	repo = fr_node_get(fb_var(fb, "pgbackrest_repo"), fb_str(fb, "pgbackrest_method", "local"));
 	pg->backup_path = fr_node_str(fr_node_get(repo, "path")) ? fr_node_str(fr_node_get(repo, "path")) : "/pg/backup";
+	pg->repo_type = fr_node_str(fr_node_get(repo, "type")) ? fr_node_str(fr_node_get(repo, "type")) : "posix";
 	if (pg->instance == NULL || pg->cluster == NULL)
 		return fb_fail(fb, "this node has no PostgreSQL identity");
 	snprintf(pg->stanza, sizeof(pg->stanza), "%s", pg->cluster);

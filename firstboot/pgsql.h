@@ -17,7 +17,8 @@ struct pg {
 			       * bootstrap.dcs and postgresql.parameters alike */
 	char bin_dir[128];
 	char stanza[128];
-	const char *backup_path;
+	const char *backup_path; /* pgbackrest_repo.<method>.path: a directory (posix) or a prefix (s3) */
+	const char *repo_type;	 /* its type: posix (the default), s3, ... */
 	const struct fr_node *members; /* peers.pg_cluster: [{ ip, name, seq, role }] */
 };
 

@@ -89,6 +89,7 @@ int fb_backups_json(struct fb *fb)
 	fr_buf_adds(&out, ",\"stanza\":");
 	fr_buf_add_json_str(&out, pg.stanza);
 	json_field(&out, "repo", pg.backup_path);
+	json_field(&out, "repo_type", pg.repo_type);
 	if (sql1(fb, &pg, l ? "SELECT pg_current_wal_lsn()" : "SELECT pg_last_wal_replay_lsn()", v, sizeof(v)) == 0)
 		json_field(&out, "lsn", v);
 	if (sql1(fb, &pg, "SELECT timeline_id FROM pg_control_checkpoint()", v, sizeof(v)) == 0)

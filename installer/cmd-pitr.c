@@ -319,9 +319,10 @@ int cmd_pitr(int argc, char **argv)
 		       fr_node_str(fr_node_get(chosen, "type")) ? fr_node_str(fr_node_get(chosen, "type")) : "?", w0, w1,
 		       fr_node_str(fr_node_get(chosen, "lsn_start")) ? fr_node_str(fr_node_get(chosen, "lsn_start")) : "?",
 		       fr_node_str(fr_node_get(chosen, "lsn_stop")) ? fr_node_str(fr_node_get(chosen, "lsn_stop")) : "?");
-		printf("  WAL          %s .. %s in %s's repository (%s)\n",
+		printf("  WAL          %s .. %s in %s's repository (%s %s)\n",
 		       fr_node_str(fr_node_get(arch, "min")) ? fr_node_str(fr_node_get(arch, "min")) : "?",
 		       fr_node_str(fr_node_get(arch, "max")) ? fr_node_str(fr_node_get(arch, "max")) : "?", p.m[leader].name,
+		       fr_node_str(fr_node_get(bk, "repo_type")) ? fr_node_str(fr_node_get(bk, "repo_type")) : "posix",
 		       fr_node_str(fr_node_get(bk, "repo")) ? fr_node_str(fr_node_get(bk, "repo")) : "?");
 		printf("  restored on  %s (%s, the leader); its data kept as %s-pitr-%s\n", p.m[leader].name,
 		       p.m[leader].h->ip, fr_node_str(fr_node_get(bk, "data")) ? fr_node_str(fr_node_get(bk, "data")) : "?",
@@ -416,10 +417,15 @@ int cmd_pitr(int argc, char **argv)
 		fr_cli_error("pitr: the replicas do not stream from %s within 15 minutes", p.m[leader].name);
 		goto out;
 	}
-	printf("farrow pitr %s: restored to %s; %zu member%s streaming from %s. The old data stays as "
-	       "<pg_data>-pitr-%s on each member until you remove it\n",
-	       p.cluster, target ? target : "the end of the archived WAL", p.n - 1, p.n == 2 ? "" : "s",
-	       p.m[leader].name, stamp);
+	if (p.n > 1)
+		printf("farrow pitr %s: restored to %s; %zu member%s streaming from %s. The old data stays as "
+		       "<pg_data>-pitr-%s on each member until you remove it\n",
+		       p.cluster, target ? target : "the end of the archived WAL", p.n - 1, p.n == 2 ? "" : "s",
+		       p.m[leader].name, stamp);
+	else
+		printf("farrow pitr %s: restored to %s on %s. The old data stays as <pg_data>-pitr-%s until you "
+		       "remove it\n",
+		       p.cluster, target ? target : "the end of the archived WAL", p.m[leader].name, stamp);
 	code = FR_EXIT_OK;
 out:
 	fr_node_free(bk);

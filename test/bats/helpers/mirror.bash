@@ -361,3 +361,36 @@ fr_rpm_mirror() { # fr_rpm_mirror <dir>
 	gpgconf --homedir "$home" --kill all
 	rm -rf "$home"
 }
+
+# fr_s3rver_start DIR CA_DIR: s3rver (npm, pinned; installed once into the test cache) serving
+# DIR over TLS on the sandbox bridge, 10.10.10.1:9000, as sss.pigsty, with a certificate from
+# the inventory's farrow CA (CA_DIR holds ca.crt and ca.key). Bucket pgsql; s3rver's fixed
+# credentials S3RVER / S3RVER. A real S3 implementation for pgBackRest's side of the S3
+# repository: MinIO itself cannot be fetched on these machines.
+FR_S3RVER_VERSION=3.7.1
+fr_s3rver_start() {
+	local dir=$1 ca=$2 pre=$FR_TEST_CACHE/s3rver-$FR_S3RVER_VERSION
+	command -v npm >/dev/null || { echo "needs npm (apt-get install nodejs; make deps)" >&2; return 1; }
+	if [ ! -x "$pre/node_modules/.bin/s3rver" ]; then
+		mkdir -p "$pre"
+		npm install --prefix "$pre" --no-audit --no-fund --loglevel=error "s3rver@$FR_S3RVER_VERSION" >&2 || return 1
+	fi
+	mkdir -p "$dir/data"
+	openssl req -x509 -new -CA "$ca/ca.crt" -CAkey "$ca/ca.key" -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		-nodes -keyout "$dir/s3.key" -out "$dir/s3.crt" -days 2 -subj /CN=sss.pigsty \
+		-addext "subjectAltName=DNS:sss.pigsty,IP:10.10.10.1" 2>/dev/null || return 1
+	node "$pre/node_modules/s3rver/bin/s3rver.js" -d "$dir/data" -a 10.10.10.1 -p 9000 --no-vhost-buckets \
+		--key "$dir/s3.key" --cert "$dir/s3.crt" --configure-bucket pgsql >"$dir/s3rver.log" 2>&1 3>&- &
+	echo $! >"$dir/s3rver.pid"
+	for _ in $(seq 50); do
+		curl -s --cacert "$ca/ca.crt" --resolve sss.pigsty:9000:10.10.10.1 -o /dev/null https://sss.pigsty:9000/ && return 0
+		sleep 0.2
+	done
+	echo "s3rver did not answer on 10.10.10.1:9000: $(tail -5 "$dir/s3rver.log")" >&2
+	return 1
+}
+
+fr_s3rver_stop() {
+	[ -f "$1/s3rver.pid" ] && kill "$(cat "$1/s3rver.pid")" 2>/dev/null
+	rm -f "$1/s3rver.pid"
+}
