@@ -24,4 +24,6 @@ apt-get update -q
 echo "install-deps: apt-get install$missing"
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
+# npm: inside some sources' nodejs, a package of its own in Debian's (which conflicts with the former)
+command -v npm >/dev/null 2>&1 || apt-get install -y -q --no-install-recommends npm
 echo "install-deps: done"
