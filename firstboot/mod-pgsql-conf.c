@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "params.h"
 #include "pgsql.h"
 #include "services.h"
 #include "xalloc.h"
@@ -512,11 +513,25 @@ void pg_haproxy_cfg(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 
 /* ---- pgbackrest */
 
+/* pgBackRest's version on this node as 100 * major + minor (2.45: 245), 0 where it is not installed. */
+static int pgbackrest_version(struct fb *fb)
+{
+	const char *argv[] = { "pgbackrest", "version", NULL };
+	struct fr_buf b = FR_BUF_INIT;
+	int major = 0, minor = 0;
+
+	if (fb_run(fb, argv, NULL, &b) == 0 && b.buf)
+		sscanf(b.buf, "pgBackRest %d.%d", &major, &minor);
+	fr_buf_release(&b);
+	return major * 100 + minor;
+}
+
 void pg_pgbackrest_conf(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 {
 	const char *method = fb_str(fb, "pgbackrest_method", "local");
 	const struct fr_node *repo = fr_node_get(fb_var(fb, "pgbackrest_repo"), method);
 	size_t i;
+	int ver = 0;
 
 	fr_buf_addf(out,
 		    "# /etc/pgbackrest/pgbackrest.conf: written by farrow-firstboot (pgsql module) for %s\n"
@@ -531,12 +546,20 @@ void pg_pgbackrest_conf(struct fb *fb, const struct pg *pg, struct fr_buf *out)
 
 		if (k == NULL || v == NULL)
 			continue; /* the profile check refuses both */
+		/* block incremental (Pigsty's default) is a beta needing beta=y before pgBackRest 2.46 */
+		if (strcmp(k, "block") == 0 && (ver = ver ? ver : pgbackrest_version(fb)) > 0 && ver < 246) {
+			fr_buf_addf(out, "# repo1-block left out: pgBackRest %d.%d has block incremental as a beta only\n",
+				    ver / 100, ver % 100);
+			continue;
+		}
 		fr_buf_adds(out, "repo1-");
 		for (p = k; *p; p++)
 			fr_buf_addc(out, *p == '_' ? '-' : *p);
 		/* YAML's booleans as pgBackRest's y/n */
 		if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
 			v = *v == 't' ? "y" : "n";
+		if (fb->mask && fr_param_is_secret(k))
+			v = "********"; /* render: s3_key_secret, cipher_pass (lib/params.c's one list) */
 		fr_buf_addf(out, "=%s\n", v);
 	}
 	if (fr_node_get(repo, "retention_full_type") == NULL)

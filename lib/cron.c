@@ -179,7 +179,7 @@ const char *fr_cron_parse(const char *line, struct fr_cron *out)
 			if (parse_field(f, s, &fields[i], &set[i]) < 0) {
 				static char msg[5][96];
 
-				snprintf(msg[i], sizeof(msg[i]), "has a %s field that is not %d-%d, a range, a list or a step",
+				snprintf(msg[i], sizeof(msg[i]), "has a bad %s field (%d-%d, a range, a list or a step)",
 					 fields[i].what, fields[i].lo, fields[i].hi);
 				return msg[i];
 			}

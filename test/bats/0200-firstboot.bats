@@ -384,3 +384,30 @@ PY
 	run -3 farrow profile bad.yml --host 10.10.10.10 -o b.yml
 	assert_output --regexp "bad\.yml:[0-9]+:[0-9]+: .*redis_max_memory.*is not a memory size"
 }
+
+@test "pgbackrest_method minio: every key as repo1-<key>, secrets masked; pg_crontab lines checked where written" {
+	inv="$FARROW_ROOT/test/fixtures/pg-test.yml"
+	fr_mutate "$inv" "        pg_cluster: pg-test" "        pg_cluster: pg-test
+        pgbackrest_method: minio
+        pgbackrest_repo:
+          minio: { type: s3, s3_endpoint: sss.pigsty, s3_bucket: pgsql, s3_key: pgbackrest, s3_key_secret: Sekrit.S3, s3_uri_style: path, path: /pgbackrest, storage_port: 9000, bundle: true, cipher_type: aes-256-cbc, cipher_pass: Sekrit.Cipher }
+        pg_crontab: [ '00 01 * * 1 /pg/bin/pg-backup full', '00 01 * * 2-7 /pg/bin/pg-backup' ]" s3.yml
+	farrow profile s3.yml --host 10.10.10.12 -o s.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -0 farrow-firstboot render pgbackrest --profile s.yml
+	assert_line "repo1-type=s3"
+	assert_line "repo1-s3-uri-style=path"
+	assert_line "repo1-bundle=y"
+	assert_line "repo1-path=/pgbackrest"
+	assert_line "repo1-retention-full=2"
+	assert_line "repo1-s3-key-secret=********"
+	assert_line "repo1-cipher-pass=********"
+	refute_output --partial Sekrit
+	run -0 farrow-firstboot render pgbackrest --profile s.yml --show-secrets
+	assert_line "repo1-s3-key-secret=Sekrit.S3"
+	# crontab lines: a '%', a bad field, @reboot: refused with file:line:column
+	fr_mutate s3.yml "'00 01 * * 2-7 /pg/bin/pg-backup'" "'00 01 * * 2-7 date +%F', '00 25 * * * x', '@reboot x'" bad.yml
+	run -3 farrow profile bad.yml --host 10.10.10.12 -o b.yml
+	assert_output --regexp "bad\.yml:[0-9]+:[0-9]+: .*pg_crontab.*has a '%' in its command"
+	assert_output --regexp "bad\.yml:[0-9]+:[0-9]+: .*pg_crontab.*has a bad hour field \\(0-23"
+	assert_output --regexp "bad\.yml:[0-9]+:[0-9]+: .*pg_crontab.*uses @reboot"
+}

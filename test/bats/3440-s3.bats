@@ -17,7 +17,7 @@ setup_file() {
 	cipher=$(openssl rand -hex 16)
 	sed -i -e "s/^    node_etc_hosts: .*/    node_etc_hosts: [ '\${admin_ip} i.pigsty', '10.10.10.1 sss.pigsty' ]/" \
 		-e "s/^    pgbackrest_method: local/    pgbackrest_method: minio/" \
-		-e "s|^      local: { path: /pg/backup.*|      minio: { type: s3, s3_endpoint: sss.pigsty, s3_region: us-east-1, s3_bucket: pgsql, s3_key: S3RVER, s3_key_secret: S3RVER, s3_uri_style: path, path: /pgbackrest, storage_port: 9000, storage_ca_file: /etc/pki/ca.crt, bundle: y, cipher_type: aes-256-cbc, cipher_pass: $cipher, retention_full_type: count, retention_full: 2 }|" \
+		-e "s|^      local: { path: /pg/backup.*|      minio: { type: s3, s3_endpoint: sss.pigsty, s3_region: us-east-1, s3_bucket: pgsql, s3_key: S3RVER, s3_key_secret: S3RVER, s3_uri_style: path, path: /pgbackrest, storage_port: 9000, storage_ca_file: /etc/pki/ca.crt, bundle: y, block: y, cipher_type: aes-256-cbc, cipher_pass: $cipher, retention_full_type: count, retention_full: 2 }|" \
 		"$W/meta.yml"
 	# the farrow CA first (farrow profile makes it beside the inventory), for the server's certificate
 	farrow profile "$W/meta.yml" --host 10.10.10.10 -o "$W/profile.yml" >/dev/null
@@ -55,6 +55,8 @@ sql() {
 	assert_line "repo1-path=/pgbackrest"
 	assert_line "repo1-cipher-type=aes-256-cbc"
 	refute_line --regexp "^repo1-path=/pg/backup"
+	# Debian 12's pgBackRest (2.45) has block incremental as a beta only: left out, saying so
+	assert_line "# repo1-block left out: pgBackRest 2.45 has block incremental as a beta only"
 	run -0 "$SANDBOX" exec 1 stat -c '%a %U' /etc/pgbackrest/pgbackrest.conf
 	assert_output "640 postgres"
 	run -0 "$SANDBOX" exec 1 runuser -u postgres -- pgbackrest --stanza=pg-meta check
