@@ -110,6 +110,9 @@ int fb_mod_ca(struct fb *fb);
 int fb_mod_etcd(struct fb *fb);
 int fb_mod_pgsql(struct fb *fb);
 int fb_mod_redis(struct fb *fb);
+int fb_mod_minio(struct fb *fb);
+/* What the minio module writes (each file after a "# ==> path" line), credentials masked when fb->mask. */
+void fb_minio_render(struct fb *fb, struct fr_buf *out);
 /* What the redis module writes (each file after a "# ==> path" line), credentials masked when fb->mask. */
 void fb_redis_render(struct fb *fb, struct fr_buf *out);
 

@@ -58,7 +58,7 @@
 	"       farrow-firstboot pitr-aside --stamp <stamp> [--profile <file>]\n"                   \
 	"       farrow-firstboot pitr-restore --set <label> --type time|lsn|name|default [--target <t>]\n" \
 	"                                     --stamp <stamp> [--profile <file>]\n"               \
-	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip|redis> [--profile <file>]\n" \
+	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip|redis|minio> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
 	"  verify   check <bundle>.sig with the key (gpgv), then every file against MANIFEST\n" \
@@ -136,8 +136,9 @@
 	"           recovery and promotion with no TCP listener, the recovery targets reset,\n"   \
 	"           PostgreSQL stopped for Patroni to start; a line of JSON a step. Nothing is\n"  \
 	"           deleted: the directories set aside stay until you remove them\n"            \
-	"  render   print the configuration the pgsql module (or with redis, the redis module: each\n" \
-	"           instance's file, the exporter's) would write from the profile\n"           \
+	"  render   print the configuration the pgsql module (with redis, the redis module: each\n" \
+	"           instance's file, the exporter's; with minio, the minio module) would write\n" \
+	"           from the profile\n"                                                          \
 	"           (credentials as ******** unless --show-secrets); nothing is written\n"    \
 	"\n"                                                                                      \
 	"exit status: 0 ok, 1 failed, 2 usage, 3 the profile is refused (its owner or mode, or a\n"   \
@@ -185,6 +186,7 @@ static const struct {
 	{ "etcd", fb_mod_etcd },
 	{ "pgsql", fb_mod_pgsql },
 	{ "redis", fb_mod_redis },
+	{ "minio", fb_mod_minio },
 };
 
 static int (*runner(const char *name))(struct fb *)
@@ -462,8 +464,8 @@ static int render(const char *what, const char *profile, int show_secrets)
 		r = r == -2 ? FR_EXIT_INVALID : FR_EXIT_FAIL;
 		goto out;
 	}
-	if (strcmp(what, "redis") == 0) {
-		fb_redis_render(&fb, &out);
+	if (strcmp(what, "redis") == 0 || strcmp(what, "minio") == 0) {
+		(what[0] == 'r' ? fb_redis_render : fb_minio_render)(&fb, &out);
 		if (out.len == 0)
 			r = FR_EXIT_FAIL;
 		fwrite(out.buf, 1, out.len, stdout);
@@ -486,7 +488,7 @@ static int render(const char *what, const char *profile, int show_secrets)
 	else if (strcmp(what, "vip") == 0)
 		pg_vip_unit(&fb, &pg, &out);
 	else {
-		fr_cli_error("render: '%s': one of patroni, hba, pgbouncer, haproxy, pgbackrest, vip, redis", what);
+		fr_cli_error("render: '%s': one of patroni, hba, pgbouncer, haproxy, pgbackrest, vip, redis, minio", what);
 		r = FR_EXIT_USAGE;
 	}
 	fwrite(out.buf, 1, out.len, stdout);
@@ -584,10 +586,6 @@ static int run(const char *profile, const char *only, const char *state, int ver
 	lockp = fr_xasprintf("%s/.lock", state);
 	if ((lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0) {
 		fr_cli_error("another farrow-firstboot runs on this node (%s is locked)", lockp);
-		goto out;
-	}
-	if (fb_ident(&fb, "minio_instance")) {
-		fr_cli_error("this node's profile asks for MinIO: that module is not in this farrow-firstboot");
 		goto out;
 	}
 	r = FR_EXIT_OK;

@@ -118,6 +118,16 @@ int fb_mod_packages(struct fb *fb)
 		if (path == NULL || fr_read_file(path, 256u << 20, &index, &ilen, NULL) < 0)
 			index = NULL;
 		fr_node_packages(fb->root, index, ilen, &pk, &npk);
+		/* said plainly before the package manager says it its way: what the bundle lacks */
+		for (size_t k = 0; index && k < npk; k++)
+			if (!fr_packages_index_has(index, ilen, pk[k])) {
+				fb_fail(fb, "the bundle carries no '%s', which this node's modules need%s: nothing installed",
+					pk[k], strcmp(pk[k], "minio") == 0 ? " (MinIO is not in Debian: the manifest brings MinIO's own .deb)" : "");
+				free(index);
+				free(path);
+				free(bin);
+				goto out;
+			}
 		free(index);
 		free(path);
 		free(bin);

@@ -11,7 +11,8 @@
 
 static const char *const etcd_ids[] = { "etcd_instance", NULL };
 static const char *const pg_ids[] = { "pg_instance", NULL };
-static const char *const ca_ids[] = { "etcd_instance", "pg_instance", NULL };
+static const char *const ca_ids[] = { "etcd_instance", "pg_instance", "minio_instance", NULL };
+static const char *const minio_ids[] = { "minio_instance", NULL };
 static const char *const redis_ids[] = { "redis_instances", NULL };
 
 static const char *const etcd_secrets[] = { "etcd_root_password", NULL };
@@ -19,6 +20,11 @@ static const char *const pgsql_secrets[] = { "patroni_password", "pg_replication
 					     "pg_monitor_password", "pg_etcd_password", "pg_users", "pgbackrest_repo",
 					     NULL };
 
+static const char *const minio_secrets[] = { "minio_access_key", "minio_secret_key", "minio_users", NULL };
+/* MinIO's own package (not in Debian; a manifest's files: entry), and its client where carried */
+static const char *const minio_pkgs[] = { "minio", NULL };
+static const char *const minio_optional[] = { "mcli", NULL };
+static const char *const minio_units[] = { "minio.service", NULL };
 static const char *const redis_secrets[] = { "redis_password", "redis_sentinel_monitor", NULL };
 static const char *const etcd_pkgs[] = { "etcd-server", "etcd-client", NULL };
 static const char *const pgsql_pkgs[] = { "postgresql-$v", "postgresql-client-$v", "patroni", "python3-psycopg2",
@@ -42,6 +48,8 @@ const struct fr_module_info fr_modules[] = {
 	  pgsql_units },
 	{ "redis", "Redis instances (standalone, sentinel, native cluster), redis_exporter", redis_ids, redis_secrets,
 	  redis_pkgs, redis_optional, redis_units },
+	{ "minio", "MinIO from its own package: environment, unit, TLS from the farrow CA", minio_ids, minio_secrets,
+	  minio_pkgs, minio_optional, minio_units },
 };
 const size_t fr_nmodules = sizeof(fr_modules) / sizeof(fr_modules[0]);
 

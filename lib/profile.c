@@ -7,6 +7,7 @@
 
 #include "crypto.h"
 #include "fileio.h"
+#include "minio.h"
 #include "modules.h"
 #include "params.h"
 #include "pki.h"
@@ -34,7 +35,8 @@ int fr_profile_pki_ensure(const char *pki, const struct fr_inventory *inv, const
 {
 	char *dir = fr_xasprintf("%s/%s", pki, h->ip), *cadir = fr_xasprintf("%s/ca", pki), *old = NULL;
 	struct fr_buf key = FR_BUF_INIT, crt = FR_BUF_INIT;
-	const char *sans[8];
+	const char *sans[10];
+	char *minio_name = NULL;
 	struct fr_ident id;
 	size_t n = 0, len;
 	int r;
@@ -55,6 +57,16 @@ int fr_profile_pki_ensure(const char *pki, const struct fr_inventory *inv, const
 		sans[n++] = id.pg_cluster;
 	if (id.etcd_instance)
 		sans[n++] = id.etcd_instance;
+	if (id.minio_instance) {
+		/* MinIO's members reach each other by minio_node, clients by minio_domain (lib/minio.c) */
+		long long seq = 0;
+
+		fr_inv_int(inv, h, "minio_seq", &seq);
+		minio_name = fr_minio_node(fr_inv_str(inv, h, "minio_node"), fr_inv_str(inv, h, "minio_cluster"), seq);
+		sans[n++] = minio_name;
+		if (fr_inv_str(inv, h, "minio_domain"))
+			sans[n++] = fr_inv_str(inv, h, "minio_domain");
+	}
 	sans[n] = NULL;
 	if ((r = fr_mkdir_p(dir, 0700, err)) < 0 ||
 	    (r = fr_pki_issue(cadir, id.pg_instance ? id.pg_instance : h->ip, sans, &key, &crt, err)) < 0 ||
@@ -65,6 +77,7 @@ out:
 	fr_buf_wipe(&key);
 	fr_buf_release(&crt);
 	fr_ident_release(&id);
+	free(minio_name);
 	free(old);
 	free(dir);
 	free(cadir);

@@ -12,6 +12,7 @@
 #include "cron.h"
 #include "fileio.h"
 #include "inventory.h"
+#include "minio.h"
 #include "params.h"
 #include "plans.h"
 #include "values.h"
@@ -205,6 +206,7 @@ static const char *const pg_roles[] = { "primary", "replica", "standby", "offlin
 static const char *const regions[] = { "default", "china", "europe", NULL };
 static const char *const poolmodes[] = { "transaction", "session", "statement", NULL };
 static const char *const redis_modes[] = { "standalone", "cluster", "sentinel", NULL };
+static const char *const minio_types[] = { "silo", "minio", NULL };
 static const char *const redis_types[] = { "redis", NULL }; /* valkey: in no bundle farrow builds yet */
 static const char *const redis_policies[] = { "volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu",
 					      "volatile-random", "allkeys-random", "volatile-ttl", "noeviction", NULL };
@@ -565,6 +567,111 @@ static const char *cron_problem(const char *s)
 	return fr_cron_parse(s, &c);
 }
 
+/* ---- MinIO: what reaches /etc/default/minio (systemd's EnvironmentFile, values double-quoted) */
+
+/* an access key (MINIO_ROOT_USER, a user's): 3-128 of [A-Za-z0-9._@+-], as MinIO takes them */
+static const char *minio_key_problem(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 3 && n <= 128 && all_in(s, "._@+-") ? NULL : "is not an access key (3-128 of [A-Za-z0-9._@+-])";
+}
+
+/* a secret key: 8-40 characters (MinIO's bounds), none that ends or escapes a quoted value */
+static const char *minio_secret_problem(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 8 || n > 40)
+		return "must be 8 to 40 characters long (MinIO refuses others)";
+	return strpbrk(s, "\"\\$`' ") ? "has a quote, backslash, '$', '`' or space: not in an environment file" : NULL;
+}
+
+/* minio_node: a host name once ${minio_cluster} and ${minio_seq} are put in */
+static const char *minio_node_problem(const char *s)
+{
+	char *n = fr_minio_node(s, "minio", 1);
+	const char *why = hostname_problem(n) ? "is not a host name pattern ([A-Za-z0-9.-], ${minio_cluster}, ${minio_seq})"
+					      : NULL;
+
+	free(n);
+	return why;
+}
+
+/* an S3 bucket name: 3-63 of [a-z0-9.-], starting and ending with a letter or digit */
+static const char *bucket_problem(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	for (i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789.-", s[i]))
+			break;
+	if (n < 3 || n > 63 || i < n || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]) ||
+	    strstr(s, ".."))
+		return "is not a bucket name (3-63 of [a-z0-9.-], a letter or digit at each end)";
+	return NULL;
+}
+
+/* minio_extra_vars: empty, or one KEY=VALUE line for the environment file */
+static const char *minio_env_problem(const char *s)
+{
+	size_t k = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
+	if (*s == '\0')
+		return NULL;
+	if (k == 0 || s[k] != '=' || strpbrk(s + k + 1, "\"\\$`'"))
+		return "is not one KEY=VALUE line (KEY of [A-Z0-9_], no quotes, '$' or '`' in VALUE)";
+	return NULL;
+}
+
+static void check_minio_buckets(struct fr_diags *d, const char *param, const struct fr_node *v)
+{
+	static const char *const known[] = { "name", "versioning", "lock", "objlock", "quota", NULL };
+	size_t i;
+
+	for (i = 0; fr_node_is_seq(v) && i < v->n; i++) {
+		const struct fr_node *b = v->items[i];
+
+		if (!item_map(d, param, b, "bucket", known))
+			continue;
+		if (fr_node_get(b, "name") == NULL)
+			diag(d, FR_SEV_ERROR, b, param, "a bucket needs a name");
+		check_str(d, param, fr_node_get(b, "name"), "name", bucket_problem);
+		check_bool(d, param, fr_node_get(b, "versioning"), "versioning");
+		check_bool(d, param, fr_node_get(b, "lock"), "lock");
+		check_bool(d, param, fr_node_get(b, "objlock"), "objlock");
+	}
+	if (v && !fr_node_is_null(v) && !fr_node_is_seq(v))
+		diag(d, FR_SEV_ERROR, v, param, "expected a list of { name, versioning }, got %s", fr_node_kind_name(v));
+}
+
+static void check_minio_users(struct fr_diags *d, const char *param, const struct fr_node *v)
+{
+	static const char *const known[] = { "access_key", "secret_key", "policy", NULL };
+	size_t i;
+
+	for (i = 0; fr_node_is_seq(v) && i < v->n; i++) {
+		const struct fr_node *u = v->items[i];
+
+		if (!item_map(d, param, u, "user", known))
+			continue;
+		if (fr_node_get(u, "access_key") == NULL)
+			diag(d, FR_SEV_ERROR, u, param, "a user needs an access_key");
+		check_str(d, param, fr_node_get(u, "access_key"), "access_key", minio_key_problem);
+		{
+			const struct fr_node *sk = fr_node_get(u, "secret_key");
+
+			/* never echoed: a secret's value stays out of messages */
+			if (fr_node_is_scalar(sk) && minio_secret_problem(sk->str))
+				diag(d, FR_SEV_ERROR, sk, param, "secret_key %s", minio_secret_problem(sk->str));
+		}
+		check_str(d, param, fr_node_get(u, "policy"), "policy", bucket_problem);
+	}
+	if (v && !fr_node_is_null(v) && !fr_node_is_seq(v))
+		diag(d, FR_SEV_ERROR, v, param, "expected a list of { access_key, secret_key, policy }, got %s",
+		     fr_node_kind_name(v));
+}
+
 /* ---- Redis: what reaches redis.conf, sentinel.conf and the exporter's command line */
 
 /* A memory size as redis.conf takes it: digits, then b, k, kb, m, mb, g or gb (any case). */
@@ -703,7 +810,7 @@ static void check_rename(struct fr_diags *d, const char *param, const struct fr_
 
 enum kind {
 	K_ENUM, K_NAME, K_IDENT, K_PORT, K_IPV4, K_PATH, K_HOSTNAME, K_WORD, K_LISTEN, K_LIBS, K_HBA, K_USERS, K_DBS,
-	K_SERVICES, K_ETC_HOSTS, K_SETTINGS, K_PGBR_REPO, K_SEQ, K_RPO, K_PGVERSION, K_REDIS_PORTS, K_REDIS_SAVE, K_REDIS_RENAME, K_SENTINEL, K_MEMSIZE, K_BIND, K_ARGS, K_REPLICAS, K_CRON, K_WORDS, K_DELAY, K_COUNT, K_VIP, K_IFACE, K_BLOCKDEV, K_ADDR,
+	K_SERVICES, K_ETC_HOSTS, K_SETTINGS, K_PGBR_REPO, K_SEQ, K_RPO, K_PGVERSION, K_REDIS_PORTS, K_REDIS_SAVE, K_REDIS_RENAME, K_SENTINEL, K_MEMSIZE, K_BIND, K_ARGS, K_REPLICAS, K_CRON, K_MINIO_KEY, K_MINIO_SECRET, K_MINIO_DATA, K_MINIO_NODE, K_MINIO_ENV, K_MINIO_BUCKETS, K_MINIO_USERS, K_WORDS, K_DELAY, K_COUNT, K_VIP, K_IFACE, K_BLOCKDEV, K_ADDR,
 };
 
 struct rule {
@@ -721,8 +828,20 @@ static const struct rule rules[] = {
 	{ "etcd_port", K_PORT, NULL },
 	{ "etcd_seq", K_SEQ, NULL },
 	{ "infra_seq", K_SEQ, NULL },
+	{ "minio_access_key", K_MINIO_KEY, NULL },
+	{ "minio_admin_port", K_PORT, NULL },
+	{ "minio_buckets", K_MINIO_BUCKETS, NULL },
 	{ "minio_cluster", K_NAME, NULL },
+	{ "minio_data", K_MINIO_DATA, NULL },
+	{ "minio_domain", K_HOSTNAME, NULL },
+	{ "minio_extra_vars", K_MINIO_ENV, NULL },
+	{ "minio_node", K_MINIO_NODE, NULL },
+	{ "minio_port", K_PORT, NULL },
+	{ "minio_secret_key", K_MINIO_SECRET, NULL },
 	{ "minio_seq", K_SEQ, NULL },
+	{ "minio_type", K_ENUM, minio_types },
+	{ "minio_user", K_IDENT, NULL },
+	{ "minio_users", K_MINIO_USERS, NULL },
 	{ "node_etc_hosts", K_ETC_HOSTS, NULL },
 	{ "node_install_address", K_VIP, NULL },
 	{ "node_install_disk", K_BLOCKDEV, NULL },
@@ -935,6 +1054,29 @@ static void check_rule(struct fr_diags *d, const struct rule *r, const struct fr
 		break;
 	case K_CRON:
 		check_list_of(d, p, v, "crontab line", cron_problem);
+		break;
+	case K_MINIO_KEY:
+		check_str(d, p, v, NULL, minio_key_problem);
+		break;
+	case K_MINIO_SECRET:
+		/* never echoed: a secret's value stays out of messages */
+		if (fr_node_is_scalar(v) && minio_secret_problem(v->str))
+			diag(d, FR_SEV_ERROR, v, p, "%s", minio_secret_problem(v->str));
+		break;
+	case K_MINIO_DATA:
+		check_str(d, p, v, NULL, fr_minio_data_problem);
+		break;
+	case K_MINIO_NODE:
+		check_str(d, p, v, NULL, minio_node_problem);
+		break;
+	case K_MINIO_ENV:
+		check_str(d, p, v, NULL, minio_env_problem);
+		break;
+	case K_MINIO_BUCKETS:
+		check_minio_buckets(d, p, v);
+		break;
+	case K_MINIO_USERS:
+		check_minio_users(d, p, v);
 		break;
 	}
 }

@@ -411,3 +411,50 @@ PY
 	assert_output --regexp "bad\.yml:[0-9]+:[0-9]+: .*pg_crontab.*has a bad hour field \\(0-23"
 	assert_output --regexp "bad\.yml:[0-9]+:[0-9]+: .*pg_crontab.*uses @reboot"
 }
+
+@test "minio: MINIO_VOLUMES by shape (SNSD, SNMD, MNMD), the unit, /etc/hosts and certificate names; bad values refused" {
+	# Pigsty's demo/minio.yml: four nodes, four drives each
+	cp "$FARROW_ROOT/test/fixtures/minio.yml" mnmd.yml
+	farrow profile mnmd.yml --host 10.10.10.12 -o m.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -0 farrow-firstboot render minio --profile m.yml
+	assert_line 'MINIO_VOLUMES="https://minio-{1...4}.pigsty:9000/data{1...4}"'
+	assert_line 'MINIO_OPTS="--address :9000 --console-address :9001 --certs-dir /etc/minio/certs"'
+	assert_line 'MINIO_ROOT_PASSWORD="********"'
+	assert_line "ExecStart=/usr/local/bin/minio server \$MINIO_OPTS \$MINIO_VOLUMES"
+	assert_line "EnvironmentFile=/etc/default/minio"
+	assert_line "10.10.10.11 minio-2.pigsty # farrow minio"
+	refute_output --partial "Sekrit"
+	run -0 farrow-firstboot render minio --profile m.yml --show-secrets
+	assert_line 'MINIO_ROOT_PASSWORD="Sekrit.MinIO"'
+	# the member's certificate carries its minio_node and minio_domain
+	run -0 openssl x509 -in "$BATS_TEST_TMPDIR/pki/10.10.10.12/server.crt" -noout -ext subjectAltName
+	assert_output --partial "DNS:minio-3.pigsty, DNS:sss.pigsty"
+	# one node: SNMD keeps minio_data as it is; SNSD likewise
+	fr_mutate mnmd.yml "        10.10.10.11: { minio_seq: 2 }
+        10.10.10.12: { minio_seq: 3 }
+        10.10.10.13: { minio_seq: 4 }" "" snmd.yml
+	farrow profile snmd.yml --host 10.10.10.10 -o s.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -0 farrow-firstboot render minio --profile s.yml
+	assert_line 'MINIO_VOLUMES="/data{1...4}"'
+	fr_mutate snmd.yml "minio_data: '/data{1...4}'" "minio_data: /data/minio" snsd.yml
+	farrow profile snsd.yml --host 10.10.10.10 -o t.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -0 farrow-firstboot render minio --profile t.yml
+	assert_line 'MINIO_VOLUMES="/data/minio"'
+	# members whose seqs leave a gap cannot be one {a...b}: said, not written
+	fr_mutate mnmd.yml "10.10.10.13: { minio_seq: 4 }" "10.10.10.13: { minio_seq: 5 }" gap.yml
+	farrow profile gap.yml --host 10.10.10.10 -o g.yml --pki "$BATS_TEST_TMPDIR/pki"
+	run -1 farrow-firstboot render minio --profile g.yml
+	assert_output --partial "the members' minio_seq are not consecutive"
+	# values that would break the environment file or MinIO: refused with file:line:column, no secret echoed
+	fr_mutate mnmd.yml "minio_data: '/data{1...4}'" "minio_data: '/data{4...1}'
+        minio_secret_key: 'short'
+        minio_buckets: [ { name: Bad_Bucket } ]
+        minio_users: [ { access_key: pgbackrest, secret_key: 'has\"quote', policy: pgsql } ]" bad.yml
+	run -3 farrow profile bad.yml --host 10.10.10.10 -o b.yml
+	assert_output --regexp "bad\.yml:[0-9]+:[0-9]+: .*minio_data.*malformed expansion"
+	assert_output --regexp "bad\.yml:[0-9]+:[0-9]+: .*minio_secret_key: must be 8 to 40 characters"
+	assert_output --regexp "bad\.yml:[0-9]+:[0-9]+: .*minio_buckets: name 'Bad_Bucket' is not a bucket name"
+	assert_output --regexp "bad\.yml:[0-9]+:[0-9]+: .*minio_users: secret_key has a quote"
+	refute_output --partial "short"
+	refute_output --partial 'has"quote'
+}

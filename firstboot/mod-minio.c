@@ -1,0 +1,290 @@
+/* mod-minio.c -- the minio module: MinIO from the package a manifest brings, in Pigsty's shapes. */
+/* SPDX-License-Identifier: MIT */
+/*
+ * MinIO is not in Debian: a bundle carries MinIO's own .deb (or Pigsty's silo), which installs
+ * /usr/local/bin/minio. The module writes what runs it, as MinIO documents for a systemd host:
+ * /etc/default/minio (MINIO_VOLUMES by shape: SNSD '/data/minio', SNMD '/data{1...4}', MNMD
+ * 'https://minio-{1...4}.pigsty:9000/data{1...4}' across the members; MINIO_OPTS with the API and
+ * console addresses and the certificates' directory; the root credentials), its own minio.service
+ * (EnvironmentFile, $MINIO_OPTS $MINIO_VOLUMES), the TLS material from the farrow CA in
+ * /etc/minio/certs (public.crt, private.key, CAs/ca.crt), the members' names in /etc/hosts; then
+ * starts it and waits for the API port. Buckets, users and policies (minio_buckets, minio_users)
+ * are not made by this farrow: no MinIO runs where farrow is tested, so that step is left out
+ * rather than written blind, and the module says so.
+ */
+#define _GNU_SOURCE
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "fb.h"
+#include "fileio.h"
+#include "minio.h"
+#include "xalloc.h"
+
+#define MINIO_BIN "/usr/local/bin/minio"
+#define MINIO_ENV "/etc/default/minio"
+#define MINIO_UNIT "/etc/systemd/system/minio.service"
+#define MINIO_CERTS "/etc/minio/certs"
+
+struct minio {
+	const char *cluster, *instance, *user, *data, *domain;
+	long long seq, port, admin_port;
+	int https;
+	char *node;	/* this member's minio_node */
+	char *volumes;	/* MINIO_VOLUMES */
+	const struct fr_node *members; /* peers.minio_cluster */
+};
+
+static void minio_release(struct minio *m)
+{
+	free(m->node);
+	free(m->volumes);
+}
+
+static int minio_init(struct fb *fb, struct minio *m)
+{
+	long long seqs[64];
+	size_t n = 0, i;
+	const char *why = NULL;
+
+	memset(m, 0, sizeof(*m));
+	m->instance = fb_ident(fb, "minio_instance");
+	m->cluster = fb_str(fb, "minio_cluster", "minio");
+	m->user = fb_str(fb, "minio_user", "minio");
+	m->data = fb_str(fb, "minio_data", "/data/minio");
+	m->domain = fb_str(fb, "minio_domain", "sss.pigsty");
+	m->seq = fb_int(fb, "minio_seq", 0);
+	m->port = fb_int(fb, "minio_port", 9000);
+	m->admin_port = fb_int(fb, "minio_admin_port", 9001);
+	m->https = fb_bool(fb, "minio_https", 1);
+	m->members = fr_node_get(fb->peers, "minio_cluster");
+	if (m->instance == NULL)
+		return fb_fail(fb, "this node has no MinIO identity (minio_cluster, minio_seq)");
+	m->node = fr_minio_node(fb_str(fb, "minio_node", NULL), m->cluster, m->seq);
+	for (i = 0; fr_node_is_seq(m->members) && i < m->members->n && n < 64; i++)
+		if (fr_node_int(fr_node_get(m->members->items[i], "seq"), &seqs[n]))
+			n++;
+	if (n == 0)
+		seqs[n++] = m->seq;
+	if (fb_var(fb, "minio_volumes") && fr_node_str(fb_var(fb, "minio_volumes")) &&
+	    *fr_node_str(fb_var(fb, "minio_volumes")))
+		m->volumes = fr_xstrdup(fr_node_str(fb_var(fb, "minio_volumes")));
+	else if ((m->volumes = fr_minio_volumes(fb_str(fb, "minio_node", NULL), m->cluster, seqs, n, m->port, m->data,
+						 m->https, &why)) == NULL)
+		return fb_fail(fb, "MINIO_VOLUMES for %s: %s", m->cluster, why);
+	return 0;
+}
+
+/* /etc/default/minio: credentials as fb_secret gives them (masked when rendering) */
+static void env_file(struct fb *fb, const struct minio *m, struct fr_buf *out)
+{
+	const char *extra = fb_str(fb, "minio_extra_vars", "");
+
+	fr_buf_addf(out,
+		    "# " MINIO_ENV ": written by farrow-firstboot (minio module) for %s of %s\n"
+		    "# read by minio.service (EnvironmentFile=); MinIO's documented variables\n"
+		    "MINIO_VOLUMES=\"%s\"\n"
+		    "MINIO_OPTS=\"--address :%lld --console-address :%lld --certs-dir " MINIO_CERTS "\"\n"
+		    "MINIO_ROOT_USER=\"%s\"\n"
+		    "MINIO_ROOT_PASSWORD=\"%s\"\n"
+		    "MINIO_PROMETHEUS_AUTH_TYPE=\"public\"\n"
+		    "MINIO_SERVER_URL=\"%s://%s:%lld\"\n",
+		    m->instance, m->cluster, m->volumes, m->port, m->admin_port, fb_secret(fb, "minio_access_key"),
+		    fb_secret(fb, "minio_secret_key"), m->https ? "https" : "http", m->domain, m->port);
+	if (*extra)
+		fr_buf_addf(out, "%s\n", extra);
+}
+
+static void unit_file(const struct minio *m, struct fr_buf *out)
+{
+	fr_buf_addf(out,
+		    "# " MINIO_UNIT ": written by farrow-firstboot (minio module) for %s\n"
+		    "[Unit]\nDescription=farrow: MinIO %s of %s\n"
+		    "Wants=network-online.target\nAfter=network-online.target\n"
+		    "AssertFileIsExecutable=" MINIO_BIN "\n\n"
+		    "[Service]\nUser=%s\nGroup=%s\nWorkingDirectory=/var/lib/minio\n"
+		    "EnvironmentFile=" MINIO_ENV "\n"
+		    "ExecStart=" MINIO_BIN " server $MINIO_OPTS $MINIO_VOLUMES\n"
+		    "Restart=always\nRestartSec=5\nLimitNOFILE=1048576\nTasksMax=infinity\n"
+		    "# MinIO finishes its writes on SIGTERM: let it\nTimeoutStopSec=infinity\nSendSIGKILL=no\n\n"
+		    "[Install]\nWantedBy=multi-user.target\n",
+		    m->instance, m->instance, m->cluster, m->user, m->user);
+}
+
+/* the members' names, for MNMD's https://minio-{1...n}.pigsty: one line each in /etc/hosts */
+static void hosts_lines(struct fb *fb, const struct minio *m, struct fr_buf *out)
+{
+	size_t i;
+
+	for (i = 0; fr_node_is_seq(m->members) && i < m->members->n; i++) {
+		const char *ip = fr_node_str(fr_node_get(m->members->items[i], "ip"));
+		long long s = 0;
+		char *name;
+
+		if (ip == NULL || !fr_node_int(fr_node_get(m->members->items[i], "seq"), &s))
+			continue;
+		name = fr_minio_node(fb_str(fb, "minio_node", NULL), m->cluster, s);
+		fr_buf_addf(out, "%s %s # farrow minio\n", ip, name);
+		free(name);
+	}
+}
+
+void fb_minio_render(struct fb *fb, struct fr_buf *out)
+{
+	struct minio m;
+
+	if (minio_init(fb, &m) < 0) {
+		minio_release(&m);
+		return;
+	}
+	fr_buf_adds(out, "# ==> " MINIO_ENV "\n");
+	env_file(fb, &m, out);
+	fr_buf_adds(out, "# ==> " MINIO_UNIT "\n");
+	unit_file(&m, out);
+	fr_buf_adds(out, "# ==> /etc/hosts (the lines farrow keeps)\n");
+	hosts_lines(fb, &m, out);
+	fr_buf_addf(out, "# ==> " MINIO_CERTS "/public.crt, private.key (0600), CAs/ca.crt: this node's certificate "
+			 "(names: %s, %s) and the farrow CA\n",
+		    m.node, m.domain);
+	minio_release(&m);
+}
+
+/* /etc/hosts with farrow's minio lines replaced by lines (the rest of the file as it was) */
+static int etc_hosts(struct fb *fb, const char *lines)
+{
+	char *old = NULL, *p, *nl;
+	size_t len = 0;
+	struct fr_buf b = FR_BUF_INIT;
+	int r;
+
+	if (fr_read_file("/etc/hosts", 1u << 20, &old, &len, NULL) < 0)
+		old = fr_xstrdup("");
+	for (p = old; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (l >= 15 && memcmp(p + l - 15, " # farrow minio", 15) == 0)
+			continue;
+		fr_buf_addn(&b, p, l);
+		fr_buf_addc(&b, '\n');
+		if (nl == NULL)
+			break;
+	}
+	fr_buf_adds(&b, lines);
+	r = fb_file(fb, "/etc/hosts", b.buf, b.len, 0644, NULL);
+	fr_buf_release(&b);
+	free(old);
+	return r;
+}
+
+static int port_up(struct fb *fb, void *arg)
+{
+	(void)fb;
+	return fb_port_open("127.0.0.1", (int)*(long long *)arg) ? 1 : 0;
+}
+
+int fb_mod_minio(struct fb *fb)
+{
+	struct minio m;
+	struct fr_buf b = FR_BUF_INIT;
+	char owner[96], *paths[64];
+	int r = -1, changed = 0, c, np, i, bad = 0;
+
+	if (minio_init(fb, &m) < 0)
+		goto out;
+	if (access(MINIO_BIN, X_OK) != 0) {
+		fb_fail(fb, "MinIO is not installed (no " MINIO_BIN "): the bundle must carry MinIO's own package "
+			    "(a manifest's files: entry with its URL and SHA-256); MinIO is not in Debian");
+		goto out;
+	}
+	if (getpwnam(m.user) == NULL) {
+		const char *argv[] = { "useradd", "--system", "--user-group", "--home-dir", "/var/lib/minio",
+				       "--shell", "/usr/sbin/nologin", m.user, NULL };
+
+		if (fb_run(fb, argv, NULL, NULL) != 0) {
+			fb_fail(fb, "useradd %s failed", m.user);
+			goto out;
+		}
+		fb->changes++;
+	}
+	snprintf(owner, sizeof(owner), "%s:%s", m.user, m.user);
+	if (fb_dir(fb, "/var/lib/minio", 0750, owner) < 0)
+		goto out;
+	/* the drives this member serves: minio_data with its {a...b} expanded */
+	if ((np = fr_minio_data_paths(m.data, paths, 64)) < 0) {
+		fb_fail(fb, "minio_data '%s' is not a MinIO volume path", m.data);
+		goto out;
+	}
+	for (i = 0; i < np; i++) {
+		if (!bad && fb_dir(fb, paths[i], 0750, owner) < 0)
+			bad = 1;
+		free(paths[i]);
+	}
+	if (bad)
+		goto out;
+	if (fb_dir(fb, "/etc/minio", 0755, NULL) < 0 || fb_dir(fb, MINIO_CERTS, 0700, owner) < 0 ||
+	    fb_dir(fb, MINIO_CERTS "/CAs", 0700, owner) < 0)
+		goto out;
+	{
+		static const struct { const char *file, *field; mode_t mode; } pem[] = {
+			{ MINIO_CERTS "/public.crt", "crt", 0644 },
+			{ MINIO_CERTS "/private.key", "key", 0600 },
+			{ MINIO_CERTS "/CAs/ca.crt", "ca_crt", 0644 },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(pem) / sizeof(pem[0]); k++) {
+			const char *v = fb->pki ? fr_node_str(fr_node_get(fb->pki, pem[k].field)) : NULL;
+
+			if (v == NULL) {
+				fb_fail(fb, "the profile's pki.%s is missing; run farrow profile (or install) again", pem[k].field);
+				goto out;
+			}
+			if ((c = fb_file(fb, pem[k].file, v, strlen(v), pem[k].mode, owner)) < 0)
+				goto out;
+			changed |= c;
+		}
+	}
+	hosts_lines(fb, &m, &b);
+	if ((c = etc_hosts(fb, b.buf ? b.buf : "")) < 0)
+		goto out;
+	fr_buf_reset(&b);
+	env_file(fb, &m, &b);
+	{
+		char grp[96];
+
+		snprintf(grp, sizeof(grp), "root:%s", m.user);
+		c = fb_file(fb, MINIO_ENV, b.buf, b.len, 0640, grp);
+	}
+	fr_buf_wipe(&b);
+	if (c < 0)
+		goto out;
+	changed |= c;
+	unit_file(&m, &b);
+	if ((c = fb_file(fb, MINIO_UNIT, b.buf, b.len, 0644, NULL)) < 0)
+		goto out;
+	fr_buf_reset(&b);
+	if (c) {
+		const char *v[] = { "systemctl", "daemon-reload", NULL };
+
+		fb_run(fb, v, NULL, NULL);
+	}
+	changed |= c;
+	if (fb_systemctl(fb, "enable", "minio") < 0 || fb_systemctl(fb, changed ? "restart" : "start", "minio") < 0)
+		goto out;
+	if (fb_wait(fb, "MinIO listens", 120, port_up, &m.port) < 0)
+		goto out;
+	fb_log(fb, "minio: %s serves %s on :%lld (console :%lld)", m.instance, m.volumes, m.port, m.admin_port);
+	if (fr_node_is_seq(fb_var(fb, "minio_buckets")) || fr_node_is_seq(fb_var(fb, "minio_users")))
+		fb_log(fb, "minio: minio_buckets and minio_users are not made by this farrow-firstboot: "
+			   "create them with mcli (README, the minio module)");
+	r = 0;
+out:
+	fr_buf_wipe(&b);
+	minio_release(&m);
+	return r;
+}
