@@ -235,7 +235,7 @@ plan_values() {
 	run -2 farrow-firstboot render nginx --profile p.yml
 	assert_output --partial "render: 'nginx': one of patroni, hba, pgbouncer, haproxy, pgbackrest"
 	run -2 farrow-firstboot run --only nginx --profile p.yml
-	assert_output --partial "--only 'nginx': no such module (packages, node, ca, etcd, pgsql, redis)"
+	assert_output --partial "--only 'nginx': no such module (packages, node, ca, etcd, pgsql, redis, minio)"
 	chmod 644 p.yml
 	run -0 farrow-firstboot render pgbackrest --profile p.yml
 	assert_output --partial "warning: p.yml holds credentials but is mode 0644 (want 0600)"

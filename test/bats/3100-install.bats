@@ -117,7 +117,7 @@ sql() { # sql PORT SQL
 	SECONDS=0
 	run -0 install --accept-new-host-keys
 	echo "install took $SECONDS s" >&3
-	assert_line --regexp "^10\.10\.10\.10 +packages done node done ca done etcd done pgsql running redis - \([0-9]+ s\)$"
+	assert_line --regexp "^10\.10\.10\.10 +packages done node done ca done etcd done pgsql running redis - minio - \([0-9]+ s\)$"
 	assert_line --regexp "^10\.10\.10\.10 +ok: installed \(10 packages for its roles\); 5 modules converged, [0-9]+ changes$"
 	# the node's apt knows only the bundle
 	run -0 "$SANDBOX" exec 1 sh -c 'ls /etc/apt/sources.list.d; test ! -e /etc/apt/sources.list'
@@ -135,7 +135,8 @@ node     done
 ca       done
 etcd     done
 pgsql    done
-redis    -"
+redis    -
+minio    -"
 	run -0 "$SANDBOX" exec 1 farrow-firstboot status --json
 	assert_output --regexp '^\{"modules":\[\{"name":"packages","state":"done","started":"[0-9T:-]+Z","finished":"[0-9T:-]+Z","changes":[0-9]+\},'
 	assert_output --partial '],"result":"done"}'
@@ -271,7 +272,7 @@ farrow, public"
 	run -0 farrow status "$W/meta.yml" --json --ssh-key "$KEY" --known-hosts "$W/known_hosts" --timeout 5
 	run -0 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); h=d["hosts"][0]
 print(d["result"], h["host"], h["state"], " ".join(m["name"]+"="+m["state"] for m in h["modules"]))' "$output"
-	assert_output "done 10.10.10.10 done packages=done node=done ca=done etcd=done pgsql=done redis=never"
+	assert_output "done 10.10.10.10 done packages=done node=done ca=done etcd=done pgsql=done redis=never minio=never"
 	run -10 farrow status "$W/gone.yml" --json --ssh-key "$KEY" --known-hosts "$W/known_hosts" --timeout 3
 	run -0 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); h=d["hosts"][0]
 print(d["result"], h["state"], "modules" in h, bool(h["error"]))' "$output"
@@ -322,7 +323,7 @@ print(host["host"], host["result"], host["code"], host["changed"], host["summary
 print(objs[-1])
 PY
 	assert_line "connect survey copy verify firstboot"
-	assert_line "packages=done node=done ca=done etcd=done pgsql=done redis=never"
+	assert_line "packages=done node=done ca=done etcd=done pgsql=done redis=never minio=never"
 	assert_line "10.10.10.10 unchanged 0 False unchanged: nothing to do (10 packages for its roles); 5 modules converged, 0 changes"
 	assert_line "{'result': 'ok', 'code': 0, 'hosts': 1}"
 	# the survey reads what firstboot converged here from the node's status --json
