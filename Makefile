@@ -120,9 +120,10 @@ bats-trixie: all
 # side is farrow install as in 3400, Redis clusters' health in t-health, the drill's refusals in
 # 0100, all under the sanitizers) and 3300/3310 (what they test runs on the nodes, which get the
 # plain farrow-firstboot; their admin side is farrow profile, which 0100, 0200 and 3100 run under
-# the sanitizers): that keeps make test within bounds.
+# the sanitizers) and 3430 (farrow pitr on three nodes: its admin side, farrow pitr, runs under the
+# sanitizers in 3440 on one): that keeps make test within bounds.
 ASAN_SUITES := $(filter-out test/bats/3410-full.bats test/bats/3420-redis.bats test/bats/3300-no-ssh.bats \
-	test/bats/3310-power-loss.bats, $(wildcard test/bats/*.bats))
+	test/bats/3310-power-loss.bats test/bats/3430-pitr.bats, $(wildcard test/bats/*.bats))
 asan:
 	$(MAKE) O=build-asan SANITIZE=address,undefined CFLAGS="-O1 -g" all unit
 	ASAN_OPTIONS=detect_leaks=1 FARROW_BIN=$(CURDIR)/build-asan \
