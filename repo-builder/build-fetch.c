@@ -212,6 +212,12 @@ int rb_fetch(struct rb_build *b, struct rb_closure *c, struct fr_err *err)
 			free(dst);
 			continue;
 		}
+		if (repo->type == RB_REPO_DEBS) {
+			/* fetched by its SHA-256 when its index was read: gone from the cache since */
+			free(dst);
+			r = fr_err_set(err, FR_EIO, "%s: its .deb left the cache during the build", p->name);
+			goto out;
+		}
 		if (repo->type == RB_REPO_HOST_APT) {
 			host[nh++] = p;
 			free(dst);

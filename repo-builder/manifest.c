@@ -153,7 +153,7 @@ static void parse_targets(struct rb_manifest *m, const struct fr_node *n, char *
 static void parse_repo(struct rb_manifest *m, const struct fr_node *n, const char *region, struct rb_repo *r)
 {
 	static const char *const known[] = { "name", "type", "url", "suite", "components", "key", "targets",
-					     "priority", NULL };
+					     "priority", "debs", NULL };
 	const struct fr_node *u;
 	char *type;
 	long long pr;
@@ -174,8 +174,10 @@ static void parse_repo(struct rb_manifest *m, const struct fr_node *n, const cha
 			r->type = RB_REPO_RPMMD;
 		else if (strcmp(type, "host-apt") == 0)
 			r->type = RB_REPO_HOST_APT;
+		else if (strcmp(type, "debs") == 0)
+			r->type = RB_REPO_DEBS;
 		else
-			ERR(m, fr_node_get(n, "type"), "type", "'%s' is not deb, rpm-md or host-apt", type);
+			ERR(m, fr_node_get(n, "type"), "type", "'%s' is not deb, rpm-md, host-apt or debs", type);
 		free(type);
 	}
 	u = fr_node_get(n, "url");
@@ -186,7 +188,7 @@ static void parse_repo(struct rb_manifest *m, const struct fr_node *n, const cha
 		if (v == NULL)
 			v = fr_node_get(u, "default");
 		r->url = str(m, v, "url", 1, u);
-	} else if (r->type != RB_REPO_HOST_APT)
+	} else if (r->type != RB_REPO_HOST_APT && r->type != RB_REPO_DEBS)
 		r->url = str(m, u, "url", 1, n);
 	if (r->url) {
 		size_t l = strlen(r->url);
@@ -231,6 +233,34 @@ static void parse_repo(struct rb_manifest *m, const struct fr_node *n, const cha
 			if (access(r->key, R_OK) != 0)
 				ERR(m, fr_node_get(n, "key"), "key", "cannot read '%s'", r->key);
 			free(key);
+		}
+	}
+	if (r->type == RB_REPO_DEBS) {
+		/* packages a vendor ships as .deb files (MinIO): each checked by the SHA-256 written here */
+		const struct fr_node *l = fr_node_get(n, "debs");
+		size_t i;
+
+		if (!fr_node_is_seq(l) || l->n == 0)
+			ERR(m, l ? l : n, "debs", "a debs repository lists its files: [ { url, sha256 }, ... ]");
+		else {
+			r->debs = fr_xcalloc(l->n, sizeof(*r->debs));
+			for (i = 0; i < l->n; i++) {
+				const struct fr_node *e = l->items[i];
+				struct rb_file *f = &r->debs[r->ndebs];
+				static const char *const dknown[] = { "url", "sha256", NULL };
+
+				if (!fr_node_is_map(e)) {
+					ERR(m, e, "debs", "each entry is { url, sha256 }");
+					continue;
+				}
+				check_keys(m, e, dknown, "a .deb");
+				f->url = str(m, fr_node_get(e, "url"), "url", 1, e);
+				f->sha256 = str(m, fr_node_get(e, "sha256"), "sha256", 1, e);
+				f->size = -1;
+				if (f->sha256 && (strlen(f->sha256) != 64 || strspn(f->sha256, "0123456789abcdef") != 64))
+					ERR(m, fr_node_get(e, "sha256"), "sha256", "expected 64 lowercase hex digits");
+				r->ndebs++;
+			}
 		}
 	}
 	if (fr_node_get(n, "targets"))
@@ -468,6 +498,11 @@ void rb_manifest_free(struct rb_manifest *m)
 		fr_strv_free(r->components, r->ncomponents);
 		free(r->key);
 		fr_strv_free(r->targets, r->ntargets);
+		for (size_t k = 0; k < r->ndebs; k++) {
+			free(r->debs[k].url);
+			free(r->debs[k].sha256);
+		}
+		free(r->debs);
 	}
 	free(m->repos);
 	for (i = 0; i < m->npkgs; i++) {

@@ -556,6 +556,11 @@ int rb_index_load(const struct rb_manifest *m, size_t repo, const char *target, 
 	case RB_REPO_HOST_APT:
 		rc = load_host_apt(m, r, distro, debarch, ix, err);
 		break;
+	case RB_REPO_DEBS:
+		if (!deb)
+			return fr_err_set(err, FR_EARG, "repository '%s' is debs, target %s is not", r->name, target);
+		rc = rb_index_load_debs(m, r, debarch, ix, err);
+		break;
 	case RB_REPO_RPMMD:
 		if (deb)
 			return fr_err_set(err, FR_EARG, "repository '%s' is rpm-md, target %s is not", r->name, target);

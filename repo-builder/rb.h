@@ -18,7 +18,13 @@ enum rb_exit {
 	RB_EXIT_FETCH = 8,      /* a download failed after its retries */
 };
 
-enum rb_repo_type { RB_REPO_NONE, RB_REPO_DEB, RB_REPO_RPMMD, RB_REPO_HOST_APT };
+/* RB_REPO_DEBS: .deb files given one by one, each by URL and SHA-256 (MinIO's own package) */
+enum rb_repo_type { RB_REPO_NONE, RB_REPO_DEB, RB_REPO_RPMMD, RB_REPO_HOST_APT, RB_REPO_DEBS };
+
+struct rb_file {
+	char *url, *sha256, *path;
+	long long size;
+};
 
 struct rb_repo {
 	char *name;
@@ -31,6 +37,8 @@ struct rb_repo {
 	char **targets;         /* NULL: every target */
 	size_t ntargets;
 	int priority;
+	struct rb_file *debs;   /* type debs: each .deb's url and sha256 */
+	size_t ndebs;
 	int line, col;
 };
 
@@ -41,11 +49,6 @@ struct rb_pkgreq {
 	char **targets;
 	size_t ntargets;
 	int line, col;
-};
-
-struct rb_file {
-	char *url, *sha256, *path;
-	long long size;
 };
 
 struct rb_manifest {
@@ -146,6 +149,9 @@ int rb_index_parse(struct rb_index *ix, struct fr_err *err);
  * size_text (NULL when absent) a non-negative decimal, stored in p->size. 0 or FR_EINVALID.
  */
 int rb_pkg_check(const struct rb_index *ix, struct rb_pkg *p, const char *size_text, int deb, struct fr_err *err);
+/* debs: each .deb fetched into <cache>/sha256 by its SHA-256, its control as ix's Packages text (meta-debs.c). */
+int rb_index_load_debs(const struct rb_manifest *m, const struct rb_repo *r, const char *debarch, struct rb_index *ix,
+		       struct fr_err *err);
 /* rpm-md: fetch, verify and parse repo's repodata into ix. */
 int rb_index_load_rpmmd(const struct rb_repo *r, struct rb_index *ix, struct fr_err *err);
 /* rpm-md: split primary.xml (owned by ix) into <package> elements; filelists and other too. */

@@ -434,3 +434,49 @@ YML
 	assert_output --regexp "not image-capable: a root of d12\.x86_64 needs .*'linux-image-amd64'.*, in no repository"
 	run -1 test -d out3
 }
+
+@test "a debs repository: a vendor's .deb by URL and SHA-256, its control indexed, resolved with its dependencies, taken by stock apt" {
+	deb=$(basename "$(ls "$MIRROR"/pool/main/pgbouncer_*.deb | head -1)")
+	sum=$(sha256sum "$MIRROR/pool/main/$deb" | cut -d' ' -f1)
+	cat >m.yml <<YML
+bundle: farrow-vendor
+version: 0.4.0
+targets: [ d12.x86_64 ]
+repos:
+  - { name: mirror, type: deb, url: "http://127.0.0.1:$PORT", suite: bookworm, key: $MIRROR.key }
+  - name: vendor
+    type: debs
+    debs:
+      - { url: "http://127.0.0.1:$PORT/pool/main/$deb", sha256: $sum }
+packages: [ { name: pgbouncer, repo: vendor } ]
+base: { status: $BATS_FILE_TMPDIR/base.status }
+YML
+	run -0 repo-builder build m.yml --key "$KEYDIR/farrow-signing.key" --out out --cache c
+	b=out/farrow-vendor-0.4.0.d12.x86_64.tar.zst
+	run -0 repo-builder inspect "$b"
+	assert_line --regexp "^pgbouncer +[^ ]+ +amd64 +vendor "
+	# its dependencies from the mirror, resolved by libsolv like any package's
+	assert_line --regexp "^libevent-[^ ]+ +[^ ]+ +amd64 +mirror "
+	run -0 tar -xOf "$b" farrow-vendor-0.4.0.d12.x86_64/MANIFEST
+	assert_line --regexp "^package pgbouncer [^ ]+ amd64 vendor repo/pool/vendor/pgbouncer_[^ ]+_amd64\.deb [0-9]+ $sum$"
+	# stock apt, signatures and dates on, installs it from the bundle's repository
+	mkdir u && tar -C u -xf "$b"
+	r=$PWD/u/farrow-vendor-0.4.0.d12.x86_64
+	opts=$(fr_apt_opts "$PWD/apt")
+	echo "deb [signed-by=$r/keys/farrow-signing.gpg] file:$r/repo farrow main" >"$PWD/apt/etc/sources.list"
+	# shellcheck disable=SC2086
+	run -0 apt-get $opts -o Acquire::Check-Date=true update
+	# shellcheck disable=SC2086
+	run -0 apt-get $opts install --download-only -y pgbouncer
+	assert_line --regexp "^Get:[0-9]+ file:$r/repo farrow/main amd64 pgbouncer amd64 "
+	run -0 cmp "$MIRROR/pool/main/$deb" "$r/repo/pool/vendor/$deb"
+	# a wrong SHA-256, and a file that is not a .deb: refused, nothing built
+	sed "s/sha256: $sum/sha256: $(printf '%064d' 0)/" m.yml >bad.yml
+	run -1 repo-builder build bad.yml --key "$KEYDIR/farrow-signing.key" --out out2 --cache c2
+	assert_output --partial "SHA-256 mismatch"
+	rsum=$(sha256sum "$MIRROR/dists/bookworm/Release" | cut -d' ' -f1)
+	sed "s|pool/main/$deb\", sha256: $sum|dists/bookworm/Release\", sha256: $rsum|" m.yml >notdeb.yml
+	run -1 repo-builder build notdeb.yml --key "$KEYDIR/farrow-signing.key" --out out2 --cache c2
+	assert_output --partial "is not a .deb (no ar header)"
+	run -1 test -d out2
+}
