@@ -460,7 +460,8 @@ YML
 	run -0 tar -xOf "$b" farrow-vendor-0.4.0.d12.x86_64/MANIFEST
 	assert_line --regexp "^package pgbouncer [^ ]+ amd64 vendor repo/pool/vendor/pgbouncer_[^ ]+_amd64\.deb [0-9]+ $sum$"
 	# stock apt, signatures and dates on, installs it from the bundle's repository
-	mkdir u && tar -C u -xf "$b"
+	mkdir u
+	run -0 tar -C u -xf "$b"
 	r=$PWD/u/farrow-vendor-0.4.0.d12.x86_64
 	opts=$(fr_apt_opts "$PWD/apt")
 	echo "deb [signed-by=$r/keys/farrow-signing.gpg] file:$r/repo farrow main" >"$PWD/apt/etc/sources.list"
