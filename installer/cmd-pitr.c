@@ -31,8 +31,9 @@
 	"replica Patroni and PostgreSQL stopped and the data directory renamed aside; on the leader\n"  \
 	"PostgreSQL stopped, its data directory renamed aside, pgBackRest's restore of the set,\n"      \
 	"recovery to the target and promotion (a new timeline) with no TCP listener; Patroni resumed;\n" \
-	"the replicas' Patroni started: each clones the restored leader. Nothing is deleted: every\n"   \
-	"member keeps its old data as <pg_data>-pitr-<UTC stamp> until you remove it.\n"              \
+	"the replicas' Patroni started: each clones the restored leader; a full backup of the new\n"  \
+	"timeline (/pg/bin/pg-backup full). Nothing is deleted: every member keeps its old data as\n" \
+	"<pg_data>-pitr-<UTC stamp> until you remove it.\n"                                          \
 	"\n"                                                                                                \
 	"  --time    recovery_target_time, with its zone (+00, +08:00, Z): without one it is refused\n"  \
 	"  --lsn     recovery_target_lsn      --name  recovery_target_name (pg_create_restore_point)\n" \
@@ -416,6 +417,21 @@ int cmd_pitr(int argc, char **argv)
 	if (p.n > 1 && all_streaming(&p, leader, 900) < 0) {
 		fr_cli_error("pitr: the replicas do not stream from %s within 15 minutes", p.m[leader].name);
 		goto out;
+	}
+	/* the restored cluster lives on a new timeline that no backup starts from yet: a later
+	 * restore to a point after this one needs one (as Pigsty's pg-pitr advises), so take it now */
+	{
+		struct fr_buf said = FR_BUF_INIT;
+
+		if (farrow_on_host(p.inv, p.m[leader].h, &p.base, "/pg/bin/pg-backup full 2>&1", NULL, &said, &err) < 0) {
+			fr_cli_error("pitr: restored, but the full backup of the new timeline failed on %s: %.*s(run "
+				     "/pg/bin/pg-backup full there)",
+				     p.m[leader].name, (int)said.len, said.buf ? said.buf : "");
+			fr_buf_release(&said);
+			goto out;
+		}
+		fr_buf_release(&said);
+		printf("  %-14s backup   done    a full backup of the new timeline\n", p.m[leader].name);
 	}
 	if (p.n > 1)
 		printf("farrow pitr %s: restored to %s; %zu member%s streaming from %s. The old data stays as "

@@ -374,7 +374,7 @@ image: { bundle: ../up, packages: [ ok, "no;way" ] }
 YML
 	run -3 repo-builder build bad.yml --key "$KEYDIR/farrow-signing.key"
 	assert_output --partial "bad.yml:2:24: targets: 'd11.x86_64' is not a target"
-	assert_output --partial "bad.yml:4:22: type: 'apt' is not deb, rpm-md or host-apt"
+	assert_output --partial "bad.yml:4:22: type: 'apt' is not deb, rpm-md, host-apt or debs"
 	assert_output --partial "bad.yml:5:13: name: 'bad name!' is not a package name"
 	assert_output --partial "bad.yml:6:18: bundle: '../up' cannot be a file name"
 	assert_output --partial "bad.yml:6:41: packages: 'no;way' is not a package name"

@@ -85,6 +85,48 @@ sql() {
 	assert_output --partial "repository (s3 /pgbackrest)"
 	run -0 farrow pitr "$W/meta.yml" --cluster pg-meta --ssh-key "$KEY" --known-hosts "$W/known_hosts" --time "$noted" --yes
 	assert_output --partial "restored to $noted"
+	assert_output --partial "a full backup of the new timeline"
 	run -0 sql "select count(*), max(id) from farrow.s3"
 	assert_output "100|100"
+}
+
+dbsu() {
+	"$SANDBOX" exec 1 runuser -u postgres -- psql -XAtqc "$1"
+}
+
+pitr() {
+	farrow pitr "$W/meta.yml" --cluster pg-meta --ssh-key "$KEY" --known-hosts "$W/known_hosts" "$@"
+}
+
+@test "farrow pitr --name, --lsn and --latest from the S3 repository; an LSN past the WAL refused with nothing stopped" {
+	# a restore point between rows 200 and 201
+	run -0 sql "insert into farrow.s3 select generate_series(101, 200)"
+	run -0 dbsu "select pg_create_restore_point('farrow_rp')"
+	run -0 sql "insert into farrow.s3 select generate_series(201, 250)"
+	run -0 dbsu "select pg_switch_wal()"
+	run -0 pitr --name farrow_rp --yes
+	assert_output --partial "restored to farrow_rp"
+	run -0 sql "select count(*), max(id) from farrow.s3"
+	assert_output "200|200"
+	# an LSN noted between rows 300 and 301
+	run -0 sql "insert into farrow.s3 select generate_series(201, 300)"
+	lsn=$(dbsu "select pg_current_wal_insert_lsn()")
+	run -0 sql "insert into farrow.s3 select generate_series(301, 350)"
+	run -0 dbsu "select pg_switch_wal()"
+	run -2 pitr --lsn FFFF/FFFFFFFF --yes
+	assert_output --partial "is beyond pg-meta-1's WAL"
+	assert_output --partial "nothing stopped"
+	run -0 sql "select count(*) from farrow.s3"
+	assert_output "350"
+	run -0 pitr --lsn "$lsn" --yes
+	run -0 sql "select count(*), max(id) from farrow.s3"
+	assert_output "300|300"
+	# to the end of the archive: everything archived comes back
+	run -0 sql "insert into farrow.s3 select generate_series(301, 400)"
+	run -0 dbsu "select pg_switch_wal()"
+	sleep 3
+	run -0 pitr --latest --yes
+	assert_output --partial "restored to the end of the archived WAL"
+	run -0 sql "select count(*), max(id) from farrow.s3"
+	assert_output "400|400"
 }
