@@ -26,4 +26,25 @@ int fr_fingerprint_parse(const char *s, unsigned char out[32]);
 int fr_https_get_pinned(const char *url, const unsigned char pin[32], size_t max, int timeout_s, struct fr_buf *out,
 			struct fr_err *err);
 
+/* One HTTPS request (node tier: OpenSSL only). */
+struct fr_https_req {
+	const char *method;	    /* "GET" (default), "HEAD", "PUT", ... */
+	const char *url;	    /* https://<host>[:<port>]/<path>[?<query>], as for fr_https_get_pinned */
+	const unsigned char *pin;   /* the leaf's SHA-256; or NULL and ... */
+	const char *ca_file;	    /* ... the chain checked to this PEM CA, the URL's host in the leaf */
+	const char *headers;	    /* more header lines, each ending "\r\n", or NULL */
+	const void *body;
+	size_t body_len;
+	size_t max;		    /* the most body accepted in the answer */
+	int timeout_s;		    /* each of connect, handshake and read */
+};
+
+/*
+ * rq over TLS 1.2 or later (HTTP/1.0, Host: the URL's authority as written), trusted by its pin
+ * or its CA (one of the two). Any HTTP answer is 0, its code in *status and its body appended
+ * to out; a certificate that does not hold FR_ECRYPTO; no address or connection FR_ENOTFOUND;
+ * the rest FR_EIO, err saying which.
+ */
+int fr_https_do(const struct fr_https_req *rq, int *status, struct fr_buf *out, struct fr_err *err);
+
 #endif
