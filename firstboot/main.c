@@ -58,6 +58,7 @@
 	"       farrow-firstboot pitr-aside --stamp <stamp> [--profile <file>]\n"                   \
 	"       farrow-firstboot pitr-restore --set <label> --type time|lsn|name|default [--target <t>]\n" \
 	"                                     --stamp <stamp> [--profile <file>]\n"               \
+	"       farrow-firstboot minio-buckets [--profile <file>] [--endpoint <https-url>] [--ca <file>] [--log <file>]\n" \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip|redis|minio> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
@@ -136,6 +137,12 @@
 	"           recovery and promotion with no TCP listener, the recovery targets reset,\n"   \
 	"           PostgreSQL stopped for Patroni to start; a line of JSON a step. Nothing is\n"  \
 	"           deleted: the directories set aside stay until you remove them\n"            \
+	"  minio-buckets  make the profile's minio_buckets that do not exist yet (versioning and\n" \
+	"           object lock as each asks) through the S3 API, as the minio module does on the\n" \
+	"           cluster's first member: at --endpoint (default this member,\n"                 \
+	"           https://<minio_node>:<minio_port>), its certificate checked against --ca\n"    \
+	"           (default /etc/pki/ca.crt), as minio_access_key, signed with Signature V4; the\n" \
+	"           log: --log, default /var/log/farrow/minio-buckets.log\n"                        \
 	"  render   print the configuration the pgsql module (with redis, the redis module: each\n" \
 	"           instance's file, the exporter's; with minio, the minio module) would write\n" \
 	"           from the profile\n"                                                          \
@@ -654,7 +661,7 @@ out:
 struct fb_args {
 	const char *key, *dest, *state, *profile, *only, *device, *host, *sha256;
 	const char *medium, *lower, *sysfs, *devdir, *work, *log, *answer_dir;
-	const char *set, *type, *target, *stamp;
+	const char *set, *type, *target, *stamp, *endpoint, *ca;
 	int verbose, show_secrets, json, no_act;
 	int nargs;
 	char **args;
@@ -684,6 +691,8 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 		{ "no-act", no_argument, NULL, 'N' },
 		{ "answer-dir", required_argument, NULL, 'A' },
 		{ "set", required_argument, NULL, 'b' },
+		{ "endpoint", required_argument, NULL, 'e' },
+		{ "ca", required_argument, NULL, 'c' },
 		{ "type", required_argument, NULL, 'y' },
 		{ "target", required_argument, NULL, 't' },
 		{ "stamp", required_argument, NULL, 'm' },
@@ -719,6 +728,8 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 		case 'N': a->no_act = 1; break;
 		case 'A': a->answer_dir = optarg; break;
 		case 'b': a->set = optarg; break;
+		case 'e': a->endpoint = optarg; break;
+		case 'c': a->ca = optarg; break;
 		case 'y': a->type = optarg; break;
 		case 't': a->target = optarg; break;
 		case 'm': a->stamp = optarg; break;
@@ -733,28 +744,46 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 }
 
 /* backups --json, pitr-aside, pitr-restore (firstboot/pitr.c): the profile as run reads it, the
- * log /var/log/farrow/pitr.log, standard output for data only. */
+ * log /var/log/farrow/pitr.log, standard output for data only; minio-buckets the same, its log
+ * /var/log/farrow/minio-buckets.log and standard output. */
 static int pitr(const char *v, const struct fb_args *a)
 {
 	struct fb fb;
-	int r;
+	int r = -1, buckets = strcmp(v, "minio-buckets") == 0;
+
+	char *profile = a->profile ? realpath(a->profile, NULL) : NULL, *ca = a->ca ? realpath(a->ca, NULL) : NULL;
 
 	memset(&fb, 0, sizeof(fb));
 	fb.log_fd = -1;
-	fb.quiet = 1;
-	fb.module = "pitr";
-	if (chdir("/") < 0)
+	fb.quiet = !buckets;
+	fb.module = buckets ? "minio" : "pitr";
+	if ((a->profile && !profile) || (a->ca && !ca)) {
+		fr_cli_error("cannot read %s: %s", a->profile && !profile ? a->profile : a->ca, strerror(errno));
+		free(profile);
+		free(ca);
 		return FR_EXIT_FAIL;
-	if ((r = load_profile(&fb, a->profile, 0)) < 0) {
+	}
+	/* the log opened where the caller is (--log may be relative) */
+	if (buckets && a->log)
+		fb.log_fd = open(a->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	else if (strcmp(v, "backups") != 0) {
+		fr_mkdir_p("/var/log/farrow", 0700, NULL);
+		fb.log_fd = open(buckets ? "/var/log/farrow/minio-buckets.log" : "/var/log/farrow/pitr.log",
+				 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	}
+	/* the tools run as the dbsu print a warning when they cannot enter root's cwd */
+	if (chdir("/") < 0 || (r = load_profile(&fb, profile, 0)) < 0) {
+		if (fb.log_fd >= 0)
+			close(fb.log_fd);
 		fr_node_free(fb.root);
 		fr_params_release();
+		free(profile);
+		free(ca);
 		return r == -2 ? FR_EXIT_INVALID : FR_EXIT_FAIL;
 	}
-	if (strcmp(v, "backups") != 0) {
-		fr_mkdir_p("/var/log/farrow", 0700, NULL);
-		fb.log_fd = open("/var/log/farrow/pitr.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	}
-	if (strcmp(v, "backups") == 0)
+	if (buckets)
+		r = fb_minio_buckets(&fb, a->endpoint, ca) < 0 ? FR_EXIT_FAIL : FR_EXIT_OK;
+	else if (strcmp(v, "backups") == 0)
 		r = fb_backups_json(&fb);
 	else if (strcmp(v, "pitr-aside") == 0)
 		r = fb_pitr_aside(&fb, a->stamp);
@@ -764,6 +793,8 @@ static int pitr(const char *v, const struct fb_args *a)
 		close(fb.log_fd);
 	fr_node_free(fb.root);
 	fr_params_release();
+	free(profile);
+	free(ca);
 	return r;
 }
 
@@ -823,6 +854,8 @@ static int verb(int argc, char **argv)
 	if (((strcmp(v, "backups") == 0 && a.json) || strcmp(v, "pitr-aside") == 0 || strcmp(v, "pitr-restore") == 0) &&
 	    a.nargs == 0)
 		return pitr(v, &a);
+	if (strcmp(v, "minio-buckets") == 0 && a.nargs == 0)
+		return pitr(v, &a);
 	return bad_args(v);
 }
 
@@ -834,7 +867,7 @@ int main(int argc, char **argv)
 		{ "health", verb, NULL }, { "vip", verb, NULL },    { "seed", verb, NULL },
 		{ "medium-check", verb, NULL }, { "install", verb, NULL }, { "export-logs", verb, NULL },
 		{ "rescue-menu", verb, NULL }, { "backups", verb, NULL }, { "pitr-aside", verb, NULL },
-		{ "pitr-restore", verb, NULL },
+		{ "pitr-restore", verb, NULL }, { "minio-buckets", verb, NULL },
 	};
 
 	return fr_cli_dispatch("farrow-firstboot", NULL, cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv);

@@ -23,12 +23,15 @@
 #include "fb.h"
 #include "fileio.h"
 #include "minio.h"
+#include "s3.h"
+#include "tlsget.h"
 #include "xalloc.h"
 
 #define MINIO_BIN "/usr/local/bin/minio"
 #define MINIO_ENV "/etc/default/minio"
 #define MINIO_UNIT "/etc/systemd/system/minio.service"
 #define MINIO_CERTS "/etc/minio/certs"
+#define MINIO_CA "/etc/pki/ca.crt" /* the ca module writes it */
 
 struct minio {
 	const char *cluster, *instance, *user, *data, *domain;
@@ -187,6 +190,132 @@ static int port_up(struct fb *fb, void *arg)
 	return fb_port_open("127.0.0.1", (int)*(long long *)arg) ? 1 : 0;
 }
 
+/* this member's own endpoint: its name is in /etc/hosts and in its certificate */
+static char *own_endpoint(const struct minio *m)
+{
+	struct fr_buf b = FR_BUF_INIT;
+
+	fr_buf_addf(&b, "https://%s:%lld", m->node, m->port);
+	return b.buf;
+}
+
+struct health_arg {
+	const char *url, *ca;
+	char why[1024];
+};
+
+/* MinIO's cluster health (unauthenticated): 200 once the erasure sets have write quorum */
+static int cluster_ready(struct fb *fb, void *arg)
+{
+	struct health_arg *h = arg;
+	struct fr_https_req rq = { .method = "GET", .url = h->url, .ca_file = h->ca, .max = 65536, .timeout_s = 5 };
+	struct fr_buf body = FR_BUF_INIT;
+	struct fr_err err = { 0 };
+	int status = 0, r = fr_https_do(&rq, &status, &body, &err);
+
+	(void)fb;
+	fr_buf_release(&body);
+	if (r == FR_ECRYPTO) {
+		snprintf(h->why, sizeof(h->why), "%s", err.msg);
+		return -1;
+	}
+	snprintf(h->why, sizeof(h->why), "%s", r < 0 ? err.msg : "");
+	return r == 0 && status == 200 ? 1 : 0;
+}
+
+int fb_minio_buckets(struct fb *fb, const char *endpoint, const char *ca)
+{
+	const struct fr_node *list = fb_var(fb, "minio_buckets");
+	struct fr_s3 s3 = { .endpoint = endpoint, .access_key = fb_str(fb, "minio_access_key", ""),
+			    .secret_key = fb_str(fb, "minio_secret_key", ""), .ca_file = ca ? ca : MINIO_CA };
+	char *own = NULL;
+	size_t i;
+	int r = 0;
+
+	if (endpoint == NULL) {
+		struct minio m;
+
+		if (minio_init(fb, &m) == 0)
+			s3.endpoint = own = own_endpoint(&m);
+		minio_release(&m);
+		if (own == NULL)
+			return -1;
+	}
+
+	for (i = 0; fr_node_is_seq(list) && i < list->n; i++) {
+		const struct fr_node *b = list->items[i];
+		const char *name = fr_node_str(fr_node_get(b, "name"));
+		int versioning = 0, lock = 0, objlock = 0;
+		struct fr_err err = { 0 };
+		int made;
+
+		if (!name)
+			continue;
+		fr_node_bool(fr_node_get(b, "versioning"), &versioning);
+		fr_node_bool(fr_node_get(b, "lock"), &lock);
+		fr_node_bool(fr_node_get(b, "objlock"), &objlock);
+		lock |= objlock;
+		if (fr_s3_bucket_ensure(&s3, name, versioning, lock, &made, &err) < 0) {
+			r = fb_fail(fb, "minio: bucket %s: %s", name, err.msg);
+			break;
+		}
+		if (made)
+			fb->changes++;
+		fb_log(fb, "minio: bucket %s %s%s%s", name, made ? "made" : "exists", versioning ? ", versioning on" : "",
+		       lock && made ? ", object lock on" : "");
+	}
+	free(own);
+	return r;
+}
+
+/*
+ * The buckets of minio_buckets, made by the member with the lowest minio_seq (as Pigsty's
+ * provisioning runs on the cluster's first member) once MinIO's cluster health says the
+ * cluster takes writes; users and policies are not made yet (mcli, README).
+ */
+static int provision(struct fb *fb, const struct minio *m)
+{
+	const struct fr_node *list = fb_var(fb, "minio_buckets");
+	long long first = m->seq;
+	size_t i;
+	int r = 0;
+
+	if (!fb_bool(fb, "minio_provision", 1))
+		return 0;
+	for (i = 0; fr_node_is_seq(m->members) && i < m->members->n; i++) {
+		long long s = first;
+
+		if (fr_node_int(fr_node_get(m->members->items[i], "seq"), &s) && s < first)
+			first = s;
+	}
+	if (fr_node_is_seq(list) && list->n) {
+		if (first != m->seq)
+			fb_log(fb, "minio: the buckets are made by the member with minio_seq %lld", first);
+		else if (!m->https)
+			fb_log(fb, "minio: minio_https is false: farrow makes buckets only over TLS; make them with mcli");
+		else {
+			struct health_arg h = { 0 };
+			char *ep = own_endpoint(m);
+			struct fr_buf url = FR_BUF_INIT;
+
+			fr_buf_addf(&url, "%s/minio/health/cluster", ep);
+			h.url = url.buf;
+			h.ca = MINIO_CA;
+			r = fb_wait(fb, "MinIO's cluster takes writes (/minio/health/cluster)", 600, cluster_ready, &h);
+			if (r < 0 && *h.why)
+				fb_fail(fb, "minio: %s", h.why);
+			if (r == 0)
+				r = fb_minio_buckets(fb, ep, MINIO_CA);
+			fr_buf_release(&url);
+			free(ep);
+		}
+	}
+	if (r == 0 && fr_node_is_seq(fb_var(fb, "minio_users")) && fb_var(fb, "minio_users")->n)
+		fb_log(fb, "minio: minio_users (and their policies) are not made by this farrow-firstboot: "
+			   "create them with mcli (README, the minio module)");
+	return r;
+}
+
 int fb_mod_minio(struct fb *fb)
 {
 	struct minio m;
@@ -279,9 +408,8 @@ int fb_mod_minio(struct fb *fb)
 	if (fb_wait(fb, "MinIO listens", 120, port_up, &m.port) < 0)
 		goto out;
 	fb_log(fb, "minio: %s serves %s on :%lld (console :%lld)", m.instance, m.volumes, m.port, m.admin_port);
-	if (fr_node_is_seq(fb_var(fb, "minio_buckets")) || fr_node_is_seq(fb_var(fb, "minio_users")))
-		fb_log(fb, "minio: minio_buckets and minio_users are not made by this farrow-firstboot: "
-			   "create them with mcli (README, the minio module)");
+	if (provision(fb, &m) < 0)
+		goto out;
 	r = 0;
 out:
 	fr_buf_wipe(&b);

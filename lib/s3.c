@@ -11,6 +11,7 @@
 #include "crypto.h"
 #include "s3.h"
 #include "tlsget.h"
+#include "xalloc.h"
 
 static void hmac(const void *key, size_t klen, const char *data, unsigned char out[32])
 {
@@ -91,12 +92,34 @@ int fr_s3_sign(const char *method, const char *authority, const char *path, cons
 	return 0;
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A query as sent ("versioning", "a=1&b") in its canonical form ("versioning=", "a=1&b="): each
+ * parameter with its '=', sorted. Parameters come encoded already. */
+static void canonical_query(const char *q, struct fr_buf *out)
+{
+	char *copy = fr_xstrdup(q), *p, *save = NULL, *parts[32];
+	size_t n = 0, i;
+
+	for (p = strtok_r(copy, "&", &save); p && n < 32; p = strtok_r(NULL, "&", &save))
+		parts[n++] = p;
+	qsort(parts, n, sizeof(parts[0]), str_cmp);
+	for (i = 0; i < n; i++)
+		fr_buf_addf(out, "%s%s%s", i ? "&" : "", parts[i], strchr(parts[i], '=') ? "" : "=");
+	if (!out->buf)
+		fr_buf_adds(out, "");
+	free(copy);
+}
+
 int fr_s3_request(const struct fr_s3 *s, const char *method, const char *path, const char *query,
 		  const char *body, size_t body_len, const struct fr_s3_hdr *extra, size_t nextra, int *status,
 		  struct fr_buf *out, struct fr_err *err)
 {
 	struct fr_s3_hdr hdrs[8];
-	struct fr_buf url = FR_BUF_INIT, lines = FR_BUF_INIT, auth = FR_BUF_INIT;
+	struct fr_buf url = FR_BUF_INIT, lines = FR_BUF_INIT, auth = FR_BUF_INIT, cq = FR_BUF_INIT;
 	char sha[65], amzdate[17];
 	const char *authority;
 	time_t now = time(NULL);
@@ -114,8 +137,11 @@ int fr_s3_request(const struct fr_s3 *s, const char *method, const char *path, c
 	hdrs[n++] = (struct fr_s3_hdr){ "x-amz-date", amzdate };
 	for (i = 0; i < nextra; i++)
 		hdrs[n++] = extra[i];
-	if (fr_s3_sign(method, authority, path, query, hdrs, n, sha, amzdate, s->region ? s->region : "us-east-1", "s3",
-		       s->access_key, s->secret_key, &auth) < 0)
+	canonical_query(query, &cq);
+	r = fr_s3_sign(method, authority, path, cq.buf, hdrs, n, sha, amzdate, s->region ? s->region : "us-east-1", "s3",
+		       s->access_key, s->secret_key, &auth);
+	fr_buf_release(&cq);
+	if (r < 0)
 		return fr_err_set(err, FR_EARG, "%s %s: a request that cannot be signed (a CR or LF in it?)", method,
 				  path);
 	for (i = 0; i < n; i++)
@@ -152,6 +178,8 @@ static int refused(const struct fr_s3 *s, const char *what, const char *bucket, 
 	char code[64];
 
 	fr_s3_error_code(body, code, sizeof(code));
+	if (!*code && status == 403)
+		snprintf(code, sizeof(code), "access denied: is %s's key the one it knows?", s->access_key);
 	return fr_err_set(err, FR_EIO, "%s: %s of bucket '%s' answered HTTP %d%s%s%s", s->endpoint, what, bucket, status,
 			  *code ? " (" : "", code, *code ? ")" : "");
 }
@@ -188,13 +216,20 @@ int fr_s3_bucket_ensure(const struct fr_s3 *s, const char *bucket, int versionin
 	}
 	if (versioning) {
 		fr_buf_reset(&body);
-		if ((r = fr_s3_request(s, "GET", path.buf, "versioning=", NULL, 0, NULL, 0, &status, &body, err)) < 0)
+		if ((r = fr_s3_request(s, "GET", path.buf, "versioning", NULL, 0, NULL, 0, &status, &body, err)) < 0)
 			goto out;
 		if (status != 200) {
 			r = refused(s, "GET versioning", bucket, status, &body, err);
 			goto out;
 		}
-		if (!strstr(body.buf ? body.buf : "", "<Status>Enabled</Status>")) {
+		if (!strstr(body.buf ? body.buf : "", "<VersioningConfiguration")) {
+			r = fr_err_set(err, FR_EIO,
+				       "%s: bucket '%s': the answer to GET ?versioning is not a VersioningConfiguration "
+				       "(this server does not implement bucket versioning)",
+				       s->endpoint, bucket);
+			goto out;
+		}
+		if (!strstr(body.buf, "<Status>Enabled</Status>")) {
 			unsigned char md[16];
 			unsigned char b64[32];
 			unsigned mdlen = sizeof(md);
@@ -204,7 +239,7 @@ int fr_s3_bucket_ensure(const struct fr_s3 *s, const char *bucket, int versionin
 			EVP_EncodeBlock(b64, md, (int)mdlen);
 			h = (struct fr_s3_hdr){ "content-md5", (const char *)b64 };
 			fr_buf_reset(&body);
-			if ((r = fr_s3_request(s, "PUT", path.buf, "versioning=", vxml, sizeof(vxml) - 1, &h, 1, &status,
+			if ((r = fr_s3_request(s, "PUT", path.buf, "versioning", vxml, sizeof(vxml) - 1, &h, 1, &status,
 					       &body, err)) < 0)
 				goto out;
 			if (status != 200) {

@@ -39,7 +39,8 @@ int fr_s3_sign(const char *method, const char *authority, const char *path, cons
 
 /*
  * One signed request: path "/<bucket>[/<key>]" (characters S3 needs no encoding for), query
- * '' or a canonical one ("versioning="). Any HTTP answer is 0 with *status and the body in out
+ * '' or as it goes on the URL ("versioning", "a=1&b=2": encoded already; signed in its canonical
+ * form, sorted, each with its '='). Any HTTP answer is 0 with *status and the body in out
  * (at most 1 MiB); a transport failure as fr_https_do gives it.
  */
 int fr_s3_request(const struct fr_s3 *s, const char *method, const char *path, const char *query,

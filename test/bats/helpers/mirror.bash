@@ -362,14 +362,18 @@ fr_rpm_mirror() { # fr_rpm_mirror <dir>
 	rm -rf "$home"
 }
 
-# fr_s3rver_start DIR CA_DIR: s3rver (npm, pinned; installed once into the test cache) serving
-# DIR over TLS on the sandbox bridge, 10.10.10.1:9000, as sss.pigsty, with a certificate from
-# the inventory's farrow CA (CA_DIR holds ca.crt and ca.key). Bucket pgsql; s3rver's fixed
-# credentials S3RVER / S3RVER. A real S3 implementation for pgBackRest's side of the S3
-# repository: MinIO itself cannot be fetched on these machines.
+# fr_s3rver_start DIR CA_DIR [ADDR PORT [BUCKET...]]: s3rver (npm, pinned; installed once into
+# the test cache) serving DIR over TLS, by default on the sandbox bridge, 10.10.10.1:9000, as
+# sss.pigsty with bucket pgsql; given ADDR and PORT, there with the BUCKETs named (none by
+# default). The certificate is from the inventory's farrow CA (CA_DIR holds ca.crt and ca.key),
+# for sss.pigsty and ADDR. s3rver's fixed credentials: S3RVER / S3RVER. A real S3
+# implementation for the S3 side of farrow (pgBackRest's repository, the minio module's
+# buckets): MinIO itself cannot be fetched on these machines.
 FR_S3RVER_VERSION=3.7.1
 fr_s3rver_start() {
-	local dir=$1 ca=$2 pre=$FR_TEST_CACHE/s3rver-$FR_S3RVER_VERSION
+	local dir=$1 ca=$2 addr=${3:-10.10.10.1} port=${4:-9000} pre=$FR_TEST_CACHE/s3rver-$FR_S3RVER_VERSION b
+	local buckets=(pgsql)
+	[ $# -ge 3 ] && buckets=("${@:5}")
 	command -v npm >/dev/null || { echo "needs npm (apt-get install nodejs; make deps)" >&2; return 1; }
 	if [ ! -x "$pre/node_modules/.bin/s3rver" ]; then
 		mkdir -p "$pre"
@@ -378,15 +382,17 @@ fr_s3rver_start() {
 	mkdir -p "$dir/data"
 	openssl req -x509 -new -CA "$ca/ca.crt" -CAkey "$ca/ca.key" -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 		-nodes -keyout "$dir/s3.key" -out "$dir/s3.crt" -days 2 -subj /CN=sss.pigsty \
-		-addext "subjectAltName=DNS:sss.pigsty,IP:10.10.10.1" 2>/dev/null || return 1
-	node "$pre/node_modules/s3rver/bin/s3rver.js" -d "$dir/data" -a 10.10.10.1 -p 9000 --no-vhost-buckets \
-		--key "$dir/s3.key" --cert "$dir/s3.crt" --configure-bucket pgsql >"$dir/s3rver.log" 2>&1 3>&- &
+		-addext "subjectAltName=DNS:sss.pigsty,IP:$addr" 2>/dev/null || return 1
+	local cfg=()
+	for b in "${buckets[@]}"; do cfg+=(--configure-bucket "$b"); done
+	node "$pre/node_modules/s3rver/bin/s3rver.js" -d "$dir/data" -a "$addr" -p "$port" --no-vhost-buckets \
+		--key "$dir/s3.key" --cert "$dir/s3.crt" "${cfg[@]}" >"$dir/s3rver.log" 2>&1 3>&- &
 	echo $! >"$dir/s3rver.pid"
 	for _ in $(seq 50); do
-		curl -s --cacert "$ca/ca.crt" --resolve sss.pigsty:9000:10.10.10.1 -o /dev/null https://sss.pigsty:9000/ && return 0
+		curl -s --cacert "$ca/ca.crt" --resolve "sss.pigsty:$port:$addr" -o /dev/null "https://sss.pigsty:$port/" && return 0
 		sleep 0.2
 	done
-	echo "s3rver did not answer on 10.10.10.1:9000: $(tail -5 "$dir/s3rver.log")" >&2
+	echo "s3rver did not answer on $addr:$port: $(tail -5 "$dir/s3rver.log")" >&2
 	return 1
 }
 
