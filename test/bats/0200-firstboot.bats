@@ -336,7 +336,7 @@ PY
 	# a path the server does not have; plain HTTP; no fingerprint; a host that is not the profile's
 	run -1 farrow-firstboot seed --device "https://127.0.0.1:$port/none.yml" --sha256 "$fp" --host 10.10.10.11 \
 		--profile "$PWD/x/profile.yml"
-	assert_output --partial "the server answered HTTP/1.0 404"
+	assert_output --partial "the server answered HTTP 404"
 	run -1 farrow-firstboot seed --device "http://127.0.0.1:$port/pg-test-1.yml" --host 10.10.10.11 --profile "$PWD/x/profile.yml"
 	assert_output --partial "plain HTTP is refused"
 	run -1 farrow-firstboot seed --device "$url" --sha256 1234 --host 10.10.10.11 --profile "$PWD/x/profile.yml"
