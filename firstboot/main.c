@@ -79,7 +79,8 @@
 	"           member (health, leader, members), its Patroni cluster (/cluster), on the\n"  \
 	"           leader pg_stat_replication and pgBackRest's last backup, haproxy's servers;\n" \
 	"           its Redis instances (role, replicas, link, sentinel's primaries, cluster\n"  \
-	"           state); reads only\n"                                                      \
+	"           state); its MinIO (the unit, /minio/health/live, /minio/health/cluster's write\n" \
+	"           quorum); reads only\n"                                                      \
 	"  vip      keep pg_vip_address on pg_vip_interface while this member's Patroni leads\n" \
 	"           (its /primary), announced by gratuitous ARP; removed when it does not and on\n" \
 	"           SIGTERM (what farrow-vip.service runs)\n"                                  \
@@ -533,6 +534,7 @@ static int health(const char *profile)
 	fb_etcd_health(&fb, &out);
 	fb_pgsql_health(&fb, &out);
 	fb_redis_health(&fb, &out);
+	fb_minio_health(&fb, &out);
 	fr_buf_adds(&out, "}\n");
 	fwrite(out.buf, 1, out.len, stdout);
 	fr_buf_release(&out);

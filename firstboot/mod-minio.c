@@ -316,6 +316,64 @@ static int provision(struct fb *fb, const struct minio *m)
 	return r;
 }
 
+/* GET of one of MinIO's unauthenticated health endpoints on this member: the HTTP code, or 0 */
+static int probe(const struct minio *m, const char *path)
+{
+	struct fr_buf url = FR_BUF_INIT, body = FR_BUF_INIT;
+	int status = 0;
+
+	if (!m->https)
+		return fb_http_status(m->node, (int)m->port, path, 5000);
+	fr_buf_addf(&url, "https://%s:%lld%s", m->node, m->port, path);
+	{
+		struct fr_https_req rq = { .method = "GET", .url = url.buf, .ca_file = MINIO_CA, .max = 65536, .timeout_s = 5 };
+
+		if (fr_https_do(&rq, &status, &body, NULL) < 0)
+			status = 0;
+	}
+	fr_buf_release(&url);
+	fr_buf_release(&body);
+	return status;
+}
+
+void fb_minio_health(struct fb *fb, struct fr_buf *json)
+{
+	struct minio m;
+	int saved_fd = fb->log_fd, live, quorum;
+	const char *argv[] = { "systemctl", "is-active", "minio", NULL };
+	struct fr_buf out = FR_BUF_INIT;
+
+	if (fb_ident(fb, "minio_instance") == NULL)
+		return;
+	fb->log_fd = -1;
+	if (minio_init(fb, &m) == 0) {
+		fb_run(fb, argv, NULL, &out);
+		live = probe(&m, "/minio/health/live");
+		quorum = live == 200 ? probe(&m, "/minio/health/cluster") : 0;
+		fr_buf_adds(json, ",\"minio\":{\"cluster\":");
+		fr_buf_add_json_str(json, m.cluster);
+		fr_buf_addf(json, ",\"seq\":%lld,\"instance\":", m.seq);
+		fr_buf_add_json_str(json, m.instance);
+		fr_buf_adds(json, ",\"endpoint\":");
+		{
+			char *ep = fr_xasprintf("%s://%s:%lld", m.https ? "https" : "http", m.node, m.port);
+
+			fr_buf_add_json_str(json, ep);
+			free(ep);
+		}
+		fr_buf_adds(json, ",\"unit\":");
+		if (out.buf)
+			out.buf[strcspn(out.buf, "\n")] = '\0';
+		fr_buf_add_json_str(json, out.buf && *out.buf ? out.buf : "unknown");
+		/* /minio/health/cluster: 200 with write quorum, 503 without */
+		fr_buf_addf(json, ",\"live\":%s,\"write_quorum\":%s}", live == 200 ? "true" : "false",
+			    quorum == 200 ? "true" : quorum ? "false" : "null");
+	}
+	fr_buf_release(&out);
+	minio_release(&m);
+	fb->log_fd = saved_fd;
+}
+
 int fb_mod_minio(struct fb *fb)
 {
 	struct minio m;

@@ -414,21 +414,83 @@ static void redis_cluster(const struct fr_inventory *inv, const struct fr_health
 	fr_buf_release(&lines);
 }
 
+/*
+ * A MinIO cluster (minio_cluster), from each member's report: down when no member is live or
+ * none says the cluster has write quorum (/minio/health/cluster), degraded when a member is not
+ * live or did not report.
+ */
+static void minio_cluster(const struct fr_inventory *inv, const struct fr_health_host *hosts, size_t n,
+			  const char *name, struct verdict *v, struct fr_buf *json, struct fr_buf *text)
+{
+	struct fr_buf rows = FR_BUF_INIT, lines = FR_BUF_INIT;
+	size_t i, total = 0, live = 0, quorum = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *cls = fr_inv_str(inv, hosts[i].host, "minio_cluster");
+		const struct fr_node *m = fr_node_get(hosts[i].report, "minio");
+		const char *iname, *unit;
+		int islive, q = 0, qknown;
+		char detail[160];
+
+		if (fr_inv_str(inv, hosts[i].host, "minio_seq") == NULL || strcmp(cls ? cls : "minio", name) != 0)
+			continue;
+		total++;
+		if (!fr_node_is_map(m)) {
+			reason(v, FR_DEGRADED, "%s did not report its MinIO (unreachable?)", hosts[i].host->ip);
+			fr_buf_addf(&lines, "  %-20s %-21s no report (unreachable?)\n", "?", hosts[i].host->ip);
+			continue;
+		}
+		iname = str_or(m, "instance", "?");
+		unit = str_or(m, "unit", "unknown");
+		islive = is_true(fr_node_get(m, "live"));
+		qknown = fr_node_bool(fr_node_get(m, "write_quorum"), &q);
+		if (islive)
+			live++;
+		else
+			reason(v, FR_DEGRADED, "%s (%s) is not live (minio.service %s)", iname, hosts[i].host->ip, unit);
+		if (qknown && q)
+			quorum++;
+		snprintf(detail, sizeof(detail), "%s", !islive ? "not live" : !qknown ? "live" : q ? "live, write quorum" : "live, NO write quorum");
+		fr_buf_addf(&rows, "%s{\"name\":", rows.len ? "," : "");
+		fr_buf_add_json_str(&rows, iname);
+		fr_buf_adds(&rows, ",\"address\":");
+		fr_buf_add_json_str(&rows, hosts[i].host->ip);
+		fr_buf_addf(&rows, ",\"live\":%s,\"write_quorum\":%s,\"unit\":", islive ? "true" : "false",
+			    qknown ? (q ? "true" : "false") : "null");
+		fr_buf_add_json_str(&rows, unit);
+		fr_buf_addc(&rows, '}');
+		fr_buf_addf(&lines, "  %-20s %-21s %s\n", iname, str_or(m, "endpoint", hosts[i].host->ip), detail);
+	}
+	if (live == 0)
+		reason(v, FR_DOWN, "no member is live");
+	else if (quorum == 0)
+		reason(v, FR_DOWN, "no member reports write quorum");
+	json_head(json, "minio", name, v, NULL);
+	fr_buf_addf(json, ",\"live\":%zu,\"members\":[%s]}", live, rows.buf ? rows.buf : "");
+	fr_buf_addf(text, "%s (MinIO): %s, %zu of %zu members live%s%s\n", name, state_word(v->state), live, total,
+		    v->why.len ? ": " : "", v->why.len ? v->why.buf : "");
+	fr_buf_adds(text, lines.buf ? lines.buf : "");
+	fr_buf_release(&rows);
+	fr_buf_release(&lines);
+}
+
 enum fr_health fr_health_clusters(const struct fr_inventory *inv, const struct fr_health_host *hosts, size_t n,
 				  struct fr_buf *json, struct fr_buf *text)
 {
-	/* the clusters, each once, in the order their first member appears: etcd ones, PostgreSQL, Redis */
-	char **seen = fr_xcalloc(3 * n + 1, sizeof(*seen));
+	/* the clusters, each once, in the order their first member appears: etcd ones, PostgreSQL, Redis,
+	 * MinIO */
+	char **seen = fr_xcalloc(4 * n + 1, sizeof(*seen));
 	size_t nseen = 0, i, k, pass;
 	enum fr_health worst = FR_HEALTHY;
 
 	fr_buf_addc(json, '[');
-	for (pass = 0; pass < 3; pass++)
+	for (pass = 0; pass < 4; pass++)
 		for (i = 0; i < n; i++) {
 			struct fr_ident id;
 			char *key;
 			const char *ec = fr_inv_str(inv, hosts[i].host, "etcd_cluster");
 			const char *rc = fr_inv_str(inv, hosts[i].host, "redis_cluster");
+			const char *mc = fr_inv_str(inv, hosts[i].host, "minio_cluster");
 
 			fr_inv_identity(inv, hosts[i].host, &id);
 			if (pass == 0 && id.etcd_instance)
@@ -437,6 +499,8 @@ enum fr_health fr_health_clusters(const struct fr_inventory *inv, const struct f
 				key = fr_xasprintf("pgsql %s", id.pg_cluster);
 			else if (pass == 2 && rc && id.nredis)
 				key = fr_xasprintf("redis %s", rc);
+			else if (pass == 3 && id.minio_instance)
+				key = fr_xasprintf("minio %s", mc ? mc : "minio");
 			else
 				key = NULL;
 			fr_ident_release(&id);
@@ -455,8 +519,10 @@ enum fr_health fr_health_clusters(const struct fr_inventory *inv, const struct f
 					etcd_cluster(inv, hosts, n, key + 5, &v, json, text);
 				else if (pass == 1)
 					pg_cluster(inv, hosts, n, key + 6, &v, json, text);
-				else
+				else if (pass == 2)
 					redis_cluster(inv, hosts, n, key + 6, &v, json, text);
+				else
+					minio_cluster(inv, hosts, n, key + 6, &v, json, text);
 				if (v.state > worst)
 					worst = v.state;
 				fr_buf_release(&v.reasons);

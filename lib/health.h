@@ -16,7 +16,7 @@ struct fr_health_host {
 enum fr_health { FR_HEALTHY, FR_DEGRADED, FR_DOWN };
 
 /*
- * Every etcd and PostgreSQL cluster the given hosts belong to, judged from their reports:
+ * Every etcd, PostgreSQL, Redis and MinIO cluster the given hosts belong to, judged from their reports:
  * appends a JSON array of { kind, name, state: healthy|degraded|down, reasons: [...], leader,
  * members: [...], services, backup } to json and the same for people to text. A PostgreSQL
  * cluster whose Patroni calls a member a running replica while the leader's pg_stat_replication

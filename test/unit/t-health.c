@@ -101,6 +101,39 @@ static enum fr_health judge_redis(const char *r0, const char *r1, const char *r2
 	return h;
 }
 
+static const char minio_inv[] =
+	"all:\n  children:\n"
+	"    minio:\n      hosts:\n        10.10.10.10: { minio_seq: 1 }\n        10.10.10.11: { minio_seq: 2 }\n"
+	"        10.10.10.12: { minio_seq: 3 }\n"
+	"      vars: { minio_cluster: minio, minio_data: '/data{1...2}' }\n";
+
+#define MIO(seq, live, quorum) "{\"minio\":{\"cluster\":\"minio\",\"seq\":" #seq ",\"instance\":\"minio-" #seq "\"," \
+	"\"endpoint\":\"https://minio-" #seq ".pigsty:9000\",\"unit\":\"active\",\"live\":" #live ",\"write_quorum\":" #quorum "}}"
+
+static enum fr_health judge_minio(const char *r0, const char *r1, const char *r2, struct fr_buf *json, struct fr_buf *text)
+{
+	const char *texts[3] = { r0, r1, r2 };
+	struct fr_inventory *inv = NULL;
+	struct fr_health_host hh[3];
+	struct fr_node *nodes[3] = { NULL, NULL, NULL };
+	enum fr_health h;
+	size_t i;
+
+	fr_buf_reset(json);
+	fr_buf_reset(text);
+	fr_inv_load_text("m.yml", minio_inv, strlen(minio_inv), &inv, NULL);
+	for (i = 0; i < 3; i++) {
+		hh[i].host = &inv->hosts[i];
+		nodes[i] = texts[i] ? fr_yaml_parse(texts[i], strlen(texts[i]), NULL) : NULL;
+		hh[i].report = nodes[i];
+	}
+	h = fr_health_clusters(inv, hh, 3, json, text);
+	for (i = 0; i < 3; i++)
+		fr_node_free(nodes[i]);
+	fr_inv_free(inv);
+	return h;
+}
+
 int main(void)
 {
 	struct fr_buf json = FR_BUF_INIT, text = FR_BUF_INIT;
@@ -186,6 +219,24 @@ int main(void)
 	ASSERT_STR_CONTAINS(text.buf, "no member's cluster state is ok");
 	ASSERT_INT_EQ(judge_redis(NULL, SENT("ok"), RCL("ok"), &json, &text), FR_DOWN);
 	ASSERT_STR_CONTAINS(text.buf, "redis-ms (Redis standalone): DOWN, 0 of 0 instances up: 10.10.10.10 did not report");
+	TEST_DONE();
+
+	TEST_START("minio: all live with write quorum; a member down or silent; no quorum; none live");
+	ASSERT_INT_EQ(judge_minio(MIO(1, true, true), MIO(2, true, true), MIO(3, true, true), &json, &text), FR_HEALTHY);
+	ASSERT_STR_CONTAINS(text.buf, "minio (MinIO): healthy, 3 of 3 members live\n");
+	ASSERT_STR_CONTAINS(text.buf, "  minio-2              https://minio-2.pigsty:9000 live, write quorum\n");
+	parsed = fr_yaml_parse(json.buf, json.len, NULL);
+	ASSERT_TRUE(fr_node_is_seq(parsed) && parsed->n == 1);
+	fr_node_free(parsed);
+	ASSERT_STR_CONTAINS(json.buf, "{\"kind\":\"minio\",\"name\":\"minio\",\"state\":\"healthy\"");
+	ASSERT_INT_EQ(judge_minio(MIO(1, true, true), MIO(2, false, null), NULL, &json, &text), FR_DEGRADED);
+	ASSERT_STR_CONTAINS(text.buf, "minio (MinIO): DEGRADED, 1 of 3 members live: minio-2 (10.10.10.11) is not live "
+				      "(minio.service active); 10.10.10.12 did not report its MinIO (unreachable?)\n");
+	ASSERT_INT_EQ(judge_minio(MIO(1, true, false), MIO(2, true, false), MIO(3, true, false), &json, &text), FR_DOWN);
+	ASSERT_STR_CONTAINS(text.buf, "minio (MinIO): DOWN, 3 of 3 members live: no member reports write quorum\n");
+	ASSERT_STR_CONTAINS(text.buf, "live, NO write quorum");
+	ASSERT_INT_EQ(judge_minio(MIO(1, false, null), NULL, NULL, &json, &text), FR_DOWN);
+	ASSERT_STR_CONTAINS(text.buf, "no member is live");
 	TEST_DONE();
 
 	fr_buf_release(&json);
