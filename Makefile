@@ -40,7 +40,7 @@ LIB_SRCS := $(wildcard lib/*.c)
 # libssl3), libzstd, libyaml, nothing else.
 # The admin side (farrow, repo-builder) adds libcurl, libssh2, libarchive, libsolv, ncurses. A
 # node-side file that calls into the admin tier does not link: the tiers stay visible.
-NODE_LIB_SRCS := $(addprefix lib/,answerfile.c buf.c bundle.c cli.c cron.c crypto.c disk.c disksurvey.c err.c exec.c fileio.c inventory.c live.c medium.c minio.c s3.c \
+NODE_LIB_SRCS := $(addprefix lib/,answerfile.c buf.c bundle.c cli.c cron.c crypto.c disk.c disksurvey.c err.c exec.c fileio.c inventory.c live.c madmin.c medium.c minio.c s3.c \
 	modules.c params.c pgp.c pkgmgr-apt.c pki.c plans.c pq.c profile.c services.c tarread.c \
 	tlsget.c values.c xalloc.c yamlnode.c)
 ADMIN_LIB_SRCS := $(filter-out $(NODE_LIB_SRCS),$(LIB_SRCS))

@@ -114,6 +114,8 @@ int fb_mod_minio(struct fb *fb);
 /* minio_buckets made on endpoint (https://<host>:<port>), its certificate checked against ca:
  * the minio module's step on its first member, and farrow-firstboot minio-buckets. 0 or -1. */
 int fb_minio_buckets(struct fb *fb, const char *endpoint, const char *ca);
+/* Each bucket's policy and minio_users through MinIO's admin API, the same way (minio-users). */
+int fb_minio_users(struct fb *fb, const char *endpoint, const char *ca);
 /* This member's MinIO for health --json: ,"minio":{cluster, seq, instance, endpoint, unit (systemctl
  * is-active), live (/minio/health/live), write_quorum (/minio/health/cluster; null unasked)}. */
 void fb_minio_health(struct fb *fb, struct fr_buf *json);

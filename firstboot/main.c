@@ -58,7 +58,8 @@
 	"       farrow-firstboot pitr-aside --stamp <stamp> [--profile <file>]\n"                   \
 	"       farrow-firstboot pitr-restore --set <label> --type time|lsn|name|default [--target <t>]\n" \
 	"                                     --stamp <stamp> [--profile <file>]\n"               \
-	"       farrow-firstboot minio-buckets [--profile <file>] [--endpoint <https-url>] [--ca <file>] [--log <file>]\n" \
+	"       farrow-firstboot minio-buckets|minio-users [--profile <file>] [--endpoint <https-url>] [--ca <file>]\n" \
+	"                                      [--log <file>]\n"                                  \
 	"       farrow-firstboot render <patroni|hba|pgbouncer|haproxy|pgbackrest|vip|redis|minio> [--profile <file>]\n" \
 	"                               [--show-secrets]\n"                                     \
 	"\n"                                                                                      \
@@ -139,11 +140,13 @@
 	"           PostgreSQL stopped for Patroni to start; a line of JSON a step. Nothing is\n"  \
 	"           deleted: the directories set aside stay until you remove them\n"            \
 	"  minio-buckets  make the profile's minio_buckets that do not exist yet (versioning and\n" \
-	"           object lock as each asks) through the S3 API, as the minio module does on the\n" \
-	"           cluster's first member: at --endpoint (default this member,\n"                 \
+	"           object lock as each asks) through the S3 API; minio-users: a policy a bucket\n" \
+	"           (named as it, every S3 action on it) and minio_users (secret key, policy)\n"  \
+	"           through MinIO's admin API. What the minio module does on the cluster's first\n" \
+	"           member, by hand: at --endpoint (default this member,\n"                        \
 	"           https://<minio_node>:<minio_port>), its certificate checked against --ca\n"    \
 	"           (default /etc/pki/ca.crt), as minio_access_key, signed with Signature V4; the\n" \
-	"           log: --log, default /var/log/farrow/minio-buckets.log\n"                        \
+	"           log: --log, default /var/log/farrow/minio-provision.log\n"                      \
 	"  render   print the configuration the pgsql module (with redis, the redis module: each\n" \
 	"           instance's file, the exporter's; with minio, the minio module) would write\n" \
 	"           from the profile\n"                                                          \
@@ -747,11 +750,11 @@ static int fb_args_parse(int argc, char **argv, struct fb_args *a, int *done)
 
 /* backups --json, pitr-aside, pitr-restore (firstboot/pitr.c): the profile as run reads it, the
  * log /var/log/farrow/pitr.log, standard output for data only; minio-buckets the same, its log
- * /var/log/farrow/minio-buckets.log and standard output. */
+ * /var/log/farrow/minio-provision.log (both minio- verbs) and standard output. */
 static int pitr(const char *v, const struct fb_args *a)
 {
 	struct fb fb;
-	int r = -1, buckets = strcmp(v, "minio-buckets") == 0;
+	int r = -1, buckets = strncmp(v, "minio-", 6) == 0;
 
 	char *profile = a->profile ? realpath(a->profile, NULL) : NULL, *ca = a->ca ? realpath(a->ca, NULL) : NULL;
 
@@ -770,7 +773,7 @@ static int pitr(const char *v, const struct fb_args *a)
 		fb.log_fd = open(a->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	else if (strcmp(v, "backups") != 0) {
 		fr_mkdir_p("/var/log/farrow", 0700, NULL);
-		fb.log_fd = open(buckets ? "/var/log/farrow/minio-buckets.log" : "/var/log/farrow/pitr.log",
+		fb.log_fd = open(buckets ? "/var/log/farrow/minio-provision.log" : "/var/log/farrow/pitr.log",
 				 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	}
 	/* the tools run as the dbsu print a warning when they cannot enter root's cwd */
@@ -784,7 +787,10 @@ static int pitr(const char *v, const struct fb_args *a)
 		return r == -2 ? FR_EXIT_INVALID : FR_EXIT_FAIL;
 	}
 	if (buckets)
-		r = fb_minio_buckets(&fb, a->endpoint, ca) < 0 ? FR_EXIT_FAIL : FR_EXIT_OK;
+		r = (strcmp(v, "minio-buckets") == 0 ? fb_minio_buckets(&fb, a->endpoint, ca)
+						     : fb_minio_users(&fb, a->endpoint, ca)) < 0
+			    ? FR_EXIT_FAIL
+			    : FR_EXIT_OK;
 	else if (strcmp(v, "backups") == 0)
 		r = fb_backups_json(&fb);
 	else if (strcmp(v, "pitr-aside") == 0)
@@ -856,7 +862,7 @@ static int verb(int argc, char **argv)
 	if (((strcmp(v, "backups") == 0 && a.json) || strcmp(v, "pitr-aside") == 0 || strcmp(v, "pitr-restore") == 0) &&
 	    a.nargs == 0)
 		return pitr(v, &a);
-	if (strcmp(v, "minio-buckets") == 0 && a.nargs == 0)
+	if ((strcmp(v, "minio-buckets") == 0 || strcmp(v, "minio-users") == 0) && a.nargs == 0)
 		return pitr(v, &a);
 	return bad_args(v);
 }
@@ -870,6 +876,7 @@ int main(int argc, char **argv)
 		{ "medium-check", verb, NULL }, { "install", verb, NULL }, { "export-logs", verb, NULL },
 		{ "rescue-menu", verb, NULL }, { "backups", verb, NULL }, { "pitr-aside", verb, NULL },
 		{ "pitr-restore", verb, NULL }, { "minio-buckets", verb, NULL },
+		{ "minio-users", verb, NULL },
 	};
 
 	return fr_cli_dispatch("farrow-firstboot", NULL, cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv);

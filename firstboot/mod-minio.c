@@ -8,9 +8,12 @@
  * console addresses and the certificates' directory; the root credentials), its own minio.service
  * (EnvironmentFile, $MINIO_OPTS $MINIO_VOLUMES), the TLS material from the farrow CA in
  * /etc/minio/certs (public.crt, private.key, CAs/ca.crt), the members' names in /etc/hosts; then
- * starts it and waits for the API port. Buckets, users and policies (minio_buckets, minio_users)
- * are not made by this farrow: no MinIO runs where farrow is tested, so that step is left out
- * rather than written blind, and the module says so.
+ * starts it and waits for the API port. Then the cluster's first member (lowest minio_seq), once
+ * /minio/health/cluster says it takes writes, provisions as Pigsty does with mcli, but through
+ * farrow's own signed requests (lib/s3.c, lib/madmin.c): minio_buckets by the S3 API (tested
+ * against s3rver), a policy a bucket and minio_users by MinIO's admin API (its encryption held to
+ * sio-go's vectors; the calls themselves not run against a MinIO: none runs where farrow is
+ * tested, and the README says so).
  */
 #define _GNU_SOURCE
 #include <pwd.h>
@@ -23,6 +26,7 @@
 #include "fb.h"
 #include "fileio.h"
 #include "minio.h"
+#include "madmin.h"
 #include "s3.h"
 #include "tlsget.h"
 #include "xalloc.h"
@@ -153,6 +157,31 @@ void fb_minio_render(struct fb *fb, struct fr_buf *out)
 	fr_buf_addf(out, "# ==> " MINIO_CERTS "/public.crt, private.key (0600), CAs/ca.crt: this node's certificate "
 			 "(names: %s, %s) and the farrow CA\n",
 		    m.node, m.domain);
+	{
+		const struct fr_node *b = fb_var(fb, "minio_buckets"), *u = fb_var(fb, "minio_users");
+		size_t i;
+
+		for (i = 0; fr_node_is_seq(b) && i < b->n; i++) {
+			const char *name = fr_node_str(fr_node_get(b->items[i], "name"));
+			int ver = 0, lock = 0;
+
+			if (!name)
+				continue;
+			fr_node_bool(fr_node_get(b->items[i], "versioning"), &ver);
+			fr_node_bool(fr_node_get(b->items[i], "lock"), &lock);
+			fr_buf_addf(out, "# ==> bucket %s%s%s (S3 API) and its policy %s (MinIO's admin API), by the first member:\n",
+				    name, ver ? ", versioning" : "", lock ? ", object lock" : "", name);
+			fr_minio_bucket_policy(name, out);
+			fr_buf_addc(out, '\n');
+		}
+		for (i = 0; fr_node_is_seq(u) && i < u->n; i++) {
+			const char *pol = fr_node_str(fr_node_get(u->items[i], "policy"));
+
+			fr_buf_addf(out, "# ==> user %s (MinIO's admin API, secret key from the profile)%s%s\n",
+				    fr_node_str(fr_node_get(u->items[i], "access_key")) ? fr_node_str(fr_node_get(u->items[i], "access_key")) : "?",
+				    pol ? ", policy " : "", pol ? pol : "");
+		}
+	}
 	minio_release(&m);
 }
 
@@ -269,6 +298,68 @@ int fb_minio_buckets(struct fb *fb, const char *endpoint, const char *ca)
 }
 
 /*
+ * Each bucket's policy (named as the bucket: every S3 action on it and its objects, as Pigsty
+ * makes them), then each user of minio_users with its secret key and its policy, through MinIO's
+ * admin API as the root user.
+ */
+int fb_minio_users(struct fb *fb, const char *endpoint, const char *ca)
+{
+	const struct fr_node *buckets = fb_var(fb, "minio_buckets"), *users = fb_var(fb, "minio_users");
+	struct fr_s3 s3 = { .endpoint = endpoint, .access_key = fb_str(fb, "minio_access_key", ""),
+			    .secret_key = fb_str(fb, "minio_secret_key", ""), .ca_file = ca ? ca : MINIO_CA };
+	char *own = NULL;
+	size_t i;
+	int r = 0;
+
+	if (endpoint == NULL) {
+		struct minio m;
+
+		if (minio_init(fb, &m) == 0)
+			s3.endpoint = own = own_endpoint(&m);
+		minio_release(&m);
+		if (own == NULL)
+			return -1;
+	}
+	for (i = 0; r == 0 && fr_node_is_seq(buckets) && i < buckets->n; i++) {
+		const char *name = fr_node_str(fr_node_get(buckets->items[i], "name"));
+		struct fr_buf pol = FR_BUF_INIT;
+		struct fr_err err = { 0 };
+
+		if (!name)
+			continue;
+		fr_minio_bucket_policy(name, &pol);
+		if (fr_minio_policy_put(&s3, name, pol.buf, &err) < 0)
+			r = fb_fail(fb, "minio: policy %s: %s", name, err.msg);
+		else
+			fb_log(fb, "minio: policy %s: every S3 action on bucket %s", name, name);
+		fr_buf_release(&pol);
+	}
+	for (i = 0; r == 0 && fr_node_is_seq(users) && i < users->n; i++) {
+		const struct fr_node *u = users->items[i];
+		const char *ak = fr_node_str(fr_node_get(u, "access_key"));
+		const char *sk = fr_node_str(fr_node_get(u, "secret_key"));
+		const char *pol = fr_node_str(fr_node_get(u, "policy"));
+		struct fr_err err = { 0 };
+		int made = 0;
+
+		if (!ak || !sk) {
+			r = fb_fail(fb, "minio: minio_users[%zu] needs an access_key and a secret_key", i);
+			break;
+		}
+		if (fr_minio_user_put(&s3, ak, sk, pol && *pol ? pol : NULL, &made, &err) < 0) {
+			r = fb_fail(fb, "minio: user %s: %s", ak, err.msg);
+			break;
+		}
+		if (made)
+			fb->changes++;
+		fb_log(fb, "minio: user %s %s%s%s", ak, made ? "made" : "exists, its secret key set", pol ? ", policy " : "",
+		       pol ? pol : "");
+	}
+	free(own);
+	return r;
+}
+
+/*
  * The buckets of minio_buckets, made by the member with the lowest minio_seq (as Pigsty's
  * provisioning runs on the cluster's first member) once MinIO's cluster health says the
  * cluster takes writes; users and policies are not made yet (mcli, README).
@@ -288,11 +379,12 @@ static int provision(struct fb *fb, const struct minio *m)
 		if (fr_node_int(fr_node_get(m->members->items[i], "seq"), &s) && s < first)
 			first = s;
 	}
-	if (fr_node_is_seq(list) && list->n) {
+	if ((fr_node_is_seq(list) && list->n) || (fr_node_is_seq(fb_var(fb, "minio_users")) && fb_var(fb, "minio_users")->n)) {
 		if (first != m->seq)
-			fb_log(fb, "minio: the buckets are made by the member with minio_seq %lld", first);
+			fb_log(fb, "minio: buckets, policies and users are made by the member with minio_seq %lld", first);
 		else if (!m->https)
-			fb_log(fb, "minio: minio_https is false: farrow makes buckets only over TLS; make them with mcli");
+			fb_log(fb, "minio: minio_https is false: farrow provisions only over TLS; make the buckets and "
+				   "users with mcli");
 		else {
 			struct health_arg h = { 0 };
 			char *ep = own_endpoint(m);
@@ -306,13 +398,12 @@ static int provision(struct fb *fb, const struct minio *m)
 				fb_fail(fb, "minio: %s", h.why);
 			if (r == 0)
 				r = fb_minio_buckets(fb, ep, MINIO_CA);
+			if (r == 0)
+				r = fb_minio_users(fb, ep, MINIO_CA);
 			fr_buf_release(&url);
 			free(ep);
 		}
 	}
-	if (r == 0 && fr_node_is_seq(fb_var(fb, "minio_users")) && fb_var(fb, "minio_users")->n)
-		fb_log(fb, "minio: minio_users (and their policies) are not made by this farrow-firstboot: "
-			   "create them with mcli (README, the minio module)");
 	return r;
 }
 

@@ -423,6 +423,11 @@ PY
 	assert_line "ExecStart=/usr/local/bin/minio server \$MINIO_OPTS \$MINIO_VOLUMES"
 	assert_line "EnvironmentFile=/etc/default/minio"
 	assert_line "10.10.10.11 minio-2.pigsty # farrow minio"
+	# what the first member provisions: a policy a bucket, the users (their secrets not shown)
+	assert_line "# ==> bucket meta, versioning (S3 API) and its policy meta (MinIO's admin API), by the first member:"
+	assert_line '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":["arn:aws:s3:::pgsql","arn:aws:s3:::pgsql/*"]}]}'
+	assert_line "# ==> user pgbackrest (MinIO's admin API, secret key from the profile), policy pgsql"
+	refute_output --partial Sekrit.Backup
 	refute_output --partial "Sekrit"
 	run -0 farrow-firstboot render minio --profile m.yml --show-secrets
 	assert_line 'MINIO_ROOT_PASSWORD="Sekrit.MinIO"'
