@@ -111,11 +111,13 @@ int fb_mod_etcd(struct fb *fb);
 int fb_mod_pgsql(struct fb *fb);
 int fb_mod_redis(struct fb *fb);
 int fb_mod_minio(struct fb *fb);
-/* minio_buckets made on endpoint (https://<host>:<port>), its certificate checked against ca:
- * the minio module's step on its first member, and farrow-firstboot minio-buckets. 0 or -1. */
-int fb_minio_buckets(struct fb *fb, const char *endpoint, const char *ca);
-/* Each bucket's policy and minio_users through MinIO's admin API, the same way (minio-users). */
-int fb_minio_users(struct fb *fb, const char *endpoint, const char *ca);
+/* What the minio module's first member provisions on endpoint (https://<host>:<port>; NULL: this
+ * member), its certificate checked against ca (NULL: /etc/pki/ca.crt): minio_buckets by the S3
+ * API, then each bucket's policy and minio_users by MinIO's admin API; farrow-firstboot
+ * minio-buckets / minio-users by hand. 0 or -1. */
+#define FB_MINIO_BUCKETS 1
+#define FB_MINIO_USERS 2
+int fb_minio_provision(struct fb *fb, const char *endpoint, const char *ca, int what);
 /* This member's MinIO for health --json: ,"minio":{cluster, seq, instance, endpoint, unit (systemctl
  * is-active), live (/minio/health/live), write_quorum (/minio/health/cluster; null unasked)}. */
 void fb_minio_health(struct fb *fb, struct fr_buf *json);

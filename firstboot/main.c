@@ -787,8 +787,8 @@ static int pitr(const char *v, const struct fb_args *a)
 		return r == -2 ? FR_EXIT_INVALID : FR_EXIT_FAIL;
 	}
 	if (buckets)
-		r = (strcmp(v, "minio-buckets") == 0 ? fb_minio_buckets(&fb, a->endpoint, ca)
-						     : fb_minio_users(&fb, a->endpoint, ca)) < 0
+		r = fb_minio_provision(&fb, a->endpoint, ca,
+				       strcmp(v, "minio-buckets") == 0 ? FB_MINIO_BUCKETS : FB_MINIO_USERS) < 0
 			    ? FR_EXIT_FAIL
 			    : FR_EXIT_OK;
 	else if (strcmp(v, "backups") == 0)

@@ -252,24 +252,31 @@ static int cluster_ready(struct fb *fb, void *arg)
 	return r == 0 && status == 200 ? 1 : 0;
 }
 
-int fb_minio_buckets(struct fb *fb, const char *endpoint, const char *ca)
+/* the root user at endpoint (NULL: this member's own, into *own to free), trusted by ca (NULL: the
+ * farrow CA); 0, or -1 (fb_fail) when this node has no MinIO identity to name itself by */
+static int s3_target(struct fb *fb, const char *endpoint, const char *ca, struct fr_s3 *s3, char **own)
 {
-	const struct fr_node *list = fb_var(fb, "minio_buckets");
-	struct fr_s3 s3 = { .endpoint = endpoint, .access_key = fb_str(fb, "minio_access_key", ""),
-			    .secret_key = fb_str(fb, "minio_secret_key", ""), .ca_file = ca ? ca : MINIO_CA };
-	char *own = NULL;
-	size_t i;
-	int r = 0;
-
+	*s3 = (struct fr_s3){ .endpoint = endpoint, .access_key = fb_str(fb, "minio_access_key", ""),
+			      .secret_key = fb_str(fb, "minio_secret_key", ""), .ca_file = ca ? ca : MINIO_CA };
+	*own = NULL;
 	if (endpoint == NULL) {
 		struct minio m;
 
 		if (minio_init(fb, &m) == 0)
-			s3.endpoint = own = own_endpoint(&m);
+			s3->endpoint = *own = own_endpoint(&m);
 		minio_release(&m);
-		if (own == NULL)
+		if (*own == NULL)
 			return -1;
 	}
+	return 0;
+}
+
+/* minio_buckets by the S3 API */
+static int buckets(struct fb *fb, const struct fr_s3 *s3)
+{
+	const struct fr_node *list = fb_var(fb, "minio_buckets");
+	size_t i;
+	int r = 0;
 
 	for (i = 0; fr_node_is_seq(list) && i < list->n; i++) {
 		const struct fr_node *b = list->items[i];
@@ -284,7 +291,7 @@ int fb_minio_buckets(struct fb *fb, const char *endpoint, const char *ca)
 		fr_node_bool(fr_node_get(b, "lock"), &lock);
 		fr_node_bool(fr_node_get(b, "objlock"), &objlock);
 		lock |= objlock;
-		if (fr_s3_bucket_ensure(&s3, name, versioning, lock, &made, &err) < 0) {
+		if (fr_s3_bucket_ensure(s3, name, versioning, lock, &made, &err) < 0) {
 			r = fb_fail(fb, "minio: bucket %s: %s", name, err.msg);
 			break;
 		}
@@ -293,7 +300,6 @@ int fb_minio_buckets(struct fb *fb, const char *endpoint, const char *ca)
 		fb_log(fb, "minio: bucket %s %s%s%s", name, made ? "made" : "exists", versioning ? ", versioning on" : "",
 		       lock && made ? ", object lock on" : "");
 	}
-	free(own);
 	return r;
 }
 
@@ -302,40 +308,28 @@ int fb_minio_buckets(struct fb *fb, const char *endpoint, const char *ca)
  * makes them), then each user of minio_users with its secret key and its policy, through MinIO's
  * admin API as the root user.
  */
-int fb_minio_users(struct fb *fb, const char *endpoint, const char *ca)
+static int users(struct fb *fb, const struct fr_s3 *s3)
 {
-	const struct fr_node *buckets = fb_var(fb, "minio_buckets"), *users = fb_var(fb, "minio_users");
-	struct fr_s3 s3 = { .endpoint = endpoint, .access_key = fb_str(fb, "minio_access_key", ""),
-			    .secret_key = fb_str(fb, "minio_secret_key", ""), .ca_file = ca ? ca : MINIO_CA };
-	char *own = NULL;
+	const struct fr_node *bl = fb_var(fb, "minio_buckets"), *ul = fb_var(fb, "minio_users");
 	size_t i;
 	int r = 0;
 
-	if (endpoint == NULL) {
-		struct minio m;
-
-		if (minio_init(fb, &m) == 0)
-			s3.endpoint = own = own_endpoint(&m);
-		minio_release(&m);
-		if (own == NULL)
-			return -1;
-	}
-	for (i = 0; r == 0 && fr_node_is_seq(buckets) && i < buckets->n; i++) {
-		const char *name = fr_node_str(fr_node_get(buckets->items[i], "name"));
+	for (i = 0; r == 0 && fr_node_is_seq(bl) && i < bl->n; i++) {
+		const char *name = fr_node_str(fr_node_get(bl->items[i], "name"));
 		struct fr_buf pol = FR_BUF_INIT;
 		struct fr_err err = { 0 };
 
 		if (!name)
 			continue;
 		fr_minio_bucket_policy(name, &pol);
-		if (fr_minio_policy_put(&s3, name, pol.buf, &err) < 0)
+		if (fr_minio_policy_put(s3, name, pol.buf, &err) < 0)
 			r = fb_fail(fb, "minio: policy %s: %s", name, err.msg);
 		else
 			fb_log(fb, "minio: policy %s: every S3 action on bucket %s", name, name);
 		fr_buf_release(&pol);
 	}
-	for (i = 0; r == 0 && fr_node_is_seq(users) && i < users->n; i++) {
-		const struct fr_node *u = users->items[i];
+	for (i = 0; r == 0 && fr_node_is_seq(ul) && i < ul->n; i++) {
+		const struct fr_node *u = ul->items[i];
 		const char *ak = fr_node_str(fr_node_get(u, "access_key"));
 		const char *sk = fr_node_str(fr_node_get(u, "secret_key"));
 		const char *pol = fr_node_str(fr_node_get(u, "policy"));
@@ -346,7 +340,7 @@ int fb_minio_users(struct fb *fb, const char *endpoint, const char *ca)
 			r = fb_fail(fb, "minio: minio_users[%zu] needs an access_key and a secret_key", i);
 			break;
 		}
-		if (fr_minio_user_put(&s3, ak, sk, pol && *pol ? pol : NULL, &made, &err) < 0) {
+		if (fr_minio_user_put(s3, ak, sk, pol && *pol ? pol : NULL, &made, &err) < 0) {
 			r = fb_fail(fb, "minio: user %s: %s", ak, err.msg);
 			break;
 		}
@@ -355,6 +349,20 @@ int fb_minio_users(struct fb *fb, const char *endpoint, const char *ca)
 		fb_log(fb, "minio: user %s %s%s%s", ak, made ? "made" : "exists, its secret key set", pol ? ", policy " : "",
 		       pol ? pol : "");
 	}
+	return r;
+}
+
+int fb_minio_provision(struct fb *fb, const char *endpoint, const char *ca, int what)
+{
+	struct fr_s3 s3;
+	char *own = NULL;
+	int r;
+
+	if (s3_target(fb, endpoint, ca, &s3, &own) < 0)
+		return -1;
+	r = (what & FB_MINIO_BUCKETS) ? buckets(fb, &s3) : 0;
+	if (r == 0 && (what & FB_MINIO_USERS))
+		r = users(fb, &s3);
 	free(own);
 	return r;
 }
@@ -397,9 +405,7 @@ static int provision(struct fb *fb, const struct minio *m)
 			if (r < 0 && *h.why)
 				fb_fail(fb, "minio: %s", h.why);
 			if (r == 0)
-				r = fb_minio_buckets(fb, ep, MINIO_CA);
-			if (r == 0)
-				r = fb_minio_users(fb, ep, MINIO_CA);
+				r = fb_minio_provision(fb, ep, MINIO_CA, FB_MINIO_BUCKETS | FB_MINIO_USERS);
 			fr_buf_release(&url);
 			free(ep);
 		}
