@@ -81,6 +81,43 @@ static void closep(int *fd)
 	*fd = -1;
 }
 
+/*
+ * In the child: every descriptor above 2 closed but those argv names as /proc/self/fd/<n> (how
+ * farrow hands a tool an open file: gpgv reads the bundle that way). Nothing else of ours or our
+ * parent's reaches the tool: an inherited descriptor pushes the tool's own ones up, and
+ * mmdebstrap hands apt 'cat >&<fd>', which dash refuses for fd 10 and above ("Bad fd number":
+ * the image builds that failed under fresh-machine-check, whose parents held more descriptors).
+ */
+static void close_inherited(const char *const *argv)
+{
+	int keep[8], nk = 0, lo = 3, i, j;
+
+	for (i = 0; argv[i] && nk < 8; i++) {
+		const char *p = strstr(argv[i], "/proc/self/fd/");
+		char *end;
+		long v;
+
+		if (p == NULL)
+			continue;
+		v = strtol(p + 14, &end, 10);
+		if (end != p + 14 && v > 2 && v < 65536)
+			keep[nk++] = (int)v;
+	}
+	for (i = 1; i < nk; i++) /* insertion sort: a handful at most */
+		for (j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (i = 0; i < nk; i++) {
+		for (; lo < keep[i]; lo++)
+			close(lo);
+		lo = keep[i] + 1;
+	}
+	closefrom(lo);
+}
+
 int fr_exec(const char *const *argv, const char *const *env, const void *in, size_t inlen,
 	    struct fr_buf *out, struct fr_buf *errout, int *status, struct fr_err *err)
 {
@@ -109,6 +146,7 @@ int fr_exec(const char *const *argv, const char *const *env, const void *in, siz
 		dup2(pin[0], 0);
 		dup2(pout[1], 1);
 		dup2(perr[1], 2);
+		close_inherited(argv);
 		for (i = 0; env && env[i]; i++)
 			putenv((char *)env[i]);
 		execvp(argv[0], (char *const *)argv);

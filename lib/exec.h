@@ -13,7 +13,9 @@
  * its standard input; its standard output and error are appended to out and
  * errout (either may be NULL: then discarded). env, if not NULL, is a
  * NULL-terminated list of "NAME=value" added to the environment.
- * *status gets the exit status (128+signal when killed).
+ * *status gets the exit status (128+signal when killed). The program gets
+ * descriptors 0-2 and those its argv names as /proc/self/fd/<n>, nothing
+ * else we or our parent hold open.
  * Returns 0 when the program ran (whatever its status), FR_EIO when it
  * could not be started.
  */

@@ -40,7 +40,12 @@ setup() {
 image() { # image OUT [options]: a per-node image of the meta node
 	local out=$1
 	shift
-	farrow image build --bundle "$IMAGE_BUNDLE" --key "$W/key/farrow-signing.gpg" --firstboot "$FB" -o "$out" "$@"
+	# farrow started holding descriptors 3-12, as under a caller that holds many (fresh-machine-check
+	# does): none may reach mmdebstrap, whose apt hook 'cat >&<fd>' dash refuses from fd 10 up; with
+	# them inherited its pipe was fd 16 and every build failed (lib/exec.c closes them)
+	farrow image build --bundle "$IMAGE_BUNDLE" --key "$W/key/farrow-signing.gpg" --firstboot "$FB" -o "$out" "$@" \
+		3</dev/null 4</dev/null 5</dev/null 6</dev/null 7</dev/null 8</dev/null 9</dev/null 10</dev/null \
+		11</dev/null 12</dev/null
 }
 
 meta_serves() { # meta_serves WHAT: psql through 5433 as the business user (bounded wait), timed from SECONDS=0

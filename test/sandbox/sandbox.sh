@@ -67,17 +67,30 @@ base() {
 			src=("$("$rb" host-source --suite "$dist")") || die "no apt source for $dist"
 		fi
 		echo "sandbox: building the $dist base root once (mmdebstrap from this host's apt sources: about a minute)" >&2
-		mmdebstrap --quiet --variant=minbase --include="$BASE_PKGS" \
+		# mmdebstrap hands apt 'cat >&<fd>', which dash refuses for fd 10 and above: descriptors we
+		# inherit (bats holds several, a caller may hold more) would push its own that high
+		without_fds mmdebstrap --quiet --variant=minbase --include="$BASE_PKGS" \
 			--customize-hook='rm -f "$1"/etc/ssh/ssh_host_*' \
 			--customize-hook='echo "PermitRootLogin prohibit-password" > "$1"/etc/ssh/sshd_config.d/farrow.conf' \
 			--customize-hook='mkdir -p "$1"/root/.ssh && chmod 700 "$1"/root/.ssh' \
 			--customize-hook='ln -sf /dev/null "$1"/etc/systemd/system/systemd-networkd-wait-online.service' \
-			"$dist" "$tmp/root" "${src[@]}" >&2
+			"$dist" "$tmp/root" "${src[@]}" >&2 || die "mmdebstrap could not build the $dist base root"
 		touch "$tmp/.complete"
 		rm -rf "$dir"
 		mv "$tmp" "$dir"
 	fi
 	echo "$dir/root"
+}
+
+# Run "$@" with only descriptors 0-2 (every other one this shell holds closed in a subshell).
+without_fds() {
+	(
+		for f in /proc/$BASHPID/fd/*; do
+			f=${f##*/}
+			[ "$f" -gt 2 ] 2>/dev/null && eval "exec $f>&-" 2>/dev/null
+		done
+		exec "$@"
+	)
 }
 
 node_dir() { echo "$SB/node$1"; }

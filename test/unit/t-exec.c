@@ -1,6 +1,9 @@
 /* t-exec.c -- unit tests of lib/exec.c. */
 /* SPDX-License-Identifier: MIT */
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "exec.h"
@@ -54,6 +57,38 @@ int main(void)
 		ASSERT_STR_EQ(e.msg, "sh failed (exit 2) and said nothing");
 		ASSERT_INT_EQ(fr_exec_tool(cat_in, NULL, "from stdin\n", &e), FR_EIO);
 		ASSERT_STR_EQ(e.msg, "sh failed (exit 1): from stdin");
+	}
+	TEST_DONE();
+
+	TEST_START("the child gets 0-2 and the /proc/self/fd/<n> its argv names, none of the others we hold");
+	{
+		int fd = open("/dev/null", O_RDONLY), a = fcntl(fd, F_DUPFD, 30), b = fcntl(fd, F_DUPFD, 35),
+		    hi = fcntl(fd, F_DUPFD, 40), rc = -1;
+		char named[64], *list;
+		const char *ls[] = { "sh", "-c", "ls /proc/self/fd; cat \"$0\" >/dev/null && echo read-ok", named, NULL };
+
+		close(fd);
+		ASSERT_TRUE(a >= 30 && b >= 35 && hi >= 40);
+		snprintf(named, sizeof(named), "/proc/self/fd/%d", b);
+		fr_buf_reset(&out);
+		ASSERT_INT_EQ(fr_exec(ls, NULL, NULL, 0, &out, NULL, &rc, NULL), 0);
+		ASSERT_INT_EQ(rc, 0);
+		list = out.buf;
+		/* ls's listing (it inherits sh's): 0 1 2, the named one, its own directory; a and hi closed */
+		{
+			char na[16], nb[16], nh[16];
+
+			snprintf(na, sizeof(na), "\n%d\n", a);
+			snprintf(nb, sizeof(nb), "\n%d\n", b);
+			snprintf(nh, sizeof(nh), "\n%d\n", hi);
+			ASSERT_TRUE(strstr(list, na) == NULL);
+			ASSERT_TRUE(strstr(list, nh) == NULL);
+			ASSERT_STR_CONTAINS(list, nb);
+		}
+		ASSERT_STR_CONTAINS(list, "read-ok");
+		close(a);
+		close(b);
+		close(hi);
 	}
 	TEST_DONE();
 
