@@ -30,8 +30,10 @@ static const char inv_text[] =
 	"{\"name\":\"pg-meta-3\",\"state\":\"streaming\",\"sync_state\":\"async\",\"lag\":0}]"
 #define ETCD(n, healthy) "\"etcd\":{\"name\":\"etcd-" #n "\",\"healthy\":" #healthy ",\"leader_name\":\"etcd-1\"}"
 
-/* Judge the three reports; the JSON into json, the text into text; the worst state returned. */
-static enum fr_health judge(const char *r0, const char *r1, const char *r2, struct fr_buf *json, struct fr_buf *text)
+/* Judge the three reports against the inventory in invtext; the JSON into json, the text into
+ * text; the worst state returned. */
+static enum fr_health judge_in(const char *invtext, const char *r0, const char *r1, const char *r2, struct fr_buf *json,
+			       struct fr_buf *text)
 {
 	const char *texts[3] = { r0, r1, r2 };
 	struct fr_inventory *inv = NULL;
@@ -42,7 +44,7 @@ static enum fr_health judge(const char *r0, const char *r1, const char *r2, stru
 
 	fr_buf_reset(json);
 	fr_buf_reset(text);
-	fr_inv_load_text("t.yml", inv_text, strlen(inv_text), &inv, NULL);
+	fr_inv_load_text("t.yml", invtext, strlen(invtext), &inv, NULL);
 	for (i = 0; i < 3; i++) {
 		hh[i].host = &inv->hosts[i];
 		nodes[i] = texts[i] ? fr_yaml_parse(texts[i], strlen(texts[i]), NULL) : NULL;
@@ -54,6 +56,8 @@ static enum fr_health judge(const char *r0, const char *r1, const char *r2, stru
 	fr_inv_free(inv);
 	return h;
 }
+
+#define judge(r0, r1, r2, json, text) judge_in(inv_text, r0, r1, r2, json, text)
 
 static const char redis_inv[] =
 	"all:\n  children:\n"
@@ -77,29 +81,7 @@ static const char redis_inv[] =
 	"{\"port\":6379,\"name\":\"redis-test-1-6379\",\"up\":true,\"role\":\"master\",\"replicas\":[],"        \
 	"\"cluster_state\":\"" state "\",\"cluster_known_nodes\":6}]}}"
 
-static enum fr_health judge_redis(const char *r0, const char *r1, const char *r2, struct fr_buf *json, struct fr_buf *text)
-{
-	const char *texts[3] = { r0, r1, r2 };
-	struct fr_inventory *inv = NULL;
-	struct fr_health_host hh[3];
-	struct fr_node *nodes[3] = { NULL, NULL, NULL };
-	enum fr_health h;
-	size_t i;
-
-	fr_buf_reset(json);
-	fr_buf_reset(text);
-	fr_inv_load_text("r.yml", redis_inv, strlen(redis_inv), &inv, NULL);
-	for (i = 0; i < 3; i++) {
-		hh[i].host = &inv->hosts[i];
-		nodes[i] = texts[i] ? fr_yaml_parse(texts[i], strlen(texts[i]), NULL) : NULL;
-		hh[i].report = nodes[i];
-	}
-	h = fr_health_clusters(inv, hh, 3, json, text);
-	for (i = 0; i < 3; i++)
-		fr_node_free(nodes[i]);
-	fr_inv_free(inv);
-	return h;
-}
+#define judge_redis(r0, r1, r2, json, text) judge_in(redis_inv, r0, r1, r2, json, text)
 
 static const char minio_inv[] =
 	"all:\n  children:\n"
@@ -110,29 +92,7 @@ static const char minio_inv[] =
 #define MIO(seq, live, quorum) "{\"minio\":{\"cluster\":\"minio\",\"seq\":" #seq ",\"instance\":\"minio-" #seq "\"," \
 	"\"endpoint\":\"https://minio-" #seq ".pigsty:9000\",\"unit\":\"active\",\"live\":" #live ",\"write_quorum\":" #quorum "}}"
 
-static enum fr_health judge_minio(const char *r0, const char *r1, const char *r2, struct fr_buf *json, struct fr_buf *text)
-{
-	const char *texts[3] = { r0, r1, r2 };
-	struct fr_inventory *inv = NULL;
-	struct fr_health_host hh[3];
-	struct fr_node *nodes[3] = { NULL, NULL, NULL };
-	enum fr_health h;
-	size_t i;
-
-	fr_buf_reset(json);
-	fr_buf_reset(text);
-	fr_inv_load_text("m.yml", minio_inv, strlen(minio_inv), &inv, NULL);
-	for (i = 0; i < 3; i++) {
-		hh[i].host = &inv->hosts[i];
-		nodes[i] = texts[i] ? fr_yaml_parse(texts[i], strlen(texts[i]), NULL) : NULL;
-		hh[i].report = nodes[i];
-	}
-	h = fr_health_clusters(inv, hh, 3, json, text);
-	for (i = 0; i < 3; i++)
-		fr_node_free(nodes[i]);
-	fr_inv_free(inv);
-	return h;
-}
+#define judge_minio(r0, r1, r2, json, text) judge_in(minio_inv, r0, r1, r2, json, text)
 
 int main(void)
 {
