@@ -9,6 +9,11 @@ setup() {
 	farrow profile "$FARROW_ROOT/test/fixtures/pg-test.yml" --host 10.10.10.11 -o p.yml --pki "$BATS_TEST_TMPDIR/pki"
 }
 
+# a server a test started (the HTTPS seed's), ended even when an assertion failed before its end
+teardown() {
+	[ -z "${srv:-}" ] || kill "$srv" 2>/dev/null || true
+}
+
 # plan -> "ttl loop_wait retry_timeout primary_start_timeout safety_margin inter fastinter downinter rise fall"
 plan_values() {
 	case $1 in
@@ -344,7 +349,6 @@ PY
 	run -3 farrow-firstboot seed --device "$url" --sha256 "$fp" --host 10.10.10.12 --profile "$PWD/x/profile.yml"
 	assert_output --partial "is for 10.10.10.11, and this machine is 10.10.10.12"
 	run -1 test -e x
-	kill "$srv"
 }
 
 @test "render redis: each instance's file in redis.conf's grammar, the sentinel's monitors, the exporter; passwords masked, quoted" {
