@@ -58,8 +58,10 @@
 	"\n"                                                                                                  \
 	"inspect: what an image carries (its bundle's name, target, epoch and SHA-256, the farrow\n"      \
 	"version that built it, the embedded profile's host and identities; never a credential),\n"       \
-	"from its /etc/farrow/image.json, of a dir, tar or raw image (raw: read with debugfs, nothing\n"  \
-	"mounted; a qcow2 is refused: inspect the raw image it was made from).\n"                         \
+	"from its /etc/farrow/image.json, of a dir, tar, raw or qcow2 image (raw: read with debugfs,\n"  \
+	"nothing mounted; qcow2: converted by qemu-img to a sparse raw copy under $TMPDIR, default\n"    \
+	"/var/tmp, removed after; an overlay, an encrypted qcow2 or one with an external data file is\n" \
+	"refused: farrow follows no file a header names).\n"                                               \
 	"\n"                                                                                                  \
 	"exit status: 0 done, 1 failed, 2 usage, 3 invalid inventory, 6 the bundle does not verify\n"
 

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,83 @@ const char *const *fr_image_packages(const char *target)
 /* ---- what an image records, and seeds ---- */
 
 
+/* Big-endian fields of a qcow2 header. */
+static uint64_t be_get(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/*
+ * Whether image is a qcow2 farrow can read: FR_ENOTFOUND when it is no qcow2 at all, 0 when it
+ * is one that stands alone, an error when it names other files. A qcow2's header can point at a
+ * backing file or an external data file by any path; converting such an image would read that
+ * file, which an image handed to inspect (untrusted) must not make farrow do.
+ */
+static int qcow2_check(const char *image, struct fr_err *err)
+{
+	unsigned char h[80];
+	int fd = open(image, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? pread(fd, h, sizeof(h), 0) : -1;
+	uint32_t version;
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 4 || memcmp(h, "QFI\xfb", 4) != 0)
+		return FR_ENOTFOUND;
+	version = (uint32_t)be_get(h + 4, 4);
+	if (n < 72 || (version != 2 && version != 3) || (version == 3 && n < 80))
+		return fr_err_set(err, FR_EARG, "'%s': a qcow2 header farrow does not know (version %u)", image, version);
+	if (be_get(h + 8, 8) != 0)
+		return fr_err_set(err, FR_EARG, "'%s' is a qcow2 overlay on a backing file: inspect the image it was made "
+				  "from, or 'qemu-img convert' it to a disk of its own", image);
+	if (be_get(h + 32, 4) != 0)
+		return fr_err_set(err, FR_EARG, "'%s' is an encrypted qcow2: farrow builds none, and reads none", image);
+	/* version 3's incompatible features: bit 2, an external data file */
+	if (version == 3 && (be_get(h + 72, 8) & 4))
+		return fr_err_set(err, FR_EARG, "'%s' keeps its data in an external file: farrow does not follow it", image);
+	return 0;
+}
+
+/* The image.json of a qcow2 disk: the disk converted to a sparse raw copy (qemu-img, the format
+ * named, nothing probed) in a private directory under $TMPDIR (default /var/tmp: a disk, not
+ * memory), read there with debugfs, and removed. */
+static int qcow2_record_read(const char *image, struct fr_buf *out, struct fr_err *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *work, *raw;
+	int r;
+
+	if (!fr_exec_have("qemu-img"))
+		return fr_err_set(err, FR_EIO, "'%s' is a qcow2 disk: reading it needs qemu-img (apt-get install qemu-utils)",
+				  image);
+	work = fr_xasprintf("%s/farrow-inspect-XXXXXX", tmp && tmp[0] == '/' ? tmp : "/var/tmp");
+	if (mkdtemp(work) == NULL) {
+		r = fr_err_set(err, FR_EIO, "cannot make a work directory %s: %s", work, strerror(errno));
+		free(work);
+		return r;
+	}
+	raw = fr_xasprintf("%s/disk.raw", work);
+	{
+		const char *argv[] = { "qemu-img", "convert", "-q", "-f", "qcow2", "-O", "raw", image, raw, NULL };
+
+		r = fr_exec_tool(argv, NULL, NULL, err);
+	}
+	if (r == 0 && !fr_disk_is_ours(raw, NULL))
+		r = fr_err_set(err, FR_ENOTFOUND, "'%s' is a qcow2 disk, but not one farrow image build made (no farrow root "
+				  "partition)", image);
+	if (r == 0 && (r = fr_disk_read_file(raw, "/etc/farrow/image.json", 1u << 20, out, err)) == FR_ENOTFOUND)
+		r = fr_err_set(err, FR_ENOTFOUND, "'%s' is no farrow image (no etc/farrow/image.json)", image);
+	fr_rm_rf(work);
+	free(raw);
+	free(work);
+	return r;
+}
+
 int fr_image_record_read(const char *image, struct fr_buf *out, struct fr_err *err)
 {
 	struct stat st;
@@ -124,18 +202,9 @@ int fr_image_record_read(const char *image, struct fr_buf *out, struct fr_err *e
 			r = fr_err_set(err, FR_ENOTFOUND, "'%s' is no farrow image (no etc/farrow/image.json)", image);
 		return r;
 	}
-	{
-		char magic[4] = "";
-		int fd = open(image, O_RDONLY | O_CLOEXEC);
-
-		if (fd >= 0 && read(fd, magic, 4) == 4 && memcmp(magic, "QFI\xfb", 4) == 0) {
-			close(fd);
-			return fr_err_set(err, FR_EARG, "'%s' is a qcow2 disk: inspect its raw image (qemu-img convert -O raw "
-					  "gives it back)", image);
-		}
-		if (fd >= 0)
-			close(fd);
-	}
+	if ((r = qcow2_check(image, err)) != FR_ENOTFOUND)
+		return r < 0 ? r : qcow2_record_read(image, out, err);
+	r = FR_ENOTFOUND;
 	a = archive_read_new();
 	archive_read_support_format_tar(a);
 	archive_read_support_filter_all(a);

@@ -56,3 +56,49 @@ setup() {
 	run -2 farrow image verify t.manifest --key key/farrow-signing.gpg
 	run -2 farrow image verify t
 }
+
+# a disk laid out as farrow image build's (GPT; the root, ext4, third at sector 69632), its root
+# holding only the record: what inspect reads, without the minutes a real image takes (bats 3500
+# and make test-images build and boot real ones)
+small_disk() {
+	mkdir -p d/etc/farrow
+	printf '%s\n' '{"format":"raw","farrow_version":"9.9.9","bundle":{"top":"b-1.0.d12.x86_64","target":"d12.x86_64",' \
+		'"epoch":"1700000000","sha256":"'"$(printf '%064d' 0)"'","key":"k"},' \
+		'"profile":{"host":"10.10.10.11","identities":{"pg_instance":"pg-test-1"}}}' >d/etc/farrow/image.json
+	truncate -s 200M "$1"
+	printf 'label: gpt\nstart=2048, size=2048\nstart=4096, size=65536\nstart=69632, size=262144\n' |
+		sfdisk --quiet --no-reread --no-tell-kernel "$1"
+	mke2fs -q -F -t ext4 -b 4096 -E offset=$((69632 * 512)) -d d "$1" 32768
+}
+
+@test "inspect reads a raw disk's and a qcow2 disk's record; an overlay, an encrypted or a foreign qcow2 is refused" {
+	run -0 small_disk disk.raw
+	run -0 farrow image inspect disk.raw
+	assert_line --regexp "^bundle +b-1\.0\.d12\.x86_64$"
+	assert_line "profile  host 10.10.10.11, pg_instance pg-test-1"
+	run -0 qemu-img convert -q -f raw -O qcow2 disk.raw disk.qcow2
+	mkdir tmp
+	TMPDIR=$PWD/tmp run -0 farrow image inspect disk.qcow2
+	assert_line --regexp "^farrow +9\.9\.9$"
+	assert_line "profile  host 10.10.10.11, pg_instance pg-test-1"
+	TMPDIR=$PWD/tmp run -0 farrow image inspect disk.qcow2 --json
+	assert_output --partial '"pg_instance":"pg-test-1"'
+	# its raw copy was made under $TMPDIR, and removed
+	run -0 find tmp -mindepth 1
+	assert_output ""
+	# an overlay would make qemu-img read its backing file, named by whoever made the image
+	run -0 qemu-img create -q -f qcow2 -F raw -b "$PWD/disk.raw" over.qcow2
+	run -2 farrow image inspect over.qcow2
+	assert_output --partial "is a qcow2 overlay on a backing file"
+	run -0 qemu-img create -q -f qcow2 --object secret,id=s0,data=x -o encrypt.format=luks,encrypt.key-secret=s0 enc.qcow2 1M
+	run -2 farrow image inspect enc.qcow2
+	assert_output --partial "is an encrypted qcow2"
+	# a qcow2 of some other disk; a header of a version farrow does not know
+	run -0 qemu-img create -q -f qcow2 empty.qcow2 64M
+	run -1 farrow image inspect empty.qcow2
+	assert_output --partial "not one farrow image build made"
+	cp disk.qcow2 v9.qcow2
+	printf '\0\0\0\011' | dd of=v9.qcow2 bs=1 seek=4 conv=notrunc status=none
+	run -2 farrow image inspect v9.qcow2
+	assert_output --partial "a qcow2 header farrow does not know (version 9)"
+}

@@ -123,12 +123,13 @@ PY
 	run -0 e2fsck -fn "$W/meta.raw?offset=$((69632 * 512))"
 	run -0 debugfs -R "cat /etc/farrow/image.json" "$W/meta.raw?offset=$((69632 * 512))"
 	assert_output --partial '"format":"raw"'
-	# inspect reads a raw disk's record through debugfs; a qcow2 is named for what it is
+	# inspect reads a raw disk's record through debugfs, a qcow2's through a sparse raw copy
 	run -0 farrow image inspect "$W/meta.raw"
 	assert_line --regexp "^bundle +farrow-image-0\.1\.0\.$FR_TARGET\.x86_64$"
 	assert_line --regexp "^profile +host 10\.10\.10\.10, "
-	run -2 farrow image inspect "$W/meta.qcow2"
-	assert_output --partial "is a qcow2 disk: inspect its raw image"
+	run -0 farrow image inspect "$W/meta.qcow2"
+	assert_line --regexp "^image +$W/meta\.qcow2 \(qcow2\)$"
+	assert_line --regexp "^profile +host 10\.10\.10\.10, "
 }
 
 @test "BIOS (SeaBIOS): GRUB from the bundle boots the node to farrow-firstboot; a larger disk's root is grown" {
