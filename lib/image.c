@@ -141,6 +141,16 @@ static int qcow2_check(const char *image, struct fr_err *err)
 	return 0;
 }
 
+/* The image.json of the raw disk fr_disk_is_ours says is one (image: its name in a message). */
+static int disk_record_read(const char *disk, const char *image, struct fr_buf *out, struct fr_err *err)
+{
+	int r = fr_disk_read_file(disk, "/etc/farrow/image.json", 1u << 20, out, err);
+
+	if (r == FR_ENOTFOUND)
+		r = fr_err_set(err, FR_ENOTFOUND, "'%s' is no farrow image (no etc/farrow/image.json)", image);
+	return r;
+}
+
 /* The image.json of a qcow2 disk: the disk converted to a sparse raw copy (qemu-img, the format
  * named, nothing probed) in a private directory under $TMPDIR (default /var/tmp: a disk, not
  * memory), read there with debugfs, and removed. */
@@ -168,8 +178,8 @@ static int qcow2_record_read(const char *image, struct fr_buf *out, struct fr_er
 	if (r == 0 && !fr_disk_is_ours(raw, NULL))
 		r = fr_err_set(err, FR_ENOTFOUND, "'%s' is a qcow2 disk, but not one farrow image build made (no farrow root "
 				  "partition)", image);
-	if (r == 0 && (r = fr_disk_read_file(raw, "/etc/farrow/image.json", 1u << 20, out, err)) == FR_ENOTFOUND)
-		r = fr_err_set(err, FR_ENOTFOUND, "'%s' is no farrow image (no etc/farrow/image.json)", image);
+	if (r == 0)
+		r = disk_record_read(raw, image, out, err);
 	fr_rm_rf(work);
 	free(raw);
 	free(work);
@@ -197,14 +207,10 @@ int fr_image_record_read(const char *image, struct fr_buf *out, struct fr_err *e
 		free(text);
 		return 0;
 	}
-	if (fr_disk_is_ours(image, NULL)) {
-		if ((r = fr_disk_read_file(image, "/etc/farrow/image.json", 1u << 20, out, err)) == FR_ENOTFOUND)
-			r = fr_err_set(err, FR_ENOTFOUND, "'%s' is no farrow image (no etc/farrow/image.json)", image);
-		return r;
-	}
-	if ((r = qcow2_check(image, err)) != FR_ENOTFOUND)
+	if (fr_disk_is_ours(image, NULL))
+		return disk_record_read(image, image, out, err);
+	if ((r = qcow2_check(image, err)) != FR_ENOTFOUND) /* else r stays FR_ENOTFOUND for the tar below */
 		return r < 0 ? r : qcow2_record_read(image, out, err);
-	r = FR_ENOTFOUND;
 	a = archive_read_new();
 	archive_read_support_format_tar(a);
 	archive_read_support_filter_all(a);
